@@ -1,0 +1,124 @@
+"""The command line: `python -m app init | import | export | seed`.
+
+Each command reads `DATABASE_URL` (default: the embedded SQLite file) and brings the store's
+schema up to date first. Exit status: 0 done, 2 refused (bad input, nothing written), 1 the store
+could not be reached. Errors are printed as one plain sentence, never as a traceback.
+"""
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError
+
+from app.store import fill_empty_store_with_demo, open_store
+from data_access.exporter import export_directory
+from data_access.importer import ImportSourceError, read_directory, run_import
+from sample_data.seed import SCALES, StoreNotEmptyError, seed_store
+
+EXIT_OK = 0
+EXIT_STORE_UNREACHABLE = 1
+EXIT_REFUSED = 2
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO date (YYYY-MM-DD)") from error
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("init", help="migrate the store; fill an empty one with the demo program")
+
+    importer = commands.add_parser("import", help="import a folder of CSV files or an XLSX file")
+    importer.add_argument("source", type=Path, help="folder of CSV files, or an .xlsx workbook")
+    importer.add_argument("--dry-run", action="store_true", help="validate and report only")
+
+    exporter = commands.add_parser("export", help="write every table as the import-format CSVs")
+    exporter.add_argument("target", type=Path, help="folder to write the CSV files into")
+
+    seeder = commands.add_parser("seed", help="write a deterministic sample program")
+    seeder.add_argument("--scale", choices=sorted(SCALES), default="demo")
+    seeder.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    seeder.add_argument(
+        "--anchor", type=_iso_date, default=None,
+        help="the 'today' the program is built around (default: PAIRPULSE_AS_OF, else today)",
+    )
+    seeder.add_argument(
+        "--replace", action="store_true", help="delete the store's program data first"
+    )
+    return parser
+
+
+def _init(_args: argparse.Namespace) -> int:
+    engine = open_store()
+    if fill_empty_store_with_demo(engine):
+        print("Store was empty: filled it with the demo program.")
+    else:
+        print("Store is up to date.")
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    engine = open_store()
+    started = time.perf_counter()
+    try:
+        source = read_directory(args.source)
+    except ImportSourceError as error:
+        print(f"Import refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    report = run_import(source, engine=engine, dry_run=args.dry_run, actor="cli")
+    elapsed = time.perf_counter() - started
+    stream = sys.stdout if report.ok else sys.stderr
+    print(report.as_text(), file=stream)
+    if report.ok:
+        rows = sum(summary.rows for summary in report.files)
+        rate = rows / elapsed if elapsed else float("inf")
+        print(f"{rows:,} rows in {elapsed:.1f} s ({rate:,.0f} rows/s)", file=stream)
+    return EXIT_OK if report.ok else EXIT_REFUSED
+
+
+def _export(args: argparse.Namespace) -> int:
+    engine = open_store()
+    counts = export_directory(args.target, engine=engine)
+    for name, rows in counts.items():
+        print(f"{name}: {rows:,} rows")
+    print(f"Exported to {args.target}")
+    return EXIT_OK
+
+
+def _seed(args: argparse.Namespace) -> int:
+    engine = open_store()
+    started = time.perf_counter()
+    try:
+        counts = seed_store(
+            engine, scale=args.scale, seed=args.seed, anchor=args.anchor, replace=args.replace
+        )
+    except StoreNotEmptyError as error:
+        print(f"Seed refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    elapsed = time.perf_counter() - started
+    for name, rows in counts.items():
+        print(f"{name}: {rows:,} rows")
+    print(f"Seeded the {args.scale} program (seed {args.seed}) in {elapsed:.1f} s")
+    return EXIT_OK
+
+
+COMMANDS = {"init": _init, "import": _import, "export": _export, "seed": _seed}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the process exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except OperationalError as error:
+        print(f"The store could not be reached: {error.orig}", file=sys.stderr)
+        return EXIT_STORE_UNREACHABLE

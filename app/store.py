@@ -1,0 +1,21 @@
+"""Opening the store for the app and the CLI: one engine, schema brought up to date, demo data."""
+
+from sqlalchemy import Engine
+
+from data_access.db import get_engine, store_is_empty, upgrade_store
+from sample_data.seed import seed_store
+
+
+def open_store(url: str | None = None) -> Engine:
+    """The process's engine for `url` (default `DATABASE_URL`), its schema migrated to head."""
+    engine = get_engine(url)
+    upgrade_store(engine)
+    return engine
+
+
+def fill_empty_store_with_demo(engine: Engine) -> bool:
+    """Seed the `demo` program into a store that holds no program data; True if it did."""
+    if not store_is_empty(engine):
+        return False
+    seed_store(engine, scale="demo")
+    return True

@@ -1,0 +1,123 @@
+"""The one engine per process, and the schema kept up to date by Alembic.
+
+`DATABASE_URL` (any SQLAlchemy URL) chooses the store; without it PairPulse uses an embedded
+SQLite file under `data/`. SQLite runs in WAL mode with foreign keys enforced; PostgreSQL is
+reached through psycopg 3 (`postgresql+psycopg://…`).
+"""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from data_access.models import PROGRAM_TABLES
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "pairpulse.db"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url() -> str:
+    """The store's URL: `DATABASE_URL`, else the embedded SQLite file under `data/`."""
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def normalise_url(url: str) -> str:
+    """Route plain `postgresql://` URLs through psycopg 3, the driver PairPulse ships with."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """A new engine for `url`, configured for PairPulse (pragmas on SQLite, pre-ping on others)."""
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}
+        )
+        event.listen(engine, "connect", _enable_sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+@cache
+def get_engine(url: str | None = None) -> Engine:
+    """The process's engine for `url` (default: `database_url()`); created once, then reused."""
+    return make_engine(url or database_url())
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits when the block ends and rolls back if it raises."""
+    with Session(engine) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade_store(engine: Engine, revision: str = "head") -> None:
+    """Bring the store's schema up to `revision` (default: the newest) with Alembic."""
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), revision)
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this code."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the store is at, or None for a store Alembic has never touched."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """Row count of every import-format table, keyed by its file name (`cohorts`, `pairs`…)."""
+    with engine.connect() as connection:
+        return {
+            name: connection.execute(select(func.count()).select_from(model)).scalar_one()
+            for name, model in PROGRAM_TABLES.items()
+        }
+
+
+def store_is_empty(engine: Engine) -> bool:
+    """True when the store holds no program data at all (no cohorts and no participants)."""
+    counts = table_counts(engine)
+    return counts["cohorts"] == 0 and counts["participants"] == 0

@@ -1,0 +1,192 @@
+"""Every table of the PairPulse store.
+
+The program's own records (cohorts, participants, pairs, meetings, goals, survey responses) keep
+the ids they arrive with in the import files (PRODUCT.md §3), so re-importing a file updates rows
+instead of duplicating them. Records the app creates itself (follow-ups, scenarios, the audit log)
+use integer ids.
+
+Every foreign key and every date that screens filter on carries an index; `tests/data_access/
+test_schema.py` checks that this stays true.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Cohort(SQLModel, table=True):
+    """A group of pairs that run over the same period (a pilot, a yearly cohort)."""
+
+    cohort_id: str = Field(primary_key=True)
+    name: str
+    start_date: date = Field(index=True)
+    end_date: date | None = Field(default=None, index=True)
+    focus_area: str | None = None
+    target_cadence_days: int = 14
+
+
+class Participant(SQLModel, table=True):
+    """A person enrolled in the program, as a mentor (junior) or a mentee (senior leader)."""
+
+    participant_id: str = Field(primary_key=True)
+    name: str
+    email: str | None = Field(default=None, index=True)
+    role: str = Field(index=True)
+    department: str | None = Field(default=None, index=True)
+    job_level: int | None = None
+    birth_year: int | None = None
+    location: str | None = None
+    timezone: str | None = None
+    skills_offered: str | None = None
+    skills_wanted: str | None = None
+    capacity: int = 1
+    joined_on: date | None = Field(default=None, index=True)
+    left_on: date | None = Field(default=None, index=True)
+
+
+class Pair(SQLModel, table=True):
+    """One mentoring relationship: a mentor and a mentee in a cohort."""
+
+    pair_id: str = Field(primary_key=True)
+    cohort_id: str = Field(foreign_key="cohort.cohort_id", index=True)
+    mentor_id: str = Field(foreign_key="participant.participant_id", index=True)
+    mentee_id: str = Field(foreign_key="participant.participant_id", index=True)
+    started_on: date = Field(index=True)
+    ended_on: date | None = Field(default=None, index=True)
+    status: str = Field(index=True)
+    focus_area: str | None = None
+    target_cadence_days: int | None = None
+
+
+class Meeting(SQLModel, table=True):
+    """A meeting a pair held."""
+
+    __table_args__ = (Index("ix_meeting_pair_id_held_on", "pair_id", "held_on"),)
+
+    meeting_id: str = Field(primary_key=True)
+    pair_id: str = Field(foreign_key="pair.pair_id")
+    held_on: date = Field(index=True)
+    duration_minutes: int | None = None
+    format: str | None = None
+    topics: str | None = None
+
+
+class Goal(SQLModel, table=True):
+    """A goal a pair agreed on."""
+
+    goal_id: str = Field(primary_key=True)
+    pair_id: str = Field(foreign_key="pair.pair_id", index=True)
+    title: str
+    category: str | None = Field(default=None, index=True)
+    created_on: date | None = Field(default=None, index=True)
+    due_on: date | None = Field(default=None, index=True)
+    completed_on: date | None = Field(default=None, index=True)
+    status: str = Field(index=True)
+    progress_pct: int | None = None
+
+
+class SurveyResponse(SQLModel, table=True):
+    """One person's answer to a baseline, pulse, midpoint or exit survey."""
+
+    __tablename__ = "survey_response"
+
+    response_id: str = Field(primary_key=True)
+    participant_id: str = Field(foreign_key="participant.participant_id", index=True)
+    pair_id: str | None = Field(default=None, foreign_key="pair.pair_id", index=True)
+    cohort_id: str | None = Field(default=None, foreign_key="cohort.cohort_id", index=True)
+    submitted_on: date = Field(index=True)
+    kind: str = Field(index=True)
+    satisfaction: int | None = None
+    relationship_quality: int | None = None
+    digital_confidence: int | None = None
+    nps: int | None = None
+    comment: str | None = None
+
+
+class FollowUp(SQLModel, table=True):
+    """A coordinator's action on a pair: a logged follow-up, a snooze or a resolution."""
+
+    __tablename__ = "follow_up"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pair_id: str = Field(foreign_key="pair.pair_id", index=True)
+    action: str = Field(index=True)
+    note: str | None = None
+    next_step: str | None = None
+    owner: str | None = Field(default=None, index=True)
+    due_on: date | None = Field(default=None, index=True)
+    snoozed_until: date | None = Field(default=None, index=True)
+    created_at: datetime = Field(index=True)
+    created_by: str
+
+
+class Scenario(SQLModel, table=True):
+    """A saved what-if pairing proposal and the settings that produced it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    cohort_id: str | None = Field(default=None, foreign_key="cohort.cohort_id", index=True)
+    pool: str
+    settings_json: str
+    created_at: datetime = Field(index=True)
+    created_by: str
+    applied_at: datetime | None = Field(default=None, index=True)
+    applied_by: str | None = None
+
+
+class ScenarioPair(SQLModel, table=True):
+    """One proposed pair inside a saved scenario."""
+
+    __tablename__ = "scenario_pair"
+    __table_args__ = (UniqueConstraint("scenario_id", "mentee_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key="scenario.id", index=True)
+    mentor_id: str = Field(foreign_key="participant.participant_id", index=True)
+    mentee_id: str = Field(foreign_key="participant.participant_id", index=True)
+    score: float
+    reasons: str | None = None
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what to the store, and when (imports, applied scenarios, role changes)."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str
+    action: str = Field(index=True)
+    detail: str | None = None
+
+
+class AppUser(SQLModel, table=True):
+    """The role of a person who signs in, by e-mail address."""
+
+    __tablename__ = "app_user"
+
+    email: str = Field(primary_key=True)
+    role: str
+    added_at: datetime
+    added_by: str | None = None
+
+
+class Setting(SQLModel, table=True):
+    """One program setting (a metric weight, a threshold), stored as JSON text."""
+
+    key: str = Field(primary_key=True)
+    value_json: str
+    updated_at: datetime
+    updated_by: str | None = None
+
+
+#: The tables the import format fills, in the order their rows must be written (parents first).
+PROGRAM_TABLES: dict[str, type[SQLModel]] = {
+    "cohorts": Cohort,
+    "participants": Participant,
+    "pairs": Pair,
+    "meetings": Meeting,
+    "goals": Goal,
+    "surveys": SurveyResponse,
+}

@@ -1,0 +1,56 @@
+"""The one path by which program rows reach the store: batched upserts keyed by primary key.
+
+The importer and the demo-data generator both write through `upsert_rows`, so re-importing the
+same ids updates rows instead of duplicating them, on SQLite and PostgreSQL alike.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import SQLModel
+
+DEFAULT_CHUNK_ROWS = 20_000
+
+
+def _upsert_statement(connection: Connection, table: Table):
+    """INSERT … ON CONFLICT (primary key) DO UPDATE for the connection's dialect."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        statement = sqlite.insert(table)
+    elif dialect == "postgresql":
+        statement = postgresql.insert(table)
+    else:
+        raise ValueError(f"PairPulse supports SQLite and PostgreSQL stores, not {dialect}")
+    keys = [column.name for column in table.primary_key.columns]
+    updates = {
+        column.name: statement.excluded[column.name]
+        for column in table.columns
+        if column.name not in keys
+    }
+    return statement.on_conflict_do_update(index_elements=keys, set_=updates)
+
+
+def upsert_rows(
+    connection: Connection,
+    model: type[SQLModel],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    on_chunk: Callable[[int], None] | None = None,
+) -> int:
+    """Insert `rows` into `model`'s table, updating rows whose primary key already exists.
+
+    Every row must carry every column of the table. Runs inside the caller's transaction (the
+    caller commits or rolls back); `on_chunk(n)` is called after each batch of `n` rows is sent,
+    so a caller can show progress. Returns the number of rows written.
+    """
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    statement = _upsert_statement(connection, table)
+    for start in range(0, len(rows), chunk_rows):
+        chunk = rows[start : start + chunk_rows]
+        connection.execute(statement, list(chunk))
+        if on_chunk is not None:
+            on_chunk(len(chunk))
+    return len(rows)

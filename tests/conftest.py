@@ -1,0 +1,121 @@
+"""Shared fixtures: a migrated store on SQLite and on PostgreSQL, and AppTest as the server runs.
+
+Every test that takes `engine` (or `store_url`) runs twice: on a fresh SQLite file and on a real
+PostgreSQL database. The PostgreSQL run needs `PAIRPULSE_TEST_POSTGRES_URL` (`.ci/run` sets it);
+without it those runs are skipped with that reason, and with it set but the server unreachable
+they fail rather than skip.
+"""
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+from streamlit.runtime.pages_manager import PagesManager
+
+from data_access.db import make_engine, normalise_url, upgrade_store
+
+POSTGRES_ENV = "PAIRPULSE_TEST_POSTGRES_URL"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+# --- AppTest behaves like the real server -------------------------------------------------------
+# AppTest.run() resets PagesManager.uses_pages_directory to None, and our top-level pages/ folder
+# would then make it True, so st.switch_page would run page files without streamlit_app.py. The
+# real server sets it to False as soon as st.navigation runs; do the same on every init.
+_original_pages_manager_init = PagesManager.__init__
+
+
+def _pages_manager_init_as_server(self, *args, **kwargs) -> None:
+    _original_pages_manager_init(self, *args, **kwargs)
+    PagesManager.uses_pages_directory = False
+
+
+PagesManager.__init__ = _pages_manager_init_as_server
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches() -> Iterator[None]:
+    """AppTest shares st.cache_data / st.cache_resource across tests: start each test clean."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+# --- Stores --------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty SQLite store, built once and copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_store(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_database_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test session, dropped at the end."""
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        pytest.skip(f"PostgreSQL run skipped: set {POSTGRES_ENV} (e.g. by .ci/run)")
+    admin_url = normalise_url(admin_url)
+    name = f"pairpulse_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # the server is configured but not there: that is a failure
+        pytest.fail(f"{POSTGRES_ENV} is set but PostgreSQL is unreachable: {error}")
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade_store(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty_postgres_tables(url: str) -> None:
+    engine = make_engine(url)
+    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty, migrated store: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        path = tmp_path / "pairpulse.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("_postgres_database_url")
+    _empty_postgres_tables(url)
+    return url
+
+
+@pytest.fixture
+def engine(store_url: str) -> Iterator[Engine]:
+    """An engine on an empty, migrated store (SQLite and PostgreSQL, see `store_url`)."""
+    engine = make_engine(store_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, _sqlite_template: Path) -> str:
+    """An empty, migrated SQLite store, for tests about the embedded default only."""
+    path = tmp_path / "pairpulse.db"
+    shutil.copyfile(_sqlite_template, path)
+    return f"sqlite:///{path}"
