@@ -1,4 +1,4 @@
-"""The command line: `python -m app init | import | export | seed`.
+"""The command line: `python -m app init | import | export | seed | bench`.
 
 Each command reads `DATABASE_URL` (default: the embedded SQLite file) and brings the store's
 schema up to date first. Exit status: 0 done, 2 refused (bad input, nothing written), 1 the store
@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
-
-from app.store import fill_empty_store_with_demo, open_store
 from data_access.exporter import export_directory
 from data_access.importer import ImportSourceError, read_directory, run_import
 from sample_data.seed import SCALES, StoreNotEmptyError, seed_store
+from sqlalchemy.exc import OperationalError
+
+from app.bench import run_benchmarks
+from app.store import fill_empty_store_with_demo, open_store
 
 EXIT_OK = 0
 EXIT_STORE_UNREACHABLE = 1
@@ -48,12 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
     seeder.add_argument("--scale", choices=sorted(SCALES), default="demo")
     seeder.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     seeder.add_argument(
-        "--anchor", type=_iso_date, default=None,
+        "--anchor",
+        type=_iso_date,
+        default=None,
         help="the 'today' the program is built around (default: PAIRPULSE_AS_OF, else today)",
     )
     seeder.add_argument(
         "--replace", action="store_true", help="delete the store's program data first"
     )
+    bench = commands.add_parser("bench", help="time seeding and importing (medians)")
+    bench.add_argument(
+        "--scales",
+        default="demo,large",
+        help="scales to seed, comma-separated",
+    )
+    bench.add_argument("--import-scale", choices=sorted(SCALES), default="large")
+    bench.add_argument("--runs", type=int, default=3, help="runs per figure (default 3)")
     return parser
 
 
@@ -111,7 +122,23 @@ def _seed(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"init": _init, "import": _import, "export": _export, "seed": _seed}
+def _bench(args: argparse.Namespace) -> int:
+    scales = [scale.strip() for scale in args.scales.split(",") if scale.strip()]
+    unknown = sorted(set(scales) - set(SCALES))
+    if unknown:
+        print(f"Unknown scale(s): {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_REFUSED
+    run_benchmarks(scales, args.import_scale, max(1, args.runs))
+    return EXIT_OK
+
+
+COMMANDS = {
+    "init": _init,
+    "import": _import,
+    "export": _export,
+    "seed": _seed,
+    "bench": _bench,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,145 @@
+"""Data: import the program's files with a validation report, export them, see the store."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from data_access.exporter import export_zip, template_zip
+from data_access.importer import ImportSourceError, read_uploads, run_import
+from sample_data.seed import seed_store
+from sqlalchemy.exc import SQLAlchemyError
+
+from components.import_report import show_import_report
+from components.store import store_data_changed, store_engine
+from data_access.db import current_revision, table_counts
+
+ACTOR = "Data screen"
+
+st.title("Data")
+st.caption(
+    "Load your program from CSV files or an XLSX workbook, download a template or a full "
+    "export, and see what the store holds. The format is described in docs/import-format.md."
+)
+engine = store_engine()
+state = st.session_state
+state.setdefault("import_round", 0)
+
+if message := state.pop("import_done", None):
+    st.success(message, icon=":material/task_alt:")
+
+import_tab, export_tab, store_tab = st.tabs(["Import", "Export", "Store"])
+
+with import_tab:
+    files = st.file_uploader(
+        "Files to import",
+        type=["csv", "xlsx"],
+        accept_multiple_files=True,
+        key=f"import_files_{state.import_round}",
+        help="Select every CSV file of the folder (cohorts.csv, participants.csv, pairs.csv, "
+        "meetings.csv, goals.csv, surveys.csv; any subset), or one XLSX workbook with a sheet "
+        "per file. Ids already in the store are updated, new ids are added.",
+    )
+    if not files:
+        st.info(
+            "Upload files to check them. Nothing is written until the check passes and you "
+            "press **Import**. The template in the Export tab shows every column.",
+            icon=":material/upload_file:",
+        )
+    else:
+        upload_key = tuple(file.file_id for file in files)
+        if state.get("checked_upload_key") != upload_key:
+            with st.spinner("Checking the files…"):
+                try:
+                    source = read_uploads([(file.name, file.getvalue()) for file in files])
+                    report = run_import(source, engine=engine, dry_run=True, actor=ACTOR)
+                    state.checked_import = (source, report, None)
+                except ImportSourceError as error:
+                    state.checked_import = (None, None, str(error))
+            state.checked_upload_key = upload_key
+        source, report, source_error = state.checked_import
+        if source_error:
+            st.error(f"These files cannot be read: {source_error}", icon=":material/error:")
+        else:
+            show_import_report(report)
+            total_rows = sum(summary.rows for summary in report.files)
+            if report.ok and st.button(
+                f"Import {total_rows:,} rows", type="primary", icon=":material/upload:"
+            ):
+                progress = st.progress(0.0, text="Importing…")
+                try:
+                    result = run_import(
+                        source,
+                        engine=engine,
+                        actor=ACTOR,
+                        progress=lambda fraction, text: progress.progress(fraction, text=text),
+                    )
+                except SQLAlchemyError as error:
+                    progress.empty()
+                    st.error(
+                        "The store refused the import, so nothing was written. Try again; if it "
+                        f"keeps failing, check the database.\n\nDetails: {error}",
+                        icon=":material/error:",
+                    )
+                else:
+                    if result.applied:
+                        store_data_changed()
+                        state.import_done = (
+                            f"Imported {total_rows:,} rows: "
+                            + ", ".join(
+                                f"{s.file} {s.new:,} new / {s.updated:,} updated"
+                                for s in result.files
+                            )
+                            + "."
+                        )
+                        state.import_round += 1
+                        state.pop("checked_upload_key", None)
+                        st.rerun()
+                    progress.empty()
+                    show_import_report(result)
+
+with export_tab:
+    st.write("Every table in the import format, ready to edit and import again.")
+    left, right = st.columns(2)
+    left.download_button(
+        "Download full export (ZIP)",
+        data=lambda: export_zip(engine=engine),
+        file_name=f"pairpulse-export-{date.today().isoformat()}.zip",
+        mime="application/zip",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Download import template (ZIP)",
+        data=template_zip,
+        file_name="pairpulse-import-template.zip",
+        mime="application/zip",
+        icon=":material/description:",
+        on_click="ignore",
+    )
+    st.caption(
+        "Cells that start with = + - @ are written with a leading ' so that spreadsheet programs "
+        "do not run them as formulas; the importer removes it again."
+    )
+
+with store_tab:
+    counts = table_counts(engine)
+    st.dataframe(
+        pd.DataFrame({"Table": list(counts), "Rows": list(counts.values())}),
+        hide_index=True,
+        column_config={"Rows": st.column_config.NumberColumn(format="localized")},
+    )
+    st.caption(
+        f"Store: {engine.url.get_backend_name()} · schema revision {current_revision(engine)}"
+    )
+    if not any(counts.values()):
+        st.info(
+            "The store is empty. Import your program's files, or load the demo program to "
+            "explore PairPulse.",
+            icon=":material/inbox:",
+        )
+        if st.button("Load the demo program", icon=":material/auto_awesome:"):
+            with st.spinner("Writing the demo program…"):
+                seed_store(engine, scale="demo")
+            store_data_changed()
+            state.import_done = "Loaded the demo program."
+            st.rerun()

@@ -1,0 +1,78 @@
+"""The Data screen: upload, validation report, import, the demo program, the store's contents."""
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from data_access.db import table_counts
+
+FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
+
+
+def _fixture_uploads() -> list[tuple[str, bytes, str]]:
+    return [
+        (path.name, path.read_bytes(), "text/csv") for path in sorted(FIXTURE_PROGRAM.glob("*.csv"))
+    ]
+
+
+def _text(at) -> str:
+    parts = [element.value for element in (*at.markdown, *at.code, *at.success, *at.error)]
+    parts += [element.value for element in (*at.info, *at.warning)]
+    return "\n".join(str(part) for part in parts)
+
+
+def test_first_start_fills_an_empty_store_with_the_demo_program(app_on, engine: Engine) -> None:
+    at = app_on(str(engine.url.render_as_string(hide_password=False)), demo_data=True).run()
+    assert not at.exception
+    assert at.title[0].value == "Data"
+    counts = table_counts(engine)
+    assert counts["pairs"] > 50 and counts["meetings"] > 500 and counts["surveys"] > 100
+
+
+def test_empty_store_says_what_to_do_and_loads_the_demo(app_on, engine: Engine) -> None:
+    at = app_on(engine.url.render_as_string(hide_password=False)).run()
+    assert not at.exception
+    assert "The store is empty" in _text(at)
+    load = next(button for button in at.button if button.label == "Load the demo program")
+    at = load.click().run()
+    assert not at.exception
+    assert "Loaded the demo program." in _text(at)
+    assert table_counts(engine)["pairs"] > 50
+
+
+def test_a_bad_upload_is_reported_by_line_and_column_and_nothing_is_written(
+    app_on, engine: Engine
+) -> None:
+    at = app_on(engine.url.render_as_string(hide_password=False)).run()
+    bad_pairs = (
+        b"pair_id,cohort_id,mentor_id,mentee_id,started_on,ended_on,status\n"
+        b"PR1,NOPE,P1,P2,2026-13-01,,active\n"
+    )
+    at.file_uploader[0].set_value([("pairs.csv", bad_pairs, "text/csv")])
+    at = at.run()
+    assert not at.exception
+    text = _text(at)
+    assert "nothing will be imported" in text
+    assert "pairs.csv:2 started_on" in text
+    assert "pairs.csv:2 cohort_id" in text
+    assert not [button for button in at.button if button.label.startswith("Import ")]
+    assert not any(table_counts(engine).values())
+
+
+def test_a_valid_upload_shows_a_preview_then_imports_on_confirmation(
+    app_on, engine: Engine
+) -> None:
+    uploads = _fixture_uploads()
+    at = app_on(engine.url.render_as_string(hide_password=False)).run()
+    at.file_uploader[0].set_value(uploads)
+    at = at.run()
+    assert not at.exception
+    assert "are valid" in _text(at)
+    assert not any(table_counts(engine).values()), "nothing is written before confirmation"
+    confirm = next(button for button in at.button if button.label.startswith("Import "))
+    at = confirm.click().run()
+    assert not at.exception
+    assert "Imported" in _text(at)
+    counts = table_counts(engine)
+    expected_rows = sum(len(content.decode().strip().splitlines()) - 1 for _, content, _ in uploads)
+    assert sum(counts.values()) == expected_rows
