@@ -1,0 +1,868 @@
+"""Import a program from CSV files or an XLSX workbook: check every cell, then write all or nothing.
+
+`read_directory` (the CLI) and `read_uploads` (the Data screen) turn files into an `ImportSource`;
+`run_import` validates it against the import format (`data_access.csv_format`) and the ids already
+in the store, and only when nothing is wrong writes every row in one transaction through
+`data_access.writes.upsert_rows`. The `ImportReport` names the file, line and column of every bad
+cell in words a program manager understands.
+"""
+
+import csv
+import gc
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time
+from heapq import heappush, heappushpop
+from itertools import chain
+from operator import itemgetter
+from pathlib import Path, PurePath
+from typing import Any
+
+import openpyxl
+import pandas as pd
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from sqlalchemy import Connection, Engine, insert, select
+
+from data_access.csv_format import FILE_FORMATS, RECORD_NOUNS, FileFormat, row_from_cells
+from data_access.models import AuditLog, Pair, Participant
+from data_access.writes import upsert_rows
+
+#: The report keeps this many problems (the first ones, in file and line order) and counts all.
+MAX_REPORTED_PROBLEMS = 200
+#: Rows per file shown in the report's preview.
+PREVIEW_ROWS = 50
+_VALIDATE_CHUNK_ROWS = 10_000
+#: SQLite page cache while an import writes, in KiB (negative: SQLite's unit for a size).
+_SQLITE_IMPORT_CACHE_KIB = -256 * 1024
+#: Share of the progress bar spent checking; the rest is writing.
+_CHECK_SHARE = 0.3
+
+_KNOWN_FILES = ", ".join(fmt.file_name for fmt in FILE_FORMATS.values())
+_UNDECODABLE = re.compile("[\udc80-\udcff]").search
+_ADAPTERS: dict[str, TypeAdapter[list[BaseModel]]] = {
+    name: TypeAdapter(list[fmt.model]) for name, fmt in FILE_FORMATS.items()
+}
+
+Progress = Callable[[float, str], None]
+
+
+class ImportSourceError(Exception):
+    """The files cannot be read at all (missing, empty, not a workbook); one plain sentence."""
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One bad cell: the file, its physical line (header = 1), the column and what is wrong."""
+
+    file: str
+    line: int
+    column: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line} {self.column} — {self.problem}"
+
+
+@dataclass
+class FileSummary:
+    """What one file of the import holds: rows, how many are new ids and how many update rows."""
+
+    file: str
+    rows: int
+    new: int
+    updated: int
+    ignored_columns: list[str]
+
+
+@dataclass
+class ImportReport:
+    """The outcome of `run_import`: problems (capped) and their count, warnings, files, preview."""
+
+    problems: list[CellProblem]
+    problem_count: int
+    warnings: list[str]
+    files: list[FileSummary]
+    preview: dict[str, pd.DataFrame]
+    applied: bool
+
+    @property
+    def ok(self) -> bool:
+        """True when no cell is wrong, so the import can be (or was) written."""
+        return self.problem_count == 0
+
+    def as_text(self) -> str:
+        """The report for a terminal: problems, warnings, then rows new/updated per file."""
+        rows = sum(summary.rows for summary in self.files)
+        if not self.ok:
+            lines = [
+                f"{_count(self.problem_count, 'problem')} found, so nothing was imported:",
+                *(f"  {problem}" for problem in self.problems),
+            ]
+            if (more := self.problem_count - len(self.problems)) > 0:
+                lines.append(f"  … and {more:,} more")
+        elif self.applied:
+            lines = [f"Imported {_count(rows, 'row')}."]
+        else:
+            lines = [f"All {_count(rows, 'row')} are valid; nothing was written."]
+        if self.warnings:
+            lines += ["Warnings:", *(f"  {warning}" for warning in self.warnings)]
+        if self.files:
+            width = max(len(summary.file) for summary in self.files)
+            lines.append("Files:")
+            lines += [
+                f"  {s.file:<{width}}  {s.rows:>9,} rows  {s.new:>9,} new  {s.updated:>9,} updated"
+                for s in self.files
+            ]
+        return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+@dataclass
+class RawTable:
+    """One file or sheet as read: header, rows of text cells and the line each row starts on."""
+
+    name: str
+    label: str
+    header: list[str]
+    header_line: int
+    rows: list[list[str]]
+    lines: Sequence[int]
+    #: Problems found while reading: (line, column, problem).
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ImportSource:
+    """The raw tables of an import, by file name (`pairs`…), and warnings about what was skipped."""
+
+    origin: str
+    tables: dict[str, RawTable]
+    warnings: list[str]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while an import runs.
+
+    An import creates millions of small objects that all stay alive until it ends; the collector
+    would sweep them again and again for nothing, which costs more than the checking itself.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# --- Reading --------------------------------------------------------------------------------------
+
+
+def read_directory(path: Path) -> ImportSource:
+    """Read a folder of import CSV files, or an `.xlsx` workbook (or a single CSV file).
+
+    Raises ImportSourceError when the path is missing, unreadable or holds no import file.
+    """
+    if not path.exists():
+        raise ImportSourceError(f"There is no folder or file at {path}.")
+    if path.is_file():
+        return _source(f"{path}", [(path.name, lambda: _read_bytes(path))])
+    entries = sorted(
+        (entry for entry in path.iterdir() if entry.is_file() and not entry.name.startswith(".")),
+        key=lambda entry: entry.name,
+    )
+    if not entries:
+        raise ImportSourceError(
+            f"The folder {path} is empty; it should hold the import's CSV files ({_KNOWN_FILES})."
+        )
+    readers = [
+        (entry.name, (lambda entry=entry: _read_bytes(entry)))
+        for entry in entries
+        if entry.suffix.lower() == ".csv"
+    ]
+    source = _source(f"the folder {path}", readers)
+    skipped = [entry.name for entry in entries if entry.suffix.lower() != ".csv"]
+    if skipped:
+        source.warnings.append(
+            f"Ignored {', '.join(skipped)}: a folder import reads only CSV files."
+        )
+    return source
+
+
+def read_uploads(files: Sequence[tuple[str, bytes]]) -> ImportSource:
+    """Read uploaded (file name, content) pairs: import CSV files and/or one `.xlsx` workbook.
+
+    Raises ImportSourceError when nothing was uploaded or no upload is an import file.
+    """
+    if not files:
+        raise ImportSourceError("No files were uploaded.")
+    return _source(
+        "the uploaded files",
+        [(PurePath(name).name, (lambda content=content: content)) for name, content in files],
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ImportSourceError(f"{path} cannot be read: {error.strerror}.") from error
+
+
+def _format_name(file_name: str) -> str | None:
+    """The import file a file or sheet name stands for (`Pairs.csv` → `pairs`), or None."""
+    name = file_name.strip().lower().removesuffix(".csv")
+    return name if name in FILE_FORMATS else None
+
+
+def _source(origin: str, files: Iterable[tuple[str, Callable[[], bytes]]]) -> ImportSource:
+    """Read named files (CSV or XLSX) into an ImportSource; unknown names become warnings."""
+    tables: dict[str, RawTable] = {}
+    warnings: list[str] = []
+
+    def add(table: RawTable | None) -> None:
+        if table is None:
+            return
+        if table.name in tables:
+            raise ImportSourceError(
+                f"{FILE_FORMATS[table.name].file_name} is given twice ({tables[table.name].label} "
+                f"and {table.label}); import it once."
+            )
+        tables[table.name] = table
+
+    files = list(files)
+    workbooks = [name for name, _ in files if PurePath(name).suffix.lower() == ".xlsx"]
+    if len(workbooks) > 1:
+        raise ImportSourceError(
+            f"Import one workbook at a time, not {', '.join(workbooks[:-1])} and {workbooks[-1]}."
+        )
+    with _collector_paused():
+        for file_name, read in files:
+            suffix = PurePath(file_name).suffix.lower()
+            if suffix == ".xlsx":
+                for table in _read_workbook(file_name, read(), warnings):
+                    add(table)
+            elif suffix == ".csv" and (name := _format_name(file_name)):
+                add(_skip_if_empty(_read_csv(name, file_name, read()), file_name, warnings))
+            else:
+                warnings.append(
+                    f"Ignored {file_name}: not one of the import files ({_KNOWN_FILES}) or "
+                    "an .xlsx workbook."
+                )
+    if not tables:
+        raise ImportSourceError(f"No import file ({_KNOWN_FILES}) was found in {origin}.")
+    ordered = {name: tables[name] for name in FILE_FORMATS if name in tables}
+    return ImportSource(origin=origin, tables=ordered, warnings=warnings)
+
+
+def _skip_if_empty(table: RawTable | None, label: str, warnings: list[str]) -> RawTable | None:
+    if table is None:
+        warnings.append(f"Skipped {label}: it is empty (not even a header line).")
+    return table
+
+
+def _read_csv(name: str, label: str, content: bytes) -> RawTable | None:
+    """Parse one CSV file (UTF-8, with or without BOM); None when it holds no header line.
+
+    A file that is not UTF-8 is still read, with the undecodable bytes kept as surrogates, so that
+    every cell holding one can be reported with its line and column.
+    """
+    try:
+        text = content.decode("utf-8-sig")
+        undecodable = False
+    except UnicodeDecodeError:
+        text = content.decode("utf-8-sig", errors="surrogateescape")
+        undecodable = True
+    rows, lines, problems = _parse_csv(text)
+    header = _header_index(rows)
+    if header is None:
+        return RawTable(name, label, [], 1, [], [], problems) if problems else None
+    table = RawTable(
+        name, label, rows[header], lines[header], rows[header + 1 :], lines[header + 1 :], problems
+    )
+    if undecodable:
+        _report_undecodable_cells(table)
+    return table
+
+
+def _header_index(rows: list[list[str]]) -> int | None:
+    """The first row that is not blank: the header."""
+    return next((index for index, cells in enumerate(rows) if any(map(str.strip, cells))), None)
+
+
+def _parse_csv(text: str) -> tuple[list[list[str]], Sequence[int], list[tuple[int, str, str]]]:
+    """The rows of a CSV text, the physical line each starts on, and a problem if it breaks off.
+
+    Most files hold one row per line, so they are parsed at C speed in one go; only a file with a
+    quoted cell spanning lines is parsed again, row by row, noting where each row starts.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+        if reader.line_num == len(rows):
+            return rows, range(1, len(rows) + 1), []
+    except csv.Error:
+        pass  # parsed again below, to keep the rows before the broken line
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, lines = [], []
+    last_line = 0
+    try:
+        for cells in reader:
+            rows.append(cells)
+            lines.append(last_line + 1)
+            last_line = reader.line_num
+    except csv.Error as error:
+        problem = f"cannot be read as CSV from this line on: {error}"
+        return rows, lines, [(reader.line_num, "(file)", problem)]
+    return rows, lines, []
+
+
+def _report_undecodable_cells(table: RawTable) -> None:
+    """Report every cell holding bytes that are not UTF-8, then show those bytes as `�`.
+
+    The cells are reported as read; after that they hold printable text, so the rest of the
+    check (and the preview) can go on as for any other cell.
+    """
+    header = [cell.strip().lower() for cell in table.header]
+
+    def printable(value: str) -> str:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", errors="replace")
+
+    def report(line: int, index: int, value: str) -> None:
+        named = index < len(header) and header[index] and not _UNDECODABLE(header[index])
+        column = header[index] if named else f"column {index + 1}"
+        problem = f"is not UTF-8 text (save the file as CSV UTF-8): {printable(value)!r}"
+        table.problems.append((line, column, problem))
+
+    lines = chain([(table.header, table.header_line)], zip(table.rows, table.lines, strict=True))
+    for cells, line in lines:
+        for index, value in enumerate(cells):
+            if _UNDECODABLE(value):
+                report(line, index, value)
+                cells[index] = printable(value)
+
+
+def _read_workbook(label: str, content: bytes, warnings: list[str]) -> list[RawTable]:
+    """One RawTable per sheet named after an import file; line numbers are sheet row numbers."""
+    tables = []
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
+        raise ImportSourceError(f"{label} is not a readable Excel workbook (.xlsx).") from error
+    try:
+        for sheet in workbook.worksheets:
+            name = _format_name(sheet.title)
+            if name is None:
+                warnings.append(
+                    f"Ignored the sheet '{sheet.title}' of {label}: not named after an import "
+                    f"file ({_KNOWN_FILES})."
+                )
+                continue
+            rows = [
+                [_cell_text(value) for value in values]
+                for values in sheet.iter_rows(values_only=True)
+            ]
+            header = _header_index(rows)
+            table = None
+            if header is not None:
+                table = RawTable(
+                    name,
+                    sheet.title,
+                    rows[header],
+                    header + 1,
+                    rows[header + 1 :],
+                    range(header + 2, len(rows) + 1),
+                )
+            tables.append(_skip_if_empty(table, f"the sheet '{sheet.title}'", warnings))
+    except Exception as error:  # a sheet that cannot be parsed, found while iterating
+        raise ImportSourceError(f"{label} is not a readable Excel workbook (.xlsx).") from error
+    finally:
+        workbook.close()
+    return [table for table in tables if table is not None]
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text a CSV file would hold (dates as ISO, 3.0 as 3)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- Checking -------------------------------------------------------------------------------------
+
+
+class _Problems:
+    """Every problem counted; the first MAX_REPORTED_PROBLEMS (file, line, column order) kept."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._heap: list[tuple[tuple[int, int, int, int], CellProblem]] = []
+        self._file_order = {name: index for index, name in enumerate(FILE_FORMATS)}
+
+    def add(self, fmt: FileFormat, label: str, line: int, column: str, problem: str) -> None:
+        self.count += 1
+        columns = fmt.columns
+        column_order = columns.index(column) if column in columns else len(columns)
+        # negated keys: the heap's smallest entry is the problem furthest down the files
+        key = (-self._file_order[fmt.name], -line, -column_order, self.count)
+        entry = (key, CellProblem(label, line, column, problem))
+        if len(self._heap) < MAX_REPORTED_PROBLEMS:
+            heappush(self._heap, entry)
+        elif key > self._heap[0][0]:
+            heappushpop(self._heap, entry)
+
+    def first(self) -> list[CellProblem]:
+        return [problem for _, problem in sorted(self._heap, reverse=True)]
+
+
+@dataclass
+class _StoreIds:
+    """What the store already holds that an import is checked against, read once."""
+
+    ids: dict[str, set[str]]
+    roles: dict[str, str]
+    pairs: list[tuple[str, str, str]]
+
+    @classmethod
+    def read(cls, engine: Engine, source: ImportSource) -> "_StoreIds":
+        """The ids of the files in `source` and of their parents; roles and pairs if needed."""
+        names = set(source.tables)
+        for name in source.tables:
+            names.update(FILE_FORMATS[name].references.values())
+        ids: dict[str, set[str]] = {}
+        roles: dict[str, str] = {}
+        pairs: list[tuple[str, str, str]] = []
+        with engine.connect() as connection:
+            if "participants" in names:
+                query = select(Participant.participant_id, Participant.role)
+                roles = dict(connection.execute(query).all())
+                ids["participants"] = set(roles)
+            for name in names - ids.keys():
+                fmt = FILE_FORMATS[name]
+                id_column = fmt.table.__table__.c[fmt.id_column]  # type: ignore[attr-defined]
+                ids[name] = set(connection.execute(select(id_column)).scalars())
+            if "participants" in source.tables:
+                query = select(Pair.pair_id, Pair.mentor_id, Pair.mentee_id)
+                pairs = [
+                    (pair, mentor, mentee) for pair, mentor, mentee in connection.execute(query)
+                ]
+        return cls(ids=ids, roles=roles, pairs=pairs)
+
+
+@dataclass
+class _CheckedFile:
+    """One file after checking: its rows ready to write (when valid), its ids and report parts."""
+
+    fmt: FileFormat
+    label: str
+    rows: list[dict[str, Any]]
+    ids: set[str]
+    #: the id of each record (None where blank) and the line it is on
+    record_ids: list[str | None]
+    record_lines: Sequence[int]
+    summary: FileSummary
+    preview: pd.DataFrame
+
+
+ProblemSink = Callable[[int, str, str], None]
+
+
+class _Checker:
+    """Checks the files of one import in format order, so parents are known before children."""
+
+    def __init__(self, source: ImportSource, store: _StoreIds) -> None:
+        self.store = store
+        self.problems = _Problems()
+        self.warnings = list(source.warnings)
+        self.checked: dict[str, _CheckedFile] = {}
+        #: roles as they will be after the import: the store's, overridden by participants.csv
+        self.roles = dict(store.roles)
+
+    def check_file(self, raw: RawTable) -> None:
+        """Check one file; its problems go to `self.problems`, its result to `self.checked`."""
+        fmt = FILE_FORMATS[raw.name]
+
+        def problem(line: int, column: str, text: str) -> None:
+            self.problems.add(fmt, raw.label, line, column, text)
+
+        for line, column, text in raw.problems:
+            problem(line, column, text)
+        columns, indices, missing, ignored = self._match_header(raw, fmt, problem)
+        records, lines = _records(raw, columns, indices, problem)
+        record_ids = [record.get(fmt.id_column) for record in records]
+        ids = _unique_ids(fmt.id_column, record_ids, lines, problem)
+        rows = _validate(fmt, records, lines, missing, problem)
+        self._check_references(fmt, records, lines, problem)
+        if fmt.name == "participants":
+            self.roles.update(
+                (record["participant_id"], record["role"])
+                for record in records
+                if "participant_id" in record and record.get("role") in ("mentor", "mentee")
+            )
+        elif fmt.name == "pairs":
+            self._check_pair_roles(records, lines, problem)
+        new = len(ids - self.store.ids[fmt.name])
+        preview_rows = rows[:PREVIEW_ROWS] if rows else _valid_rows(fmt, records[:PREVIEW_ROWS])
+        self.checked[fmt.name] = _CheckedFile(
+            fmt=fmt,
+            label=raw.label,
+            rows=rows,
+            ids=ids,
+            record_ids=record_ids,
+            record_lines=lines,
+            summary=FileSummary(raw.label, len(records), new, len(ids) - new, ignored),
+            preview=_preview_frame(fmt, preview_rows),
+        )
+
+    def _match_header(
+        self, raw: RawTable, fmt: FileFormat, problem: ProblemSink
+    ) -> tuple[list[str], list[int], set[str], list[str]]:
+        """The known columns and where they are, the required ones missing, the ignored ones."""
+        header = [cell.strip() for cell in raw.header]
+        named = [cell for cell in header if cell]
+        if len(named) == 1 and (";" in named[0] or "\t" in named[0]):
+            separator = "';'" if ";" in named[0] else "tabs"
+            problem(
+                raw.header_line,
+                "(header)",
+                f"the columns are separated by {separator}; save the file as comma-separated CSV "
+                "(UTF-8)",
+            )
+            return [], [], set(), []
+        positions: dict[str, int] = {}
+        ignored = []
+        for index, cell in enumerate(header):
+            name = cell.lower()
+            if name in positions:
+                problem(
+                    raw.header_line,
+                    name,
+                    f"appears twice in the header (columns {positions[name] + 1} and {index + 1})",
+                )
+            elif name in fmt.columns:
+                positions[name] = index
+            elif cell:
+                ignored.append(cell)
+        missing = fmt.required_columns - positions.keys()
+        for column in missing:
+            problem(raw.header_line, column, "required column is missing from the header")
+        if ignored:
+            self.warnings.append(
+                f"{raw.label}: ignored the column{'s' if len(ignored) > 1 else ''} "
+                f"{', '.join(ignored)} (not part of the import format)."
+            )
+        columns = [column for column in fmt.columns if column in positions]
+        return columns, [positions[column] for column in columns], set(missing), ignored
+
+    def _check_references(
+        self,
+        fmt: FileFormat,
+        records: list[dict[str, str]],
+        lines: Sequence[int],
+        problem: ProblemSink,
+    ) -> None:
+        """Every id a record refers to is in this import or in the store."""
+        for column, parent in fmt.references.items():
+            parent_file = self.checked.get(parent)
+            in_import = parent_file.ids if parent_file else set()
+            in_store = self.store.ids[parent]
+            values = [record.get(column) for record in records]
+            unknown = set(values) - in_import - in_store - {None}
+            if not unknown:
+                continue
+            noun = RECORD_NOUNS[parent]
+            for value, line in zip(values, lines, strict=True):
+                if value in unknown:
+                    problem(
+                        line,
+                        column,
+                        f"refers to {noun} {value!r}, which is neither in this import nor in "
+                        "the store",
+                    )
+
+    def _check_pair_roles(
+        self, records: list[dict[str, str]], lines: Sequence[int], problem: ProblemSink
+    ) -> None:
+        """A pair's mentor has the role mentor, its mentee the role mentee, and they differ."""
+        roles = self.roles
+        for record, line in zip(records, lines, strict=True):
+            mentor, mentee = record.get("mentor_id"), record.get("mentee_id")
+            if mentor is not None and mentor == mentee:
+                problem(line, "mentee_id", "is the same person as the mentor")
+                continue
+            if mentor is not None and roles.get(mentor) == "mentee":
+                problem(line, "mentor_id", f"participant {mentor!r} is a mentee, not a mentor")
+            if mentee is not None and roles.get(mentee) == "mentor":
+                problem(line, "mentee_id", f"participant {mentee!r} is a mentor, not a mentee")
+
+    def check_role_changes(self) -> None:
+        """A participant whose role changes must not leave a stored pair with the wrong role."""
+        participants = self.checked.get("participants")
+        if participants is None:
+            return
+        changed = {
+            key: self.roles[key]
+            for key in participants.ids
+            if self.store.roles.get(key, self.roles.get(key)) != self.roles.get(key)
+        }
+        if not changed:
+            return
+        pairs = self.checked.get("pairs")
+        imported_pairs = pairs.ids if pairs else set()
+        line_of = dict(zip(participants.record_ids, participants.record_lines, strict=True))
+        for pair_id, mentor, mentee in self.store.pairs:
+            if pair_id in imported_pairs:
+                continue  # the import's own version of the pair was checked against new roles
+            for person, role_in_pair in ((mentor, "mentor"), (mentee, "mentee")):
+                new_role = changed.get(person)
+                if new_role is not None and new_role != role_in_pair:
+                    self.problems.add(
+                        participants.fmt,
+                        participants.label,
+                        line_of[person],
+                        "role",
+                        f"participant {person!r} is the {role_in_pair} of pair {pair_id!r} in the "
+                        f"store, so cannot become a {new_role}",
+                    )
+
+
+def _records(
+    raw: RawTable, columns: list[str], indices: list[int], problem: ProblemSink
+) -> tuple[list[dict[str, str]], list[int]]:
+    """The non-blank rows as model input (`row_from_cells`) and the line each is on."""
+    if not columns:
+        return [], []
+    width = len(raw.header)
+    in_place = indices == list(range(len(indices)))  # the usual case: the format's own order
+    pick = itemgetter(*indices)
+    records, lines = [], []
+    for cells, line in zip(raw.rows, raw.lines, strict=True):
+        if len(cells) != width:
+            if len(cells) > width and any(map(str.strip, cells[width:])):
+                problem(
+                    line,
+                    f"column {width + 1}",
+                    f"holds a value but the header names only {width} columns; put quotes "
+                    "around cells that contain commas",
+                )
+            cells = [*cells[:width], *[""] * (width - len(cells))]
+        record = row_from_cells(columns, cells if in_place else _as_tuple(pick(cells)))
+        if record:
+            records.append(record)
+            lines.append(line)
+    return records, lines
+
+
+def _as_tuple(picked: str | tuple[str, ...]) -> tuple[str, ...]:
+    # itemgetter with one index returns the item itself, not a tuple
+    return picked if isinstance(picked, tuple) else (picked,)
+
+
+def _unique_ids(
+    id_column: str, record_ids: list[str | None], lines: Sequence[int], problem: ProblemSink
+) -> set[str]:
+    """The set of ids; every repeat of an id is a problem naming the line of its first use."""
+    ids = set(record_ids)
+    ids.discard(None)
+    if len(ids) < len(record_ids) - record_ids.count(None):
+        first_lines: dict[str, int] = {}
+        for key, line in zip(record_ids, lines, strict=True):
+            if key is None:
+                continue
+            first = first_lines.setdefault(key, line)
+            if first != line:
+                problem(line, id_column, f"duplicate {id_column} {key!r} (also on line {first})")
+    return ids  # type: ignore[return-value]
+
+
+def _validate(
+    fmt: FileFormat,
+    records: list[dict[str, str]],
+    lines: Sequence[int],
+    missing: set[str],
+    problem: ProblemSink,
+) -> list[dict[str, Any]]:
+    """Validate every record with the file's model: the rows to write, or [] on any problem.
+
+    Validates a chunk of records at a time and keeps only each model's field dict, so the memory
+    of one chunk's model objects is reused by the next.
+    """
+    adapter = _ADAPTERS[fmt.name]
+    rows: list[dict[str, Any]] = []
+    valid = True
+    for start in range(0, len(records), _VALIDATE_CHUNK_ROWS):
+        try:
+            models = adapter.validate_python(records[start : start + _VALIDATE_CHUNK_ROWS])
+        except ValidationError as error:
+            valid = False
+            for item in error.errors(include_url=False):
+                index, *path = item["loc"]
+                column = str(path[0]) if path else item.get("ctx", {}).get("column", "(row)")
+                if item["type"] == "missing" and column in missing:
+                    continue  # reported once, for the header
+                problem(lines[start + int(index)], column, _plain_words(fmt, column, item))
+        else:
+            if valid:
+                rows.extend([model.__dict__ for model in models])
+    return rows if valid else []
+
+
+def _plain_words(fmt: FileFormat, column: str, error: Any) -> str:
+    """A pydantic error as a program manager would say it."""
+    kind = error["type"]
+    value = error.get("input")
+    shown = repr(value[:60] + "…" if len(value) > 60 else value) if isinstance(value, str) else ""
+    if kind == "missing":
+        return "required"
+    if kind == "string_pattern_mismatch":
+        return f"not an ISO date (YYYY-MM-DD): {shown}"
+    if kind.startswith("date_"):
+        return f"not a real calendar date: {shown}"
+    if kind.startswith("int_"):
+        return f"not a whole number: {shown}"
+    if kind == "literal_error":
+        return f"must be one of {', '.join(fmt.allowed_values(column))}, not {shown}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        low, high = fmt.bounds(column)
+        if high is None:
+            return f"must be at least {low}, not {value}"
+        return f"must be between {low} and {high}, not {value}"
+    return str(error["msg"])
+
+
+def _valid_rows(fmt: FileFormat, records: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """The records that pass the model on their own (for the preview of a file with problems)."""
+    rows = []
+    for record in records:
+        try:
+            rows.append(fmt.model.model_validate(record).__dict__)
+        except ValidationError:
+            continue
+    return rows
+
+
+def _preview_frame(fmt: FileFormat, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(fmt.columns))
+    for column in fmt.int_columns:
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+# --- Importing ------------------------------------------------------------------------------------
+
+
+def run_import(
+    source: ImportSource,
+    *,
+    engine: Engine,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    actor: str = "cli",
+) -> ImportReport:
+    """Check `source` against the format and the store; when it is clean, write it all.
+
+    With any problem, or with `dry_run`, nothing is written. Otherwise every file is upserted in
+    one transaction (parents first) and one audit-log row records the counts and `actor`; a
+    database error rolls everything back and is raised. `progress(fraction, message)` is called
+    as the import goes.
+    """
+    report_progress = progress or (lambda _fraction, _message: None)
+    check_share = 1.0 if dry_run else _CHECK_SHARE
+    with _collector_paused():
+        report_progress(0.0, "Reading the ids already in the store…")
+        checker = _Checker(source, _StoreIds.read(engine, source))
+        total_raw_rows = sum(len(table.rows) for table in source.tables.values()) or 1
+        rows_checked = 0
+        for raw in source.tables.values():
+            report_progress(check_share * rows_checked / total_raw_rows, f"Checking {raw.label}…")
+            checker.check_file(raw)
+            rows_checked += len(raw.rows)
+        checker.check_role_changes()
+        checked = list(checker.checked.values())
+        report = ImportReport(
+            problems=checker.problems.first(),
+            problem_count=checker.problems.count,
+            warnings=checker.warnings,
+            files=[file.summary for file in checked],
+            preview={file.fmt.name: file.preview for file in checked},
+            applied=False,
+        )
+        total_rows = sum(len(file.rows) for file in checked)
+        if report.ok and not dry_run and total_rows:
+            _write(engine, checked, source.origin, actor, check_share, report_progress)
+            report.applied = True
+    report_progress(1.0, "Done.")
+    return report
+
+
+def _write(
+    engine: Engine,
+    checked: list[_CheckedFile],
+    origin: str,
+    actor: str,
+    start: float,
+    progress: Progress,
+) -> None:
+    """Upsert every checked file and the audit row in one transaction."""
+    total = sum(len(file.rows) for file in checked)
+    written = 0
+    with _write_transaction(engine) as connection:
+        for file in checked:
+
+            def on_chunk(rows: int, label: str = file.label) -> None:
+                nonlocal written
+                written += rows
+                progress(
+                    start + (1 - start) * written / total,
+                    f"Writing {label} ({written:,} of {total:,} rows)…",
+                )
+
+            upsert_rows(connection, file.fmt.table, file.rows, on_chunk=on_chunk)
+        detail = {
+            "source": origin,
+            "rows": total,
+            "files": {file.fmt.name: asdict(file.summary) for file in checked},
+        }
+        connection.execute(
+            insert(AuditLog).values(
+                at=datetime.now(UTC), actor=actor, action="import", detail=json.dumps(detail)
+            )
+        )
+
+
+@contextmanager
+def _write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction for the whole import: committed at the end, rolled back on any error.
+
+    On SQLite the connection's page cache is raised while it runs (and put back after): the
+    indexes of a table with a million rows do not fit in the default 2 MB, and the writes would
+    spend their time reading the same pages again.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            with connection.begin():
+                yield connection
+            return
+        previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
+        connection.exec_driver_sql(f"PRAGMA cache_size = {_SQLITE_IMPORT_CACHE_KIB}")
+        connection.commit()
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            connection.exec_driver_sql(f"PRAGMA cache_size = {previous}")
+            connection.commit()
