@@ -142,6 +142,7 @@ class RawTable:
 class ImportSource:
     """The raw tables of an import, by file name (`pairs`…), and warnings about what was skipped."""
 
+    #: Where the files came from, for messages and the audit log ("the folder …").
     origin: str
     tables: dict[str, RawTable]
     warnings: list[str]
@@ -183,17 +184,17 @@ def read_directory(path: Path) -> ImportSource:
         raise ImportSourceError(
             f"The folder {path} is empty; it should hold the import's CSV files ({_KNOWN_FILES})."
         )
-    readers = [
-        (entry.name, (lambda entry=entry: _read_bytes(entry)))
+    csv_files = [entry for entry in entries if entry.suffix.lower() == ".csv"]
+    source = _source(
+        f"the folder {path}",
+        [(entry.name, (lambda entry=entry: _read_bytes(entry))) for entry in csv_files],
+    )
+    source.warnings += [
+        f"Ignored {entry.name}: a folder import reads CSV files only (import a workbook by its "
+        "own path)."
         for entry in entries
-        if entry.suffix.lower() == ".csv"
+        if entry not in csv_files
     ]
-    source = _source(f"the folder {path}", readers)
-    skipped = [entry.name for entry in entries if entry.suffix.lower() != ".csv"]
-    if skipped:
-        source.warnings.append(
-            f"Ignored {', '.join(skipped)}: a folder import reads only CSV files."
-        )
     return source
 
 
@@ -254,8 +255,7 @@ def _source(origin: str, files: Iterable[tuple[str, Callable[[], bytes]]]) -> Im
                 add(_skip_if_empty(_read_csv(name, file_name, read()), file_name, warnings))
             else:
                 warnings.append(
-                    f"Ignored {file_name}: not one of the import files ({_KNOWN_FILES}) or "
-                    "an .xlsx workbook."
+                    f"Ignored {file_name}: not one of the import files ({_KNOWN_FILES})."
                 )
     if not tables:
         raise ImportSourceError(f"No import file ({_KNOWN_FILES}) was found in {origin}.")
@@ -366,6 +366,7 @@ def _read_workbook(label: str, content: bytes, warnings: list[str]) -> list[RawT
                     f"file ({_KNOWN_FILES})."
                 )
                 continue
+            sheet.reset_dimensions()  # some writers record a wrong size; read every row there is
             rows = [
                 [_cell_text(value) for value in values]
                 for values in sheet.iter_rows(values_only=True)
@@ -418,7 +419,7 @@ class _Problems:
         columns = fmt.columns
         column_order = columns.index(column) if column in columns else len(columns)
         # negated keys: the heap's smallest entry is the problem furthest down the files
-        key = (-self._file_order[fmt.name], -line, -column_order, self.count)
+        key = (-self._file_order[fmt.name], -line, -column_order, -self.count)
         entry = (key, CellProblem(label, line, column, problem))
         if len(self._heap) < MAX_REPORTED_PROBLEMS:
             heappush(self._heap, entry)
