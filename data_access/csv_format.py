@@ -69,14 +69,13 @@ def _check_timezone(value: str) -> str:
 Timezone = Annotated[str, AfterValidator(_check_timezone)]
 
 
-def _date_order_error(later: str, earlier: str) -> PydanticCustomError:
-    """A cross-field problem; `column` in the context names the cell to blame."""
-    return PydanticCustomError("order_of_dates", f"must not be before {earlier}", {"column": later})
-
-
 def _check_not_before(later: date | None, earlier: date | None, names: tuple[str, str]) -> None:
+    """A cross-field check; the error's `column` names the cell to blame (the later date)."""
     if later is not None and earlier is not None and later < earlier:
-        raise _date_order_error(*names)
+        later_name, earlier_name = names
+        raise PydanticCustomError(
+            "order_of_dates", f"must not be before {earlier_name}", {"column": later_name}
+        )
 
 
 class CohortRow(BaseModel):
@@ -308,13 +307,8 @@ class FileFormat:
 
     @cached_property
     def text_columns(self) -> frozenset[str]:
-        """Free-text columns (ids, names, lists): the only ones the formula guard touches."""
+        """Free-text columns (ids, names, lists): the only ones an export guards (`escape_cell`)."""
         return frozenset(n for n, (kind, _) in self._column_types.items() if kind is str)
-
-    @cached_property
-    def date_columns(self) -> frozenset[str]:
-        """Columns holding ISO dates."""
-        return frozenset(n for n, (kind, _) in self._column_types.items() if kind is date)
 
     @cached_property
     def int_columns(self) -> frozenset[str]:

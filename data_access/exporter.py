@@ -126,7 +126,7 @@ def _example_rows(fmt: FileFormat) -> list[list[str]]:
     ]
 
 
-def template_readme() -> str:
+def _template_readme() -> str:
     """The README of the import template: the general rules, then every file and column."""
     lines = [
         "PairPulse import template",
@@ -167,5 +167,5 @@ def template_zip() -> bytes:
         for fmt in FILE_FORMATS.values():
             with _zip_text(archive, fmt.file_name) as stream:
                 _write_csv(stream, fmt.columns, _example_rows(fmt))
-        archive.writestr("README.txt", template_readme())
+        archive.writestr("README.txt", _template_readme())
     return buffer.getvalue()

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from data_access import importer
+from data_access.csv_format import FILE_FORMATS
 from data_access.db import table_counts
 from data_access.exporter import program_frames
 from data_access.importer import (
@@ -77,6 +78,12 @@ def filled(engine: Engine) -> Engine:
     """A store that already holds the fixture program."""
     assert import_folder(FIXTURE_PROGRAM, engine).applied
     return engine
+
+
+def test_each_file_has_the_columns_of_its_store_table() -> None:
+    for fmt in FILE_FORMATS.values():
+        table_columns = [column.name for column in fmt.table.__table__.columns]
+        assert list(fmt.columns) == table_columns, fmt.name
 
 
 # --- A valid program ----------------------------------------------------------------------------
