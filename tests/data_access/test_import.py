@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 
 from data_access import importer
 from data_access.csv_format import FILE_FORMATS
@@ -564,24 +565,25 @@ def test_a_failure_while_writing_leaves_the_store_as_it_was(
     assert store_snapshot(filled) == before
 
 
-def test_a_database_error_mid_import_rolls_everything_back(filled: Engine, tmp_path: Path) -> None:
-    """A row the store refuses (a cohort gone since the check) undoes the whole import."""
+def test_a_row_the_database_refuses_rolls_everything_back(
+    filled: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cohort deleted between the check and the write: the store's own error undoes it all."""
     folder = copy_program(tmp_path)
     replace_in(folder, "cohorts.csv", "2024 pilot", "2024 pilot (renamed)")
-    source = read_directory(folder)
-    original_write = importer._write
+    real_upsert = importer.upsert_rows
 
-    def write_after_someone_changed_the_store(engine, checked, *args):
-        for file in checked:
-            if file.fmt.name == "pairs":
-                file.rows[0] = {**file.rows[0], "cohort_id": "GONE"}
-        return original_write(engine, checked, *args)
+    def upsert_with_a_vanished_cohort(connection, model, rows, **options):
+        if model is Pair:
+            rows = [{**rows[0], "cohort_id": "GONE"}, *rows[1:]]
+        return real_upsert(connection, model, rows, **options)
 
+    monkeypatch.setattr(importer, "upsert_rows", upsert_with_a_vanished_cohort)
     before = store_snapshot(filled)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importer, "_write", write_after_someone_changed_the_store)
-        with pytest.raises(Exception, match="(?i)foreign key"):
-            run_import(source, engine=filled)
+
+    with pytest.raises(IntegrityError):
+        import_folder(folder, filled)
+
     assert store_snapshot(filled) == before
 
 
