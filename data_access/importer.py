@@ -190,8 +190,10 @@ def read_directory(path: Path) -> ImportSource:
         [(entry.name, (lambda entry=entry: _read_bytes(entry))) for entry in csv_files],
     )
     source.warnings += [
-        f"Ignored {entry.name}: a folder import reads CSV files only (import a workbook by its "
-        "own path)."
+        f"Ignored {entry.name}: a folder import reads its CSV files only; import a workbook by "
+        "its own path."
+        if entry.suffix.lower() == ".xlsx"
+        else f"Ignored {entry.name}: not a CSV file."
         for entry in entries
         if entry not in csv_files
     ]

@@ -207,13 +207,15 @@ def test_unknown_columns_and_files_are_ignored_with_a_warning(
     )
     (folder / "budget.csv").write_text("item,amount\ncoffee,12\n", encoding="utf-8")
     (folder / "notes.txt").write_text("hello", encoding="utf-8")
+    (folder / "old.xlsx").write_bytes(b"PK")
 
     report = import_folder(folder, engine)
 
     assert report.applied, report.as_text()
     assert any("pairs.csv" in w and "notes, Owner" in w for w in report.warnings)
     assert any("budget.csv" in w for w in report.warnings)
-    assert any("notes.txt" in w for w in report.warnings)
+    assert "Ignored notes.txt: not a CSV file." in report.warnings
+    assert any("old.xlsx" in w and "by its own path" in w for w in report.warnings)
     assert next(s for s in report.files if s.file == "pairs.csv").ignored_columns == [
         "notes",
         "Owner",
