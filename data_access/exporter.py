@@ -38,6 +38,9 @@ def _snapshot(engine: Engine) -> Iterator[Connection]:
         if connection.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
+            if connection.dialect.name == "sqlite":
+                # the sqlite3 driver opens a transaction only before writes; reads need it here
+                connection.exec_driver_sql("BEGIN")
             yield connection
 
 
