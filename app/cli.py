@@ -2,7 +2,8 @@
 
 Each command reads `DATABASE_URL` (default: the embedded SQLite file) and brings the store's
 schema up to date first. Exit status: 0 done, 2 refused (bad input, nothing written), 1 the store
-could not be reached. Errors are printed as one plain sentence, never as a traceback.
+could not be reached or refused a write (nothing written). Errors are printed as one plain
+sentence, never as a traceback.
 """
 
 import argparse
@@ -12,13 +13,13 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from data_access.exporter import export_directory
-from data_access.importer import ImportSourceError, read_directory, run_import
-from sample_data.seed import SCALES, StoreNotEmptyError, seed_store
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from app.bench import run_benchmarks
 from app.store import fill_empty_store_with_demo, open_store
+from data_access.exporter import export_directory
+from data_access.importer import ImportSourceError, read_directory, run_import
+from sample_data.seed import SCALES, StoreNotEmptyError, seed_store
 
 EXIT_OK = 0
 EXIT_STORE_UNREACHABLE = 1
@@ -148,4 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except OperationalError as error:
         print(f"The store could not be reached: {error.orig}", file=sys.stderr)
+        return EXIT_STORE_UNREACHABLE
+    except SQLAlchemyError as error:
+        reason = getattr(error, "orig", None) or error
+        print(f"The store refused the change, so nothing was written: {reason}", file=sys.stderr)
         return EXIT_STORE_UNREACHABLE

@@ -12,6 +12,7 @@ import gc
 import io
 import json
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -33,6 +34,8 @@ from data_access.writes import upsert_rows
 
 #: The report keeps this many problems (the first ones, in file and line order) and counts all.
 MAX_REPORTED_PROBLEMS = 200
+#: A ZIP upload may unpack to at most this much (a guard against archives built to explode).
+MAX_ZIP_UNPACKED_BYTES = 2_000_000_000
 #: Rows per file shown in the report's preview.
 PREVIEW_ROWS = 50
 _VALIDATE_CHUNK_ROWS = 10_000
@@ -175,6 +178,8 @@ def read_directory(path: Path) -> ImportSource:
     if not path.exists():
         raise ImportSourceError(f"There is no folder or file at {path}.")
     if path.is_file():
+        if path.suffix.lower() == ".zip":
+            return _source(f"{path}", _zip_members(path.name, _read_bytes(path)))
         return _source(f"{path}", [(path.name, lambda: _read_bytes(path))])
     entries = sorted(
         (entry for entry in path.iterdir() if entry.is_file() and not entry.name.startswith(".")),
@@ -201,16 +206,46 @@ def read_directory(path: Path) -> ImportSource:
 
 
 def read_uploads(files: Sequence[tuple[str, bytes]]) -> ImportSource:
-    """Read uploaded (file name, content) pairs: import CSV files and/or one `.xlsx` workbook.
+    """Read uploaded (file name, content) pairs: import CSV files and/or one `.xlsx` workbook,
+    or a `.zip` holding them (such as PairPulse's own export).
 
     Raises ImportSourceError when nothing was uploaded or no upload is an import file.
     """
     if not files:
         raise ImportSourceError("No files were uploaded.")
-    return _source(
-        "the uploaded files",
-        [(PurePath(name).name, (lambda content=content: content)) for name, content in files],
-    )
+    named: list[tuple[str, Callable[[], bytes]]] = []
+    for name, content in files:
+        if PurePath(name).suffix.lower() == ".zip":
+            named += _zip_members(PurePath(name).name, content)
+        else:
+            named.append((PurePath(name).name, (lambda content=content: content)))
+    return _source("the uploaded files", named)
+
+
+def _zip_members(label: str, content: bytes) -> list[tuple[str, Callable[[], bytes]]]:
+    """The CSV and XLSX files inside a ZIP archive, refusing archives that unpack too large."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = [
+            info
+            for info in archive.infolist()
+            if not info.is_dir()
+            and PurePath(info.filename).suffix.lower() in (".csv", ".xlsx")
+            and not PurePath(info.filename).name.startswith((".", "__MACOSX"))
+        ]
+    except zipfile.BadZipFile as error:
+        raise ImportSourceError(f"{label} is not a readable ZIP archive.") from error
+    unpacked = sum(info.file_size for info in members)
+    if unpacked > MAX_ZIP_UNPACKED_BYTES:
+        raise ImportSourceError(
+            f"{label} unpacks to {unpacked / 1e6:,.0f} MB, more than the "
+            f"{MAX_ZIP_UNPACKED_BYTES / 1e6:,.0f} MB an import may hold."
+        )
+    if not members:
+        raise ImportSourceError(f"{label} holds no CSV or XLSX file.")
+    return [
+        (PurePath(info.filename).name, (lambda info=info: archive.read(info))) for info in members
+    ]
 
 
 def _read_bytes(path: Path) -> bytes:

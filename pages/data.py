@@ -4,14 +4,14 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from data_access.exporter import export_zip, template_zip
-from data_access.importer import ImportSourceError, read_uploads, run_import
-from sample_data.seed import seed_store
 from sqlalchemy.exc import SQLAlchemyError
 
 from components.import_report import show_import_report
 from components.store import store_data_changed, store_engine
 from data_access.db import current_revision, table_counts
+from data_access.exporter import export_zip, template_zip
+from data_access.importer import ImportSourceError, read_uploads, run_import
+from sample_data.seed import seed_store
 
 ACTOR = "Data screen"
 
@@ -32,12 +32,13 @@ import_tab, export_tab, store_tab = st.tabs(["Import", "Export", "Store"])
 with import_tab:
     files = st.file_uploader(
         "Files to import",
-        type=["csv", "xlsx"],
+        type=["csv", "xlsx", "zip"],
         accept_multiple_files=True,
         key=f"import_files_{state.import_round}",
         help="Select every CSV file of the folder (cohorts.csv, participants.csv, pairs.csv, "
         "meetings.csv, goals.csv, surveys.csv; any subset), or one XLSX workbook with a sheet "
-        "per file. Ids already in the store are updated, new ids are added.",
+        "per file, or a ZIP of them such as the full export. Ids already in the store are "
+        "updated, new ids are added.",
     )
     if not files:
         st.info(

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 from streamlit.runtime.pages_manager import PagesManager
 
-from data_access.db import make_engine, normalise_url, upgrade_store
+from data_access.db import forget_engines, make_engine, normalise_url, upgrade_store
 
 POSTGRES_ENV = "PAIRPULSE_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
@@ -119,3 +119,12 @@ def sqlite_url(tmp_path: Path, _sqlite_template: Path) -> str:
     path = tmp_path / "pairpulse.db"
     shutil.copyfile(_sqlite_template, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def cli_store(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """`DATABASE_URL` set to the test store, for code that opens the default store itself (the
+    CLI run in-process); the process's engines are disposed of afterwards."""
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    yield store_url
+    forget_engines()

@@ -3,27 +3,16 @@
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from app.cli import EXIT_OK, EXIT_REFUSED, main
-from data_access.db import get_engine, table_counts
+from data_access.db import table_counts
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_PROGRAM = ROOT / "tests" / "fixtures" / "program"
-
-
-@pytest.fixture
-def cli_store(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """`DATABASE_URL` pointing at the test store, with the process's cached engine reset."""
-    monkeypatch.setenv("DATABASE_URL", store_url)
-    get_engine.cache_clear()
-    yield store_url
-    get_engine().dispose()
-    get_engine.cache_clear()
 
 
 @pytest.fixture

@@ -1,13 +1,15 @@
 """AppTest fixtures: the app runs against a test store chosen through DATABASE_URL."""
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_access.db import get_engine
+from data_access.db import forget_engines
 
 APP_TIMEOUT_S = 60
+ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
 
 @pytest.fixture
@@ -17,8 +19,8 @@ def app_on(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     def make(url: str, *, demo_data: bool = False) -> AppTest:
         monkeypatch.setenv("DATABASE_URL", url)
         monkeypatch.setenv("PAIRPULSE_DEMO_DATA", "1" if demo_data else "0")
-        get_engine.cache_clear()
-        return AppTest.from_file("streamlit_app.py", default_timeout=APP_TIMEOUT_S)
+        forget_engines()
+        return AppTest.from_file(ENTRYPOINT, default_timeout=APP_TIMEOUT_S)
 
     yield make
-    get_engine.cache_clear()
+    forget_engines()

@@ -2,7 +2,6 @@
 written into a store all at once (or not at all)."""
 
 import zoneinfo
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
@@ -11,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from app.cli import main
-from data_access.db import get_engine, table_counts
+from data_access.db import table_counts
 from data_access.models import PROGRAM_TABLES, FollowUp, Participant
 from data_access.writes import upsert_rows
 from sample_data.generator import AS_OF_ENV, CATEGORIES, SCALES, generate_program
@@ -409,20 +408,6 @@ def test_replace_swaps_the_program_and_drops_follow_ups_on_it(engine: Engine) ->
     assert _program_snapshot(engine)[1] == other["participants"]["name"].tolist()
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(FollowUp)).scalar_one() == 0
-
-
-@pytest.fixture
-def cli_store(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """`DATABASE_URL` set to the test store for `app.cli.main`.
-
-    `get_engine()` caches the engine of the default URL for the life of the process, whatever
-    `DATABASE_URL` said at the time, so the cache is cleared around the test.
-    """
-    monkeypatch.setenv("DATABASE_URL", store_url)
-    get_engine.cache_clear()
-    yield store_url
-    get_engine().dispose()
-    get_engine.cache_clear()
 
 
 def test_the_cli_seeds_a_store_once_and_replaces_on_request(
