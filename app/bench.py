@@ -11,11 +11,10 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from data_access.db import make_engine, upgrade_store
 from data_access.exporter import export_directory
 from data_access.importer import read_directory, run_import
 from sample_data.seed import seed_store
-
-from data_access.db import make_engine, upgrade_store
 
 RESULTS_PATH = Path(__file__).resolve().parent.parent / "bench" / "results.json"
 IMPORT_TARGET_ROWS_PER_S = 50_000

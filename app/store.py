@@ -2,10 +2,10 @@
 
 import os
 
-from sample_data.seed import seed_store
 from sqlalchemy import Engine
 
 from data_access.db import get_engine, store_is_empty, upgrade_store
+from sample_data.seed import seed_store
 
 #: Set to 0 to start on an empty store instead of the demo program (tests of empty states do).
 DEMO_DATA_ENV = "PAIRPULSE_DEMO_DATA"

@@ -2,11 +2,16 @@
 
 import pandas as pd
 import streamlit as st
+
 from data_access.importer import ImportReport
 
 
-def show_import_report(report: ImportReport) -> None:
-    """Draw the report of a checked import: problems or a go-ahead, warnings, summary, preview."""
+def _problems(count: int) -> str:
+    return "1 problem" if count == 1 else f"{count:,} problems"
+
+
+def show_import_verdict(report: ImportReport) -> None:
+    """Draw the verdict of a checked import: the go-ahead, or every problem; then warnings."""
     rows = sum(summary.rows for summary in report.files)
     if report.ok:
         st.success(
@@ -16,7 +21,7 @@ def show_import_report(report: ImportReport) -> None:
         )
     else:
         st.error(
-            f"{report.problem_count:,} problem(s) found, so nothing will be imported. Fix the "
+            f"{_problems(report.problem_count)} found, so nothing will be imported. Fix the "
             "cells listed below and upload the files again.",
             icon=":material/error:",
         )
@@ -29,6 +34,10 @@ def show_import_report(report: ImportReport) -> None:
             )
     for warning in report.warnings:
         st.warning(warning, icon=":material/warning:")
+
+
+def show_import_contents(report: ImportReport) -> None:
+    """Draw what a checked import holds: rows new and updated per file, and a preview."""
     if report.files:
         st.subheader("What the import holds", divider="gray")
         summary = pd.DataFrame(

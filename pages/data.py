@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from components.import_report import show_import_report
+from components.import_report import show_import_contents, show_import_verdict
 from components.store import store_data_changed, store_engine
 from data_access.db import current_revision, table_counts
 from data_access.exporter import export_zip, template_zip
-from data_access.importer import ImportSourceError, read_uploads, run_import
+from data_access.importer import ImportSource, ImportSourceError, read_uploads, run_import
 from sample_data.seed import seed_store
 
 ACTOR = "Data screen"
@@ -26,6 +26,40 @@ state.setdefault("import_round", 0)
 
 if message := state.pop("import_done", None):
     st.success(message, icon=":material/task_alt:")
+
+
+def _import_with_progress(source: ImportSource, total_rows: int) -> None:
+    """Write a checked import with a progress bar; on success start the page afresh."""
+    progress = st.progress(0.0, text="Importing…")
+    try:
+        result = run_import(
+            source,
+            engine=engine,
+            actor=ACTOR,
+            progress=lambda fraction, text: progress.progress(fraction, text=text),
+        )
+    except SQLAlchemyError as error:
+        progress.empty()
+        st.error(
+            "The store refused the import, so nothing was written. Try again; if it keeps "
+            f"failing, check the database.\n\nDetails: {error}",
+            icon=":material/error:",
+        )
+        return
+    progress.empty()
+    if not result.applied:  # the store changed since the check (e.g. a parent row was deleted)
+        show_import_verdict(result)
+        return
+    store_data_changed()
+    state.import_done = (
+        f"Imported {total_rows:,} rows: "
+        + ", ".join(f"{s.file} {s.new:,} new / {s.updated:,} updated" for s in result.files)
+        + "."
+    )
+    state.import_round += 1
+    state.pop("checked_upload_key", None)
+    st.rerun()
+
 
 import_tab, export_tab, store_tab = st.tabs(["Import", "Export", "Store"])
 
@@ -61,42 +95,13 @@ with import_tab:
         if source_error:
             st.error(f"These files cannot be read: {source_error}", icon=":material/error:")
         else:
-            show_import_report(report)
+            show_import_verdict(report)
             total_rows = sum(summary.rows for summary in report.files)
             if report.ok and st.button(
                 f"Import {total_rows:,} rows", type="primary", icon=":material/upload:"
             ):
-                progress = st.progress(0.0, text="Importing…")
-                try:
-                    result = run_import(
-                        source,
-                        engine=engine,
-                        actor=ACTOR,
-                        progress=lambda fraction, text: progress.progress(fraction, text=text),
-                    )
-                except SQLAlchemyError as error:
-                    progress.empty()
-                    st.error(
-                        "The store refused the import, so nothing was written. Try again; if it "
-                        f"keeps failing, check the database.\n\nDetails: {error}",
-                        icon=":material/error:",
-                    )
-                else:
-                    if result.applied:
-                        store_data_changed()
-                        state.import_done = (
-                            f"Imported {total_rows:,} rows: "
-                            + ", ".join(
-                                f"{s.file} {s.new:,} new / {s.updated:,} updated"
-                                for s in result.files
-                            )
-                            + "."
-                        )
-                        state.import_round += 1
-                        state.pop("checked_upload_key", None)
-                        st.rerun()
-                    progress.empty()
-                    show_import_report(result)
+                _import_with_progress(source, total_rows)
+            show_import_contents(report)
 
 with export_tab:
     st.write("Every table in the import format, ready to edit and import again.")
