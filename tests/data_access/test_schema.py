@@ -25,6 +25,15 @@ FILTERED_DATES = {
     "audit_log": ["at"],
 }
 
+PILOT = {
+    "cohort_id": "C1",
+    "name": "Pilot",
+    "start_date": date(2026, 1, 5),
+    "end_date": None,
+    "focus_area": "AI",
+    "target_cadence_days": 14,
+}
+
 
 def _leading_index_columns(engine: Engine, table: str) -> set[str]:
     inspector = inspect(engine)
@@ -90,19 +99,11 @@ def test_a_fresh_sqlite_file_is_created_and_migrated(tmp_path) -> None:
 
 
 def test_upsert_inserts_then_updates_by_primary_key(engine: Engine) -> None:
-    row = {
-        "cohort_id": "C1",
-        "name": "Pilot",
-        "start_date": date(2026, 1, 5),
-        "end_date": None,
-        "focus_area": "AI",
-        "target_cadence_days": 14,
-    }
     with engine.begin() as connection:
-        upsert_rows(connection, Cohort, [row])
+        upsert_rows(connection, Cohort, [PILOT])
     with engine.begin() as connection:
         upsert_rows(
-            connection, Cohort, [{**row, "name": "Pilot 2026", "end_date": date(2026, 7, 1)}]
+            connection, Cohort, [{**PILOT, "name": "Pilot 2026", "end_date": date(2026, 7, 1)}]
         )
     with engine.connect() as connection:
         cohorts = connection.execute(select(Cohort.name, Cohort.end_date)).all()
@@ -110,15 +111,7 @@ def test_upsert_inserts_then_updates_by_primary_key(engine: Engine) -> None:
 
 
 def test_a_failed_transaction_writes_nothing(engine: Engine) -> None:
-    row = {
-        "cohort_id": "C1",
-        "name": "Pilot",
-        "start_date": date(2026, 1, 5),
-        "end_date": None,
-        "focus_area": None,
-        "target_cadence_days": 14,
-    }
     with pytest.raises(RuntimeError), engine.begin() as connection:
-        upsert_rows(connection, Cohort, [row])
+        upsert_rows(connection, Cohort, [PILOT])
         raise RuntimeError("the store went away mid-import")
     assert db.store_is_empty(engine)
