@@ -144,8 +144,12 @@ with store_tab:
             icon=":material/inbox:",
         )
         if st.button("Load the demo program", icon=":material/auto_awesome:"):
-            with st.spinner("Writing the demo program…"):
-                seed_store(engine, scale="demo")
+            progress = st.progress(0.0, text="Writing the demo program…")
+            seed_store(
+                engine,
+                scale="demo",
+                progress=lambda fraction, text: progress.progress(fraction, text=text),
+            )
             store_data_changed()
             state.import_done = "Loaded the demo program."
             st.rerun()
