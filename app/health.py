@@ -162,7 +162,7 @@ def _days_since_last_meeting_while_running(
 
 def pair_health(
     pairs: pd.DataFrame,
-    meetings: pd.DataFrame,
+    stats: pd.DataFrame,
     goals: pd.DataFrame,
     surveys: pd.DataFrame,
     cohorts: pd.DataFrame,
@@ -172,25 +172,26 @@ def pair_health(
 ) -> pd.DataFrame:
     """Health of every pair that existed on `as_of`, indexed by `pair_id`.
 
+    `stats` is the pairs' `metrics.meeting_stats` as of the same date (or its SQL twin,
+    `data_access.queries.meeting_stats`); the other inputs are in the import format's columns
+    with dates as timestamps, and anything in them dated after `as_of` is ignored.
     Columns: status (as of the date), cadence_days, last_meeting_on, days_since_last_meeting,
     cadence_adherence, stalled, overdue_goals, the latest sentiment answers, the three component
     scores, health_score (0–100, NaN for a pair with nothing to measure), band and reasons.
-    Inputs are in the import format's columns with dates as timestamps; anything dated after
-    `as_of` is ignored.
     """
     settings = settings or HealthSettings()
     current = metrics.pairs_as_of(pairs, as_of=as_of)
-    held = meetings[meetings["held_on"] <= pd.Timestamp(as_of)]
-    frame = current.set_index("pair_id")[["cohort_id", "mentor_id", "mentee_id", "status"]].copy()
+    stats = stats.reindex(current["pair_id"])
+    stats["meetings_in_window"] = stats["meetings_in_window"].fillna(0)
+    indexed = current.set_index("pair_id")
+    frame = indexed[["cohort_id", "mentor_id", "mentee_id", "status"]].copy()
     frame["cadence_days"] = metrics.target_cadence_days(current, cohorts)
-    frame["last_meeting_on"] = metrics.last_meeting_on(current, held, as_of=as_of)
-    frame["days_since_last_meeting"] = metrics.days_since_last_meeting(current, held, as_of=as_of)
-    frame["days_since_start"] = (
-        pd.Timestamp(as_of) - current.set_index("pair_id")["started_on"]
-    ).dt.days
-    frame["cadence_adherence"] = metrics.cadence_adherence(current, held, cohorts, as_of=as_of)
+    frame["last_meeting_on"] = stats["last_meeting_on"]
+    frame["days_since_last_meeting"] = metrics.days_since_last_meeting(current, stats, as_of=as_of)
+    frame["days_since_start"] = (pd.Timestamp(as_of) - indexed["started_on"]).dt.days
+    frame["cadence_adherence"] = metrics.cadence_adherence(current, stats, cohorts, as_of=as_of)
     frame["stalled"] = metrics.stalled(
-        current, held, cohorts, as_of=as_of, stall_factor=settings.stall_factor
+        current, stats, cohorts, as_of=as_of, stall_factor=settings.stall_factor
     )
 
     goal_score, overdue_goals = goals_component(

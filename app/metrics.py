@@ -56,25 +56,61 @@ def target_cadence_days(pairs: pd.DataFrame, cohorts: pd.DataFrame) -> pd.Series
     return pd.Series(cadence.to_numpy(dtype=float), index=pairs["pair_id"], name="cadence_days")
 
 
-def last_meeting_on(pairs: pd.DataFrame, meetings: pd.DataFrame, *, as_of: date) -> pd.Series:
-    """Per pair: the date of its last meeting held on or before `as_of` (NaT if none)."""
-    held = meetings[meetings["held_on"] <= _day(as_of)]
-    last = held.groupby("pair_id")["held_on"].max()
-    return pairs["pair_id"].map(last).set_axis(pairs["pair_id"]).rename("last_meeting_on")
+def adherence_window(
+    pairs: pd.DataFrame, *, as_of: date, window_days: int = ADHERENCE_WINDOW_DAYS
+) -> tuple[pd.Series, pd.Series]:
+    """Per pair (indexed by `pair_id`): the first and last day of its cadence-adherence window.
+
+    The window ends on `as_of`, or on `ended_on` for a pair that ended by then, and reaches back
+    `window_days` days, or to `started_on` if the pair is younger. `pairs` must be as of `as_of`.
+    """
+    indexed = pairs.set_index("pair_id")
+    end = indexed["ended_on"].fillna(_day(as_of)).clip(upper=_day(as_of))
+    start = end - timedelta(days=window_days)
+    start = start.where(start > indexed["started_on"], indexed["started_on"])
+    return start.rename("window_start"), end.rename("window_end")
 
 
-def days_since_last_meeting(
-    pairs: pd.DataFrame, meetings: pd.DataFrame, *, as_of: date
-) -> pd.Series:
-    """Per pair: days from its last meeting (or, with none yet, from `started_on`) to `as_of`."""
-    last = last_meeting_on(pairs, meetings, as_of=as_of)
-    since = last.fillna(pairs.set_index("pair_id")["started_on"])
+def meeting_stats(
+    pairs: pd.DataFrame,
+    meetings: pd.DataFrame,
+    *,
+    as_of: date,
+    window_days: int = ADHERENCE_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Per pair (indexed by `pair_id`): `last_meeting_on` (the last meeting held on or before
+    `as_of`, NaT if none) and `meetings_in_window` (meetings held inside its adherence window).
+
+    This is the definition; `data_access.queries.meeting_stats` computes the same in SQL for
+    large stores, and a test keeps the two equal. `pairs` must be as of `as_of`.
+    """
+    start, end = adherence_window(pairs, as_of=as_of, window_days=window_days)
+    held = meetings[meetings["pair_id"].isin(start.index) & (meetings["held_on"] <= _day(as_of))]
+    held = held.join(start, on="pair_id").join(end, on="pair_id")
+    in_window = (held["held_on"] >= held["window_start"]) & (held["held_on"] <= held["window_end"])
+    stats = pd.DataFrame(
+        {
+            "last_meeting_on": held.groupby("pair_id")["held_on"].max(),
+            "meetings_in_window": in_window.groupby(held["pair_id"]).sum(),
+        }
+    ).reindex(start.index)
+    stats["last_meeting_on"] = pd.to_datetime(stats["last_meeting_on"])
+    stats["meetings_in_window"] = stats["meetings_in_window"].fillna(0).astype(int)
+    return stats
+
+
+def days_since_last_meeting(pairs: pd.DataFrame, stats: pd.DataFrame, *, as_of: date) -> pd.Series:
+    """Per pair: days from its last meeting (or, with none yet, from `started_on`) to `as_of`.
+
+    `stats` is `meeting_stats` (or its SQL twin) for the same pairs and date.
+    """
+    since = stats["last_meeting_on"].fillna(pairs.set_index("pair_id")["started_on"])
     return (_day(as_of) - since).dt.days.rename("days_since_last_meeting")
 
 
 def stalled(
     pairs: pd.DataFrame,
-    meetings: pd.DataFrame,
+    stats: pd.DataFrame,
     cohorts: pd.DataFrame,
     *,
     as_of: date,
@@ -83,9 +119,9 @@ def stalled(
     """Per pair: True for an active pair whose days since its last meeting exceed
     `stall_factor` × its target cadence. Completed, ended and paused pairs are never stalled.
 
-    `pairs` must already be as of `as_of` (see `pairs_as_of`).
+    `pairs` must be as of `as_of` (see `pairs_as_of`); `stats` is their `meeting_stats`.
     """
-    days = days_since_last_meeting(pairs, meetings, as_of=as_of)
+    days = days_since_last_meeting(pairs, stats, as_of=as_of)
     limit = target_cadence_days(pairs, cohorts) * stall_factor
     active = pairs.set_index("pair_id")["status"].eq(ACTIVE)
     return (active & (days > limit)).rename("stalled")
@@ -93,34 +129,21 @@ def stalled(
 
 def cadence_adherence(
     pairs: pd.DataFrame,
-    meetings: pd.DataFrame,
+    stats: pd.DataFrame,
     cohorts: pd.DataFrame,
     *,
     as_of: date,
     window_days: int = ADHERENCE_WINDOW_DAYS,
 ) -> pd.Series:
-    """Per pair: meetings held ÷ meetings expected over the trailing `window_days` (or since the
-    pair started, if shorter), where expected = days ÷ target cadence; capped at 1.
-
-    The window ends on `as_of`, or on `ended_on` for a pair that has ended. A pair with no day in
-    its window (it starts on `as_of`) has no adherence yet (NaN).
+    """Per pair: meetings held ÷ meetings expected over its adherence window (the trailing
+    `window_days`, or since the pair started if shorter; see `adherence_window`), where
+    expected = days ÷ target cadence; capped at 1. NaN for a window of no days (a pair that
+    starts on `as_of`). `stats` is `meeting_stats` for the same pairs, date and window.
     """
-    indexed = pairs.set_index("pair_id")
-    window_end = indexed["ended_on"].fillna(_day(as_of)).clip(upper=_day(as_of))
-    window_start = (window_end - timedelta(days=window_days)).where(
-        lambda start: start > indexed["started_on"], indexed["started_on"]
-    )
-    days = (window_end - window_start).dt.days.astype(float)
-    expected = days / target_cadence_days(pairs, cohorts)
-
-    in_pairs = meetings[meetings["pair_id"].isin(indexed.index)]
-    joined = in_pairs.join(window_start.rename("start"), on="pair_id").join(
-        window_end.rename("end"), on="pair_id"
-    )
-    inside = joined[(joined["held_on"] >= joined["start"]) & (joined["held_on"] <= joined["end"])]
-    held = inside.groupby("pair_id").size().reindex(indexed.index, fill_value=0)
-    ratio = (held / expected.replace(0, np.nan)).clip(upper=1.0)
-    return ratio.rename("cadence_adherence")
+    start, end = adherence_window(pairs, as_of=as_of, window_days=window_days)
+    expected = (end - start).dt.days.astype(float) / target_cadence_days(pairs, cohorts)
+    ratio = stats["meetings_in_window"] / expected.replace(0.0, np.nan)
+    return ratio.clip(upper=1.0).rename("cadence_adherence")
 
 
 def goals_as_of(goals: pd.DataFrame, *, as_of: date) -> pd.DataFrame:

@@ -33,6 +33,10 @@ def _meetings(rows: list[tuple[str, pd.Timestamp]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["pair_id", "held_on"]).astype({"held_on": "datetime64[ns]"})
 
 
+def _stats(pairs: pd.DataFrame, meetings: pd.DataFrame) -> pd.DataFrame:
+    return metrics.meeting_stats(metrics.pairs_as_of(pairs, as_of=AS_OF), meetings, as_of=AS_OF)
+
+
 COHORTS = pd.DataFrame({"cohort_id": ["C", "K"], "target_cadence_days": [14, 30]})
 
 # The examples of §4, at cadence 14 unless the cohort is K (cadence 30).
@@ -63,7 +67,9 @@ STALLED_MEETINGS = _meetings(
 
 
 def test_stalled_follows_the_examples_of_the_brief() -> None:
-    stalled = metrics.stalled(STALLED_EXAMPLES, STALLED_MEETINGS, COHORTS, as_of=AS_OF)
+    stalled = metrics.stalled(
+        STALLED_EXAMPLES, _stats(STALLED_EXAMPLES, STALLED_MEETINGS), COHORTS, as_of=AS_OF
+    )
     assert stalled.to_dict() == {
         "met-45-days-ago": True,
         "met-20-days-ago": False,
@@ -77,9 +83,8 @@ def test_stalled_follows_the_examples_of_the_brief() -> None:
 
 def test_the_stall_factor_is_a_setting() -> None:
     # At factor 3 the limit at cadence 14 is 42 days: 45 still stalls, 40 no longer does.
-    stalled = metrics.stalled(
-        STALLED_EXAMPLES, STALLED_MEETINGS, COHORTS, as_of=AS_OF, stall_factor=3.0
-    )
+    stats = _stats(STALLED_EXAMPLES, STALLED_MEETINGS)
+    stalled = metrics.stalled(STALLED_EXAMPLES, stats, COHORTS, as_of=AS_OF, stall_factor=3.0)
     assert stalled["met-45-days-ago"] and not stalled["started-40-days-ago"]
 
 
@@ -111,7 +116,7 @@ def test_cadence_adherence_over_the_trailing_90_days_capped_at_one() -> None:
         [*weekly, ("one-in-90", _days_before(10)), ("one-in-90", _days_before(120))]
         + [("new-28-days", _days_before(20))]
     )
-    adherence = metrics.cadence_adherence(pairs, meetings, COHORTS, as_of=AS_OF)
+    adherence = metrics.cadence_adherence(pairs, _stats(pairs, meetings), COHORTS, as_of=AS_OF)
     # 13 weekly meetings where 90 / 14 = 6.43 were expected: capped at 1.
     assert adherence["weekly-fortnightly"] == 1.0
     # 1 held (the one 120 days ago is outside the window) ÷ 6.43 expected = 0.1556.
@@ -214,7 +219,7 @@ def test_pair_health_bands_and_reasons() -> None:
             "relationship_quality": [5, 2],
         }
     )
-    health = pair_health(pairs, meetings, goals, surveys, COHORTS, as_of=AS_OF)
+    health = pair_health(pairs, _stats(pairs, meetings), goals, surveys, COHORTS, as_of=AS_OF)
     assert health["band"].to_dict() == {
         "steady": HEALTHY,
         "stalled": AT_RISK,

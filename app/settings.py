@@ -1,0 +1,72 @@
+"""The program's settings: metric weights and thresholds, the stall factor, the anonymity rule.
+
+Defaults are PRODUCT.md's; program managers change them on the Data screen, and they are kept in
+the store (`data_access.settings_store`). Every screen, the PDF and the CLI read them through
+`load_settings`, so one change applies everywhere.
+"""
+
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import Engine
+
+from app.health import HealthSettings
+from data_access.settings_store import store_settings, stored_settings
+
+
+class ProgramSettings(BaseModel):
+    """Every setting, validated: a value out of range is refused with a ValidationError."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    stall_factor: float = Field(
+        2.0, ge=1.1, le=6.0, description="A pair is stalled after this many target cadences."
+    )
+    weight_meetings: float = Field(0.5, ge=0.0, le=1.0, description="Health weight: meetings.")
+    weight_goals: float = Field(0.25, ge=0.0, le=1.0, description="Health weight: goals.")
+    weight_sentiment: float = Field(0.25, ge=0.0, le=1.0, description="Health weight: sentiment.")
+    healthy_from: int = Field(70, ge=1, le=100, description="Lowest score that is Healthy.")
+    watch_from: int = Field(40, ge=0, le=99, description="Lowest score that is Watch.")
+    too_early_days: int = Field(
+        14, ge=0, le=120, description="Pairs younger than this many days are Too early."
+    )
+    min_respondents: int = Field(
+        5, ge=3, le=10, description="Survey groups smaller than this are not shown."
+    )
+    min_comment_group: int = Field(
+        10, ge=3, le=100, description="Comments only for groups at least this large."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.watch_from >= self.healthy_from:
+            raise ValueError("the Watch threshold must be below the Healthy threshold")
+        if self.weight_meetings + self.weight_goals + self.weight_sentiment <= 0:
+            raise ValueError("at least one health weight must be above zero")
+        if self.min_comment_group < self.min_respondents:
+            raise ValueError("the comment threshold cannot be below the minimum group size")
+        return self
+
+    def health(self) -> HealthSettings:
+        """The settings the health score uses."""
+        return HealthSettings(
+            weights={
+                "meetings": self.weight_meetings,
+                "goals": self.weight_goals,
+                "sentiment": self.weight_sentiment,
+            },
+            healthy_from=float(self.healthy_from),
+            watch_from=float(self.watch_from),
+            too_early_days=self.too_early_days,
+            stall_factor=self.stall_factor,
+        )
+
+
+def load_settings(engine: Engine) -> ProgramSettings:
+    """The program's settings: the stored values over the defaults."""
+    return ProgramSettings.model_validate(stored_settings(engine))
+
+
+def save_settings(engine: Engine, settings: ProgramSettings, *, actor: str) -> None:
+    """Store every setting (validated already by `ProgramSettings`) and audit who changed them."""
+    store_settings(engine, settings.model_dump(), actor=actor)

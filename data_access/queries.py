@@ -1,0 +1,124 @@
+"""Queries that feed the metrics: DataFrames in the import format's columns, dates as timestamps.
+
+Rows dated after the as-of date are filtered out in SQL, and the per-pair meeting figures the
+health score needs are aggregated in SQL (`meeting_stats`), so computing health never loads the
+meetings table itself — at the `enterprise` scale that is about a million rows.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Connection, Date, Engine, and_, bindparam, case, func, select
+from sqlalchemy.sql import ColumnElement, Select
+
+from data_access.models import Cohort, Goal, Meeting, Pair, Participant, SurveyResponse
+
+ADHERENCE_WINDOW_DAYS = 90
+
+_DATE_COLUMNS = {
+    "cohort": ["start_date", "end_date"],
+    "participant": ["joined_on", "left_on"],
+    "pair": ["started_on", "ended_on"],
+    "meeting": ["held_on"],
+    "goal": ["created_on", "due_on", "completed_on"],
+    "survey_response": ["submitted_on"],
+}
+
+
+@dataclass(frozen=True)
+class ProgramFrames:
+    """What the metrics need of the program as of one date."""
+
+    as_of: date
+    cohorts: pd.DataFrame
+    participants: pd.DataFrame
+    pairs: pd.DataFrame
+    meeting_stats: pd.DataFrame
+    goals: pd.DataFrame
+    surveys: pd.DataFrame
+
+
+def _frame(connection: Connection, statement: Select, table: str) -> pd.DataFrame:
+    frame = pd.read_sql(statement, connection)
+    for column in _DATE_COLUMNS[table]:
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def _as_of_param(as_of: date) -> ColumnElement:
+    return bindparam("as_of", as_of, type_=Date)
+
+
+def _days_before(connection: Connection, day: ColumnElement, days: int) -> ColumnElement:
+    """`day` minus `days` days, in the connection's SQL dialect."""
+    if connection.dialect.name == "sqlite":
+        return func.date(day, f"-{int(days)} days")
+    return day - days
+
+
+def _meeting_stats_statement(connection: Connection, as_of: date, window_days: int) -> Select:
+    as_of_param = _as_of_param(as_of)
+    # The adherence window of `app.metrics.adherence_window`, written in SQL.
+    ended_by_then = and_(Pair.ended_on.is_not(None), Pair.ended_on <= as_of_param)
+    window_end = case((ended_by_then, Pair.ended_on), else_=as_of_param)
+    reach_back = _days_before(connection, window_end, window_days)
+    window_start = case((Pair.started_on > reach_back, Pair.started_on), else_=reach_back)
+    in_window = and_(Meeting.held_on >= window_start, Meeting.held_on <= window_end)
+    return (
+        select(
+            Meeting.pair_id,
+            func.max(Meeting.held_on).label("last_meeting_on"),
+            func.sum(case((in_window, 1), else_=0)).label("meetings_in_window"),
+        )
+        .join(Pair, Pair.pair_id == Meeting.pair_id)
+        .where(Meeting.held_on <= as_of_param, Pair.started_on <= as_of_param)
+        .group_by(Meeting.pair_id)
+    )
+
+
+def meeting_stats(
+    connection: Connection, *, as_of: date, window_days: int = ADHERENCE_WINDOW_DAYS
+) -> pd.DataFrame:
+    """Per pair that started by `as_of` and has met (indexed by `pair_id`): `last_meeting_on`
+    and `meetings_in_window`, exactly as `app.metrics.meeting_stats` defines them."""
+    statement = _meeting_stats_statement(connection, as_of, window_days)
+    stats = pd.read_sql(statement, connection).set_index("pair_id")
+    stats["last_meeting_on"] = pd.to_datetime(stats["last_meeting_on"])
+    stats["meetings_in_window"] = stats["meetings_in_window"].astype(int)
+    return stats
+
+
+def meetings(connection: Connection, *, as_of: date) -> pd.DataFrame:
+    """Every meeting held on or before `as_of`."""
+    statement = select(Meeting).where(Meeting.held_on <= _as_of_param(as_of))
+    return _frame(connection, statement, "meeting")
+
+
+def load_program(
+    engine: Engine, *, as_of: date, window_days: int = ADHERENCE_WINDOW_DAYS
+) -> ProgramFrames:
+    """The program as the metrics need it on `as_of`, read in one snapshot.
+
+    Pairs that had not started and survey responses not yet submitted are left out in SQL;
+    goals come whole (`app.metrics.goals_as_of` reads their dates); meetings come as
+    `meeting_stats`.
+    """
+    as_of_param = _as_of_param(as_of)
+    with engine.connect() as connection, connection.begin():
+        return ProgramFrames(
+            as_of=as_of,
+            cohorts=_frame(connection, select(Cohort), "cohort"),
+            participants=_frame(connection, select(Participant), "participant"),
+            pairs=_frame(
+                connection, select(Pair).where(Pair.started_on <= as_of_param), "pair"
+            ),
+            meeting_stats=meeting_stats(connection, as_of=as_of, window_days=window_days),
+            goals=_frame(connection, select(Goal), "goal"),
+            surveys=_frame(
+                connection,
+                select(SurveyResponse).where(SurveyResponse.submitted_on <= as_of_param),
+                "survey_response",
+            ),
+        )
