@@ -1,4 +1,4 @@
-"""The command line: `python -m app init | import | export | seed | bench`.
+"""The command line: `python -m app init | import | export | seed | report | bench`.
 
 Each command reads `DATABASE_URL` (default: the embedded SQLite file) and brings the store's
 schema up to date first. Exit status: 0 done, 2 refused (bad input, nothing written), 1 the store
@@ -16,9 +16,12 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from app.bench import run_benchmarks
+from app.report import band_counts, headline_figures, program_health
+from app.settings import default_as_of, load_settings
 from app.store import fill_empty_store_with_demo, open_store
 from data_access.exporter import export_directory
 from data_access.importer import ImportSourceError, read_directory, run_import
+from data_access.queries import load_program
 from sample_data.seed import SCALES, StoreNotEmptyError, seed_store
 
 EXIT_OK = 0
@@ -58,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     seeder.add_argument(
         "--replace", action="store_true", help="delete the store's program data first"
     )
+    report = commands.add_parser("report", help="print the program's headline metrics")
+    report.add_argument(
+        "--as-of",
+        type=_iso_date,
+        default=None,
+        help="the date to report on (default: PAIRPULSE_AS_OF, else today)",
+    )
+
     bench = commands.add_parser("bench", help="time seeding and importing (medians)")
     bench.add_argument(
         "--scales",
@@ -123,6 +134,21 @@ def _seed(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report(args: argparse.Namespace) -> int:
+    engine = open_store()
+    as_of = args.as_of or default_as_of()
+    settings = load_settings(engine)
+    program = load_program(engine, as_of=as_of)
+    health = program_health(program, settings)
+    print(f"PairPulse report as of {as_of.isoformat()}")
+    for figure in headline_figures(program, health):
+        print(f"  {figure.label:<36} {figure.formatted():>10}")
+    print("  Active pairs by health band:")
+    for band, count in band_counts(health).items():
+        print(f"    {band:<34} {count:>10,}")
+    return EXIT_OK
+
+
 def _bench(args: argparse.Namespace) -> int:
     scales = [scale.strip() for scale in args.scales.split(",") if scale.strip()]
     unknown = sorted(set(scales) - set(SCALES))
@@ -138,6 +164,7 @@ COMMANDS = {
     "import": _import,
     "export": _export,
     "seed": _seed,
+    "report": _report,
     "bench": _bench,
 }
 

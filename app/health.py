@@ -85,7 +85,7 @@ def latest_sentiment(pairs: pd.DataFrame, surveys: pd.DataFrame) -> pd.DataFrame
         last = answered.groupby(["pair_id", "role"])[measure].last().unstack("role")
         for role in ("mentor", "mentee"):
             latest[f"{role}_{measure}"] = last[role] if role in last else pd.Series(dtype=float)
-    return pd.DataFrame(latest).reindex(pairs["pair_id"])
+    return pd.DataFrame(latest).reindex(pairs["pair_id"]).astype(float)
 
 
 def sentiment_component(sentiment: pd.DataFrame) -> pd.Series:

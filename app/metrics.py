@@ -24,7 +24,7 @@ def as_timestamps(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """A copy of `frame` with `columns` as pandas timestamps (blank → NaT)."""
     frame = frame.copy()
     for column in columns:
-        frame[column] = pd.to_datetime(frame[column])
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
     return frame
 
 
@@ -94,7 +94,7 @@ def meeting_stats(
             "meetings_in_window": in_window.groupby(held["pair_id"]).sum(),
         }
     ).reindex(start.index)
-    stats["last_meeting_on"] = pd.to_datetime(stats["last_meeting_on"])
+    stats["last_meeting_on"] = pd.to_datetime(stats["last_meeting_on"]).astype("datetime64[ns]")
     stats["meetings_in_window"] = stats["meetings_in_window"].fillna(0).astype(int)
     return stats
 

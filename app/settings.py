@@ -5,6 +5,8 @@ the store (`data_access.settings_store`). Every screen, the PDF and the CLI read
 `load_settings`, so one change applies everywhere.
 """
 
+import os
+from datetime import date
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -12,6 +14,22 @@ from sqlalchemy import Engine
 
 from app.health import HealthSettings
 from data_access.settings_store import store_settings, stored_settings
+
+AS_OF_ENV = "PAIRPULSE_AS_OF"
+
+
+def default_as_of() -> date:
+    """The default as-of date: `PAIRPULSE_AS_OF` (ISO date) if set, else today.
+
+    Raises ValueError, naming the variable, when it is set but not an ISO date.
+    """
+    value = os.environ.get(AS_OF_ENV, "").strip()
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise ValueError(f"{AS_OF_ENV}={value!r} is not an ISO date (YYYY-MM-DD)") from error
 
 
 class ProgramSettings(BaseModel):

@@ -43,7 +43,7 @@ def _frame(connection: Connection, statement: Select, table: str) -> pd.DataFram
     frame = pd.read_sql(statement, connection)
     for column in _DATE_COLUMNS[table]:
         if column in frame:
-            frame[column] = pd.to_datetime(frame[column])
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
     return frame
 
 
@@ -60,20 +60,42 @@ def _days_before(connection: Connection, day: ColumnElement, days: int) -> Colum
 
 def _meeting_stats_statement(connection: Connection, as_of: date, window_days: int) -> Select:
     as_of_param = _as_of_param(as_of)
-    # The adherence window of `app.metrics.adherence_window`, written in SQL.
+    # The adherence window of `app.metrics.adherence_window`, written in SQL. The windows are
+    # worked out once per pair (a materialised CTE), not once per meeting row.
     ended_by_then = and_(Pair.ended_on.is_not(None), Pair.ended_on <= as_of_param)
-    window_end = case((ended_by_then, Pair.ended_on), else_=as_of_param)
-    reach_back = _days_before(connection, window_end, window_days)
-    window_start = case((Pair.started_on > reach_back, Pair.started_on), else_=reach_back)
-    in_window = and_(Meeting.held_on >= window_start, Meeting.held_on <= window_end)
+    ends = (
+        select(
+            Pair.pair_id,
+            Pair.started_on,
+            case((ended_by_then, Pair.ended_on), else_=as_of_param).label("window_end"),
+        )
+        .where(Pair.started_on <= as_of_param)
+        .cte("window_ends")
+        .prefix_with("MATERIALIZED")
+    )
+    reach_back = _days_before(connection, ends.c.window_end, window_days)
+    windows = (
+        select(
+            ends.c.pair_id,
+            ends.c.window_end,
+            case((ends.c.started_on > reach_back, ends.c.started_on), else_=reach_back).label(
+                "window_start"
+            ),
+        )
+        .cte("windows")
+        .prefix_with("MATERIALIZED")
+    )
+    in_window = and_(
+        Meeting.held_on >= windows.c.window_start, Meeting.held_on <= windows.c.window_end
+    )
     return (
         select(
             Meeting.pair_id,
             func.max(Meeting.held_on).label("last_meeting_on"),
             func.sum(case((in_window, 1), else_=0)).label("meetings_in_window"),
         )
-        .join(Pair, Pair.pair_id == Meeting.pair_id)
-        .where(Meeting.held_on <= as_of_param, Pair.started_on <= as_of_param)
+        .join(windows, windows.c.pair_id == Meeting.pair_id)
+        .where(Meeting.held_on <= as_of_param)
         .group_by(Meeting.pair_id)
     )
 
@@ -85,7 +107,7 @@ def meeting_stats(
     and `meetings_in_window`, exactly as `app.metrics.meeting_stats` defines them."""
     statement = _meeting_stats_statement(connection, as_of, window_days)
     stats = pd.read_sql(statement, connection).set_index("pair_id")
-    stats["last_meeting_on"] = pd.to_datetime(stats["last_meeting_on"])
+    stats["last_meeting_on"] = pd.to_datetime(stats["last_meeting_on"]).astype("datetime64[ns]")
     stats["meetings_in_window"] = stats["meetings_in_window"].astype(int)
     return stats
 
@@ -111,9 +133,7 @@ def load_program(
             as_of=as_of,
             cohorts=_frame(connection, select(Cohort), "cohort"),
             participants=_frame(connection, select(Participant), "participant"),
-            pairs=_frame(
-                connection, select(Pair).where(Pair.started_on <= as_of_param), "pair"
-            ),
+            pairs=_frame(connection, select(Pair).where(Pair.started_on <= as_of_param), "pair"),
             meeting_stats=meeting_stats(connection, as_of=as_of, window_days=window_days),
             goals=_frame(connection, select(Goal), "goal"),
             surveys=_frame(
