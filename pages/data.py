@@ -7,6 +7,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from components.import_report import show_import_contents, show_import_verdict
+from components.settings_form import settings_form
 from components.store import store_data_changed, store_engine
 from data_access.db import current_revision, table_counts
 from data_access.exporter import export_zip, template_zip
@@ -61,7 +62,7 @@ def _import_with_progress(source: ImportSource, total_rows: int) -> None:
     st.rerun()
 
 
-import_tab, export_tab, store_tab = st.tabs(["Import", "Export", "Store"])
+import_tab, export_tab, store_tab, settings_tab = st.tabs(["Import", "Export", "Store", "Settings"])
 
 with import_tab:
     files = st.file_uploader(
@@ -153,3 +154,10 @@ with store_tab:
             store_data_changed()
             state.import_done = "Loaded the demo program."
             st.rerun()
+
+with settings_tab:
+    st.caption(
+        "How pair health is scored, when a pair counts as stalled, and how small a survey group "
+        "may be before it is hidden. The definitions are in docs/metrics.md."
+    )
+    settings_form(engine, actor=ACTOR)

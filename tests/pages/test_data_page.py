@@ -4,7 +4,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from data_access.db import table_counts
+from app.settings import ProgramSettings, load_settings
+from data_access.db import make_engine, table_counts
 
 FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
 
@@ -76,3 +77,32 @@ def test_a_valid_upload_shows_a_preview_then_imports_on_confirmation(
     counts = table_counts(engine)
     expected_rows = sum(len(content.decode().strip().splitlines()) - 1 for _, content, _ in uploads)
     assert sum(counts.values()) == expected_rows
+
+
+def _number_input(at, label: str):
+    return next(widget for widget in at.number_input if widget.label == label)
+
+
+def _save(at):
+    return next(button for button in at.button if button.label == "Save settings").click().run()
+
+
+def test_settings_are_saved_from_the_settings_tab(app_on, sqlite_url: str) -> None:
+    at = app_on(sqlite_url).run()
+    _number_input(at, "Smallest group shown (respondents)").set_value(7)
+    _number_input(at, "Stalled after (× target cadence)").set_value(3.0)
+    at = _save(at)
+    assert not at.exception
+    assert "Settings saved" in _text(at)
+    saved = load_settings(make_engine(sqlite_url))
+    assert (saved.min_respondents, saved.stall_factor) == (7, 3.0)
+
+
+def test_inconsistent_settings_are_refused_and_nothing_is_saved(app_on, sqlite_url: str) -> None:
+    at = app_on(sqlite_url).run()
+    _number_input(at, "Watch from (score)").set_value(80)
+    at = _save(at)
+    assert not at.exception
+    assert "Not saved" in _text(at)
+    assert "Watch threshold must be below the Healthy threshold" in _text(at)
+    assert load_settings(make_engine(sqlite_url)) == ProgramSettings()
