@@ -246,3 +246,35 @@ def retention(participants: pd.DataFrame, *, as_of: date) -> float:
         return float("nan")
     left_before = cohort["left_on"].notna() & (cohort["left_on"] < _day(as_of))
     return float((~left_before).mean())
+
+
+def meetings_per_pair_per_month(
+    pairs: pd.DataFrame, meetings: pd.DataFrame, *, as_of: date
+) -> pd.DataFrame:
+    """Per calendar month up to `as_of`'s: meetings held, pairs running, and their ratio.
+
+    A pair runs in a month when it started by the month's last day and had not ended before its
+    first day (as of `as_of`: an end after `as_of` does not count yet). Months run from the first
+    pair's start. Columns: month (a `Period`), meetings, pairs, meetings_per_pair (NaN with no
+    pair running).
+    """
+    current = pairs_as_of(pairs, as_of=as_of)
+    if current.empty:
+        return pd.DataFrame(columns=["month", "meetings", "pairs", "meetings_per_pair"])
+    months = pd.period_range(current["started_on"].min(), _day(as_of), freq="M")
+    held = meetings[
+        meetings["pair_id"].isin(current["pair_id"]) & (meetings["held_on"] <= _day(as_of))
+    ]
+    held_per_month = held["held_on"].dt.to_period("M").value_counts()
+    starts = current["started_on"].dt.to_period("M")
+    ends = current["ended_on"].dt.to_period("M")
+    running = [int(((starts <= month) & (ends.isna() | (ends >= month))).sum()) for month in months]
+    frame = pd.DataFrame(
+        {
+            "month": months,
+            "meetings": [int(held_per_month.get(month, 0)) for month in months],
+            "pairs": running,
+        }
+    )
+    frame["meetings_per_pair"] = frame["meetings"] / frame["pairs"].replace(0, np.nan)
+    return frame

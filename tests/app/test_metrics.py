@@ -232,3 +232,35 @@ def test_pair_health_bands_and_reasons() -> None:
     assert "mentee satisfaction 1/5" in health.loc["unhappy", "reasons"]
     assert health.loc["young", "band"] == TOO_EARLY
     assert WATCH not in health["band"].tolist()
+
+
+def test_meetings_per_pair_per_month() -> None:
+    pairs = _pairs(
+        [
+            {"pair_id": "a", "started_on": pd.Timestamp("2026-04-10")},
+            {
+                "pair_id": "b",
+                "started_on": pd.Timestamp("2026-05-02"),
+                "ended_on": pd.Timestamp("2026-05-20"),
+                "status": "ended_early",
+            },
+            {"pair_id": "later", "started_on": pd.Timestamp("2026-07-01")},
+        ]
+    )
+    meetings = _meetings(
+        [
+            ("a", pd.Timestamp("2026-04-12")),
+            ("a", pd.Timestamp("2026-05-01")),
+            ("b", pd.Timestamp("2026-05-03")),
+            ("b", pd.Timestamp("2026-05-17")),
+            ("a", pd.Timestamp("2026-06-29")),
+            ("a", pd.Timestamp("2026-07-02")),  # after the as-of date
+        ]
+    )
+    table = metrics.meetings_per_pair_per_month(pairs, meetings, as_of=AS_OF)
+    # April: a alone, 1 meeting → 1.0. May: a and b running, 3 meetings → 1.5.
+    # June: b ended in May, a met once → 1.0. The pair starting in July does not exist yet.
+    assert table["month"].astype(str).tolist() == ["2026-04", "2026-05", "2026-06"]
+    assert table["meetings"].tolist() == [1, 3, 1]
+    assert table["pairs"].tolist() == [1, 2, 1]
+    assert table["meetings_per_pair"].tolist() == [1.0, 1.5, 1.0]
