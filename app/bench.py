@@ -1,7 +1,8 @@
 """`python -m app bench`: the benchmarks, run on throw-away SQLite stores under a temp folder.
 
-Measures how long `seed` takes per scale and the import throughput of an exported program
-(export → import into an empty store), reports medians, and writes `bench/results.json`.
+Measures how long `seed` takes per scale, how long scoring the health of every pair takes
+(loading the program included), and the import throughput of an exported program (export →
+import into an empty store); reports medians and writes `bench/results.json`.
 """
 
 import json
@@ -11,9 +12,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from app.report import program_health
+from app.settings import default_as_of, load_settings
 from data_access.db import make_engine, upgrade_store
 from data_access.exporter import export_directory
 from data_access.importer import read_directory, run_import
+from data_access.queries import load_program
 from sample_data.seed import seed_store
 
 RESULTS_PATH = Path(__file__).resolve().parent.parent / "bench" / "results.json"
@@ -51,6 +55,32 @@ def bench_seed(scale: str, folder: Path, runs: int) -> dict:
     return {"what": f"seed --scale {scale}", "median_s": median, "runs_s": times}
 
 
+def bench_health(scale: str, folder: Path, runs: int) -> dict:
+    """Median seconds to load the program and score the health of every pair, on a `scale`
+    store (the one `bench_seed` left, else a new one), as of the day it was seeded."""
+    path = folder / f"seed-{scale}.db"
+    if path.exists():
+        engine = make_engine(f"sqlite:///{path}")
+    else:
+        engine = _fresh_engine(folder, f"seed-{scale}")
+        seed_store(engine, scale=scale)
+    as_of = default_as_of()
+    settings = load_settings(engine)
+    pairs = 0
+
+    def score_once() -> None:
+        nonlocal pairs
+        pairs = len(program_health(load_program(engine, as_of=as_of), settings))
+
+    median, times = _median_seconds(runs, score_once)
+    engine.dispose()
+    return {
+        "what": f"health of all pairs, {scale} ({pairs:,} pairs)",
+        "median_s": median,
+        "runs_s": times,
+    }
+
+
 def bench_import(scale: str, folder: Path, runs: int) -> dict:
     """Rows per second importing the export of a seeded `scale` program into an empty store."""
     source_engine = _fresh_engine(folder, f"source-{scale}")
@@ -76,7 +106,9 @@ def bench_import(scale: str, folder: Path, runs: int) -> dict:
     }
 
 
-def run_benchmarks(scales: Sequence[str], import_scale: str, runs: int) -> list[dict]:
+def run_benchmarks(
+    scales: Sequence[str], import_scale: str, health_scale: str, runs: int
+) -> list[dict]:
     """Run every benchmark; print a table as results arrive; return the results."""
     results = []
     with tempfile.TemporaryDirectory(prefix="pairpulse-bench-") as tmp:
@@ -84,6 +116,8 @@ def run_benchmarks(scales: Sequence[str], import_scale: str, runs: int) -> list[
         for scale in scales:
             results.append(bench_seed(scale, folder, runs if scale != "enterprise" else 1))
             _print_row(results[-1])
+        results.append(bench_health(health_scale, folder, max(runs, 5)))
+        _print_row(results[-1])
         results.append(bench_import(import_scale, folder, runs))
         _print_row(results[-1])
     RESULTS_PATH.parent.mkdir(exist_ok=True)

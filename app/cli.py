@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="scales to seed, comma-separated",
     )
     bench.add_argument("--import-scale", choices=sorted(SCALES), default="large")
+    bench.add_argument("--health-scale", choices=sorted(SCALES), default="large")
     bench.add_argument("--runs", type=int, default=3, help="runs per figure (default 3)")
     return parser
 
@@ -155,7 +156,7 @@ def _bench(args: argparse.Namespace) -> int:
     if unknown:
         print(f"Unknown scale(s): {', '.join(unknown)}", file=sys.stderr)
         return EXIT_REFUSED
-    run_benchmarks(scales, args.import_scale, max(1, args.runs))
+    run_benchmarks(scales, args.import_scale, args.health_scale, max(1, args.runs))
     return EXIT_OK
 
 
