@@ -118,6 +118,40 @@ def meetings(connection: Connection, *, as_of: date) -> pd.DataFrame:
     return _frame(connection, statement, "meeting")
 
 
+#: The columns the metrics read; names, e-mails, titles and comments are left in the store.
+METRIC_COLUMNS = {
+    "participant": [
+        Participant.participant_id,
+        Participant.role,
+        Participant.department,
+        Participant.birth_year,
+        Participant.joined_on,
+        Participant.left_on,
+    ],
+    "goal": [
+        Goal.goal_id,
+        Goal.pair_id,
+        Goal.category,
+        Goal.created_on,
+        Goal.due_on,
+        Goal.completed_on,
+        Goal.status,
+        Goal.progress_pct,
+    ],
+    "survey_response": [
+        SurveyResponse.participant_id,
+        SurveyResponse.pair_id,
+        SurveyResponse.cohort_id,
+        SurveyResponse.submitted_on,
+        SurveyResponse.kind,
+        SurveyResponse.satisfaction,
+        SurveyResponse.relationship_quality,
+        SurveyResponse.digital_confidence,
+        SurveyResponse.nps,
+    ],
+}
+
+
 def load_program(
     engine: Engine, *, as_of: date, window_days: int = ADHERENCE_WINDOW_DAYS
 ) -> ProgramFrames:
@@ -125,20 +159,23 @@ def load_program(
 
     Pairs that had not started and survey responses not yet submitted are left out in SQL;
     goals come whole (`app.metrics.goals_as_of` reads their dates); meetings come as
-    `meeting_stats`.
+    `meeting_stats`. Only the columns in `METRIC_COLUMNS` are read for people, goals and
+    responses: no names, e-mails, goal titles or comments.
     """
     as_of_param = _as_of_param(as_of)
     with engine.connect() as connection, connection.begin():
         return ProgramFrames(
             as_of=as_of,
             cohorts=_frame(connection, select(Cohort), "cohort"),
-            participants=_frame(connection, select(Participant), "participant"),
+            participants=_frame(connection, select(*METRIC_COLUMNS["participant"]), "participant"),
             pairs=_frame(connection, select(Pair).where(Pair.started_on <= as_of_param), "pair"),
             meeting_stats=meeting_stats(connection, as_of=as_of, window_days=window_days),
-            goals=_frame(connection, select(Goal), "goal"),
+            goals=_frame(connection, select(*METRIC_COLUMNS["goal"]), "goal"),
             surveys=_frame(
                 connection,
-                select(SurveyResponse).where(SurveyResponse.submitted_on <= as_of_param),
+                select(*METRIC_COLUMNS["survey_response"]).where(
+                    SurveyResponse.submitted_on <= as_of_param
+                ),
                 "survey_response",
             ),
         )
