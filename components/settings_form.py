@@ -7,6 +7,24 @@ from sqlalchemy import Engine
 from app.settings import ProgramSettings, load_settings, save_settings
 from components.store import store_data_changed
 
+# (setting, label, lowest, highest, step) per section, three inputs to a row. The model's own
+# validation still decides; these bounds only shape the inputs.
+SECTIONS: dict[str, list[tuple[str, str, float, float, float]]] = {
+    "Pair health": [
+        ("weight_meetings", "Weight: meetings", 0.0, 1.0, 0.05),
+        ("weight_goals", "Weight: goals", 0.0, 1.0, 0.05),
+        ("weight_sentiment", "Weight: sentiment", 0.0, 1.0, 0.05),
+        ("healthy_from", "Healthy from (score)", 1, 100, 1),
+        ("watch_from", "Watch from (score)", 0, 99, 1),
+        ("too_early_days", "Too early below (days)", 0, 120, 1),
+        ("stall_factor", "Stalled after (× target cadence)", 1.1, 6.0, 0.1),
+    ],
+    "Survey anonymity": [
+        ("min_respondents", "Smallest group shown (respondents)", 3, 10, 1),
+        ("min_comment_group", "Smallest group whose comments are shown", 3, 100, 1),
+    ],
+}
+
 
 def _problems(error: ValidationError) -> str:
     return "\n".join(
@@ -20,80 +38,20 @@ def settings_form(engine: Engine, *, actor: str) -> None:
     """Show the current settings in a form; save them, validated, when the form is submitted."""
     current = load_settings(engine)
     fields = ProgramSettings.model_fields
+    values = {}
     with st.form("program_settings"):
-        st.markdown("**Pair health**")
-        left, middle, right = st.columns(3)
-        values = {
-            "weight_meetings": left.number_input(
-                "Weight: meetings",
-                0.0,
-                1.0,
-                current.weight_meetings,
-                0.05,
-                help=fields["weight_meetings"].description,
-            ),
-            "weight_goals": middle.number_input(
-                "Weight: goals",
-                0.0,
-                1.0,
-                current.weight_goals,
-                0.05,
-                help=fields["weight_goals"].description,
-            ),
-            "weight_sentiment": right.number_input(
-                "Weight: sentiment",
-                0.0,
-                1.0,
-                current.weight_sentiment,
-                0.05,
-                help=fields["weight_sentiment"].description,
-            ),
-            "healthy_from": left.number_input(
-                "Healthy from (score)",
-                1,
-                100,
-                current.healthy_from,
-                help=fields["healthy_from"].description,
-            ),
-            "watch_from": middle.number_input(
-                "Watch from (score)",
-                0,
-                99,
-                current.watch_from,
-                help=fields["watch_from"].description,
-            ),
-            "too_early_days": right.number_input(
-                "Too early below (days)",
-                0,
-                120,
-                current.too_early_days,
-                help=fields["too_early_days"].description,
-            ),
-            "stall_factor": left.number_input(
-                "Stalled after (× target cadence)",
-                1.1,
-                6.0,
-                current.stall_factor,
-                0.1,
-                help=fields["stall_factor"].description,
-            ),
-        }
-        st.markdown("**Survey anonymity**")
-        left, middle, _ = st.columns(3)
-        values["min_respondents"] = left.number_input(
-            "Smallest group shown (respondents)",
-            3,
-            10,
-            current.min_respondents,
-            help=fields["min_respondents"].description,
-        )
-        values["min_comment_group"] = middle.number_input(
-            "Smallest group whose comments are shown",
-            3,
-            100,
-            current.min_comment_group,
-            help=fields["min_comment_group"].description,
-        )
+        for title, inputs in SECTIONS.items():
+            st.markdown(f"**{title}**")
+            columns = st.columns(3)
+            for index, (name, label, lowest, highest, step) in enumerate(inputs):
+                values[name] = columns[index % 3].number_input(
+                    label,
+                    min_value=lowest,
+                    max_value=highest,
+                    value=getattr(current, name),
+                    step=step,
+                    help=fields[name].description,
+                )
         submitted = st.form_submit_button("Save settings", type="primary")
     if not submitted:
         return
