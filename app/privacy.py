@@ -145,3 +145,30 @@ def comments_for(
         return []
     texts = answered["comment"].dropna().astype(str).str.strip()
     return sorted(text for text in texts if text)
+
+
+def survey_trend(
+    responses: pd.DataFrame,
+    participants: pd.DataFrame,
+    *,
+    as_of: date,
+    settings: AnonymitySettings | None = None,
+    by_role: bool = False,
+) -> pd.DataFrame:
+    """Survey aggregates per month (and per role of the respondent, mentor vs mentee), each
+    month's cell under the anonymity rule as in `survey_breakdown`. Columns: role (when
+    `by_role`), month, and the columns of `survey_breakdown` without the "All" rows."""
+    if not by_role:
+        table = survey_breakdown(
+            responses, participants, by="month", as_of=as_of, settings=settings
+        )
+        return table[table["group"] != ALL].rename(columns={"group": "month"})
+    roles = responses["participant_id"].map(participants.set_index("participant_id")["role"])
+    parts = [
+        survey_trend(responses[roles == role], participants, as_of=as_of, settings=settings).assign(
+            role=role
+        )
+        for role in ("mentor", "mentee")
+    ]
+    table = pd.concat(parts, ignore_index=True)
+    return table[["role", *[column for column in table.columns if column != "role"]]]

@@ -14,6 +14,7 @@ from app.privacy import (
     comments_for,
     generation,
     survey_breakdown,
+    survey_trend,
 )
 
 AS_OF = date(2026, 6, 30)
@@ -147,3 +148,16 @@ def test_no_group_below_the_minimum_is_shown_or_derivable(sizes: list[int], mini
         # them, with at least `minimum` people between them.
         assert len(hidden) >= 2
         assert sum(size_of[group] for group in hidden) >= minimum
+
+
+def test_trend_by_month_and_role_hides_small_months() -> None:
+    responses, people = _program({"Finance": 6})
+    people.loc[people.index[:2], "role"] = "mentor"  # 2 mentors, 4 mentees
+    june = responses.assign(submitted_on=pd.Timestamp("2026-06-02"), satisfaction=2)
+    trend = survey_trend(pd.concat([responses, june]), people, as_of=AS_OF, by_role=True)
+    mentees = trend[trend["role"] == "mentee"].set_index("month")
+    # 4 mentees a month: below 5, so every mentee month is hidden.
+    assert not mentees["shown"].any()
+    everyone = survey_trend(pd.concat([responses, june]), people, as_of=AS_OF).set_index("month")
+    assert everyone.loc["2026-05", "satisfaction"] == 4.0
+    assert everyone.loc["2026-06", "satisfaction"] == 2.0
