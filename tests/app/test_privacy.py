@@ -1,163 +1,565 @@
-"""The anonymity rule: small groups hidden, no group recoverable by subtraction, comments gated."""
+"""The anonymity rule (PRODUCT.md §5): small groups hidden, no small group recoverable by
+subtraction, per-question blanks, comments gated and without names, nothing after the as-of date.
+"""
 
 from datetime import date
+from itertools import count
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app import metrics
 from app.privacy import (
     ALL,
-    HIDDEN_COMPLEMENT,
+    BREAKDOWNS,
+    KINDS,
+    QUESTIONS,
     AnonymitySettings,
     comments_for,
     generation,
     survey_breakdown,
     survey_trend,
 )
+from sample_data.generator import generate_program
 
 AS_OF = date(2026, 6, 30)
+MAY = pd.Timestamp("2026-05-04")
+JUNE = pd.Timestamp("2026-06-08")
+AFTER = pd.Timestamp("2026-07-01")
+SCORES = {"satisfaction": 4, "relationship_quality": 4, "digital_confidence": 3, "nps": 9}
+SCORE_TYPES = dict.fromkeys(QUESTIONS, "Int64")
+SMALL = "hidden: fewer than 5 respondents"
+SUBTRACTION = "hidden: would reveal a small group by subtraction"
 
 
-def _program(sizes: dict[str, int], satisfaction: dict[str, list[int]] | None = None):
-    """One respondent per person, one response each on 1 May, grouped by department."""
-    people, answers = [], []
-    for department, size in sizes.items():
-        for index in range(size):
-            person = f"{department}-{index}"
-            people.append(
-                {
-                    "participant_id": person,
-                    "name": f"Named Person {person}",
-                    "role": "mentee",
-                    "department": department,
-                    "birth_year": 1970,
-                }
-            )
-            score = (satisfaction or {}).get(department, [4] * size)[index]
-            answers.append(
-                {
-                    "participant_id": person,
-                    "pair_id": None,
-                    "cohort_id": "C1",
-                    "submitted_on": pd.Timestamp("2026-05-01"),
-                    "kind": "pulse",
-                    "satisfaction": score,
-                    "relationship_quality": 4,
-                    "digital_confidence": 3,
-                    "nps": 9,
-                    "comment": f"comment from {person}",
-                }
-            )
-    return pd.DataFrame(answers), pd.DataFrame(people)
-
-
-def test_a_small_group_is_hidden_and_a_second_one_with_it() -> None:
-    responses, people = _program(
-        {"Finance": 3, "HR": 6, "Sales": 7},
-        {"Finance": [1, 1, 1], "HR": [5] * 6, "Sales": [4, 4, 4, 5, 5, 5, 3]},
-    )
-    table = survey_breakdown(responses, people, by="department", as_of=AS_OF).set_index("group")
-    assert table.loc["Finance", "note"] == "hidden: fewer than 5 respondents"
-    # Finance alone hidden would be All minus HR minus Sales: HR (the smallest shown) goes too.
-    assert table.loc["HR", "note"] == HIDDEN_COMPLEMENT
-    assert table[["shown"]].to_dict()["shown"] == {
-        "Finance": False,
-        "HR": False,
-        "Sales": True,
-        ALL: True,
+# --- Hand-made programs --------------------------------------------------------------------------
+def _person(participant_id: str, department: str, role: str = "mentee") -> dict[str, object]:
+    return {
+        "participant_id": participant_id,
+        "name": f"Person {participant_id}",
+        "email": f"{participant_id.lower()}@example.com",
+        "role": role,
+        "department": department,
+        "birth_year": 1970,
     }
-    assert table.loc[["Finance", "HR"], ["respondents", "satisfaction"]].isna().all().all()
-    # Sales: (4 + 4 + 4 + 5 + 5 + 5 + 3) / 7 = 30 / 7; All: (3 + 30 + 30) / 16 = 63 / 16.
-    assert table.loc["Sales", "satisfaction"] == pytest.approx(30 / 7)
-    assert table.loc[ALL, "satisfaction"] == pytest.approx(63 / 16)
-    assert table.loc[ALL, "respondents"] == 16
-    # What subtraction gives is Finance and HR together (9 people), never Finance alone.
-    together = (63 - 30) / (16 - 7)
-    assert together == pytest.approx((3 + 30) / 9)
 
 
-def test_groups_at_the_minimum_are_all_shown() -> None:
-    responses, people = _program({"Finance": 5, "HR": 6})
-    table = survey_breakdown(responses, people, by="department", as_of=AS_OF)
-    assert table["shown"].all()
-    assert table.set_index("group").loc["Finance", "respondents"] == 5
+def _answer(participant_id: str, **values: object) -> dict[str, object]:
+    """One response of the import format: a May pulse in cohort C1 with the usual scores."""
+    return {
+        "participant_id": participant_id,
+        "pair_id": None,
+        "cohort_id": "C1",
+        "submitted_on": MAY,
+        "kind": "pulse",
+        **SCORES,
+        "comment": None,
+        **values,
+    }
 
 
-def test_a_program_below_the_minimum_shows_nothing() -> None:
-    responses, people = _program({"Finance": 2, "HR": 2})
-    table = survey_breakdown(responses, people, by="department", as_of=AS_OF)
-    assert not table["shown"].any()
+def _frames(answers: list[dict], people: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Responses (scores as nullable integers, like a loaded store) and participants."""
+    responses = pd.DataFrame(answers).astype(SCORE_TYPES)
+    responses.insert(0, "response_id", [f"S{number}" for number in range(len(responses))])
+    return responses, pd.DataFrame(people)
 
 
-def test_comments_only_for_groups_of_ten_and_never_with_a_name() -> None:
-    responses, _ = _program({"Finance": 9})
-    assert comments_for(responses, as_of=AS_OF) == []
-    responses, _ = _program({"Finance": 10})
-    comments = comments_for(responses, as_of=AS_OF)
-    assert len(comments) == 10
-    assert not any("Named Person" in comment for comment in comments)
+def _departments(scores: dict[str, list[dict[str, object]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One person per entry of each department's list, answering once with those values."""
+    people, answers = [], []
+    for department, answers_of_department in scores.items():
+        for index, values in enumerate(answers_of_department):
+            person = f"{department}-{index}"
+            people.append(_person(person, department))
+            answers.append(_answer(person, **values))
+    return _frames(answers, people)
 
 
+def _sized(sizes: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _departments({department: [{}] * size for department, size in sizes.items()})
+
+
+def _by_department(responses: pd.DataFrame, people: pd.DataFrame, **options) -> pd.DataFrame:
+    return survey_breakdown(responses, people, by="department", as_of=AS_OF, **options).set_index(
+        "group"
+    )
+
+
+def test_small_departments_are_hidden_and_the_others_shown_exactly() -> None:
+    responses, people = _departments(
+        {
+            "Finance": [{"satisfaction": 1, "nps": 0}] * 3,
+            "Legal": [{"satisfaction": 2, "nps": 0}] * 4,
+            "HR": [
+                {"satisfaction": 5, "relationship_quality": 4, "nps": 10},
+                {"satisfaction": 4, "relationship_quality": 4, "nps": 9},
+                {"satisfaction": 4, "relationship_quality": 5, "nps": 9},
+                {"satisfaction": 3, "relationship_quality": 5, "nps": 8},
+                {"satisfaction": 5, "relationship_quality": 3, "nps": 6},
+                {"satisfaction": 2, "relationship_quality": 3, "nps": 2},
+            ],
+            "Sales": [{}] * 8,
+        }
+    )
+    # HR-0 answers a second time, with no digital confidence and no NPS.
+    again = _answer(
+        "HR-0", satisfaction=3, relationship_quality=4, digital_confidence=None, nps=None
+    )
+    responses, _ = _frames([*responses.drop(columns="response_id").to_dict("records"), again], [])
+    table = _by_department(responses, people)
+
+    assert table.index.tolist() == ["Finance", "HR", "Legal", "Sales", ALL]
+    for small in ("Finance", "Legal"):
+        assert table.loc[small, "note"] == SMALL
+        assert not table.loc[small, "shown"]
+        assert table.loc[small, ["respondents", "responses"]].isna().all()
+        assert table.loc[small, list(QUESTIONS)].isna().all()
+    # Finance and Legal are hidden together (7 people), so nothing else has to go.
+    hr = table.loc["HR"]
+    assert hr["shown"] and hr["note"] == ""
+    assert (hr["respondents"], hr["responses"]) == (6, 7)
+    assert hr["satisfaction"] == pytest.approx(26 / 7)  # (5 + 4 + 4 + 3 + 5 + 2 + 3) ÷ 7
+    assert hr["relationship_quality"] == pytest.approx(4.0)  # (4 + 4 + 5 + 5 + 3 + 3 + 4) ÷ 7
+    assert hr["digital_confidence"] == pytest.approx(3.0)  # six 3s; the blank does not count
+    assert hr["nps"] == pytest.approx(100 / 6)  # 3 promoters, 2 detractors of 6 answers
+    assert table.loc["Sales", ["satisfaction", "nps"]].tolist() == [4.0, 100.0]
+    everyone = table.loc[ALL]
+    assert everyone["shown"] and (everyone["respondents"], everyone["responses"]) == (21, 22)
+    assert everyone["satisfaction"] == pytest.approx(69 / 22)  # (3×1 + 4×2 + 26 + 8×4) ÷ 22
+    assert everyone["nps"] == pytest.approx(200 / 21)  # 11 promoters, 9 detractors of 21
+
+
+def test_one_small_department_takes_the_next_smallest_with_it() -> None:
+    finance_ones = {"Finance": [{"satisfaction": 1}] * 3, "HR": [{"satisfaction": 5}] * 6}
+    sales = {"Sales": [{"satisfaction": score} for score in (4, 4, 4, 5, 5, 5, 3)]}
+    table = _by_department(*_departments({**finance_ones, **sales}))
+
+    assert table["note"].to_dict() == {
+        "Finance": SMALL,
+        "HR": SUBTRACTION,
+        "Sales": "",
+        ALL: "",
+    }
+    # Subtraction gives the hidden groups' total, never Finance's: one equation, two unknowns.
+    everyone, shown = table.loc[ALL], table.loc["Sales"]
+    hidden_sum = (
+        everyone["satisfaction"] * everyone["responses"]
+        - shown["satisfaction"] * shown["responses"]
+    )
+    assert hidden_sum == pytest.approx(3 * 1 + 6 * 5)  # Finance + HR, 9 people together
+    # A program where Finance answered 5s and HR 3s publishes exactly the same table.
+    finance_fives = {"Finance": [{"satisfaction": 5}] * 3, "HR": [{"satisfaction": 3}] * 6}
+    other = _by_department(*_departments({**finance_fives, **sales}))
+    pd.testing.assert_frame_equal(table, other)
+
+
+def test_groups_at_the_minimum_are_shown_and_a_program_below_it_shows_nothing() -> None:
+    assert _by_department(*_sized({"Finance": 5, "HR": 6}))["shown"].all()
+    tiny = _by_department(*_sized({"Finance": 2, "HR": 2}))
+    assert not tiny["shown"].any()
+    assert tiny.loc[ALL, "note"] == SMALL
+    nothing = survey_breakdown(
+        *_sized({"Finance": 5}), by="department", as_of=date(2026, 1, 1)
+    ).set_index("group")
+    assert nothing.index.tolist() == [ALL] and not nothing.loc[ALL, "shown"]
+
+
+def test_a_question_few_answered_is_blank_in_a_shown_row() -> None:
+    # Marketing: 8 people, only 2 of them gave an NPS. IT: 10 people, all gave one.
+    marketing = [{"nps": 10}, {"nps": 0}] + [{"nps": None}] * 6
+    table = _by_department(*_departments({"Marketing": marketing, "IT": [{"nps": 9}] * 10}))
+
+    assert table.loc["Marketing", "shown"]
+    assert table.loc["Marketing", "satisfaction"] == 4.0
+    assert np.isnan(table.loc["Marketing", "nps"])
+    assert table.loc["Marketing", "note"] == "nps hidden: fewer than 5 respondents answered"
+    # All's NPS (12 answers) minus IT's would be Marketing's two answers: IT's NPS goes too.
+    assert np.isnan(table.loc["IT", "nps"])
+    assert table.loc["IT", "note"] == "nps hidden: would reveal a small group by subtraction"
+    assert table.loc[ALL, "nps"] == pytest.approx(100 * (11 - 1) / 12)
+
+
+def test_a_question_nobody_answered_is_blank_without_a_note() -> None:
+    baseline = {"kind": "baseline", "satisfaction": None, "relationship_quality": None}
+    table = _by_department(*_departments({"Sales": [baseline] * 6}))
+    assert table.loc["Sales", "shown"] and table.loc["Sales", "note"] == ""
+    assert np.isnan(table.loc["Sales", "satisfaction"])
+
+
+def test_breakdowns_by_cohort_kind_month_role_and_generation() -> None:
+    responses, people = _sized({"Sales": 12})
+    people.loc[people.index[:6], "role"] = "mentor"
+    people.loc[people.index[:3], "birth_year"] = 2001
+    later = responses.assign(submitted_on=JUNE, kind="exit", cohort_id=None)
+    both = pd.concat([responses, later], ignore_index=True)
+
+    def groups(by: str) -> dict[str, int | None]:
+        table = survey_breakdown(both, people, by=by, as_of=AS_OF).set_index("group")
+        return {group: None if pd.isna(n) else n for group, n in table["respondents"].items()}
+
+    assert groups("cohort") == {"C1": 12, "No cohort": 12, ALL: 12}
+    assert groups("kind") == {"pulse": 12, "exit": 12, ALL: 12}  # in the order they are sent
+    assert groups("month") == {"2026-05": 12, "2026-06": 12, ALL: 12}
+    assert groups("role") == {"mentee": 6, "mentor": 6, ALL: 12}
+    # Gen Z has 3 people: hidden, and Gen X (the only other group) with it.
+    assert groups("generation") == {"Gen X": None, "Gen Z": None, ALL: 12}
+    with pytest.raises(ValueError, match="unknown breakdown"):
+        survey_breakdown(both, people, by="location", as_of=AS_OF)
+
+
+# --- The trend -----------------------------------------------------------------------------------
+def test_trend_by_role_hides_a_role_the_month_total_would_give_away() -> None:
+    people = [_person(f"M{index}", "Sales", "mentor") for index in range(8)]
+    people += [_person(f"E{index}", "Sales", "mentee") for index in range(8)]
+    may = [_answer(f"M{index}", satisfaction=2) for index in range(3)]  # 3 mentors in May
+    may += [_answer(f"E{index}", satisfaction=5) for index in range(6)]
+    june = [_answer(person["participant_id"], submitted_on=JUNE) for person in people]
+    responses, participants = _frames(may + june, people)
+
+    trend = survey_trend(responses, participants, as_of=AS_OF, by_role=True)
+    cells = trend.set_index(["role", "month"])["note"].to_dict()
+    # May: 3 mentors (small); the May total (9) minus May's mentees would give them away, so
+    # May's mentees go too. Then the mentors' total minus June's mentors would give May's
+    # mentors away: June's mentors go, and June's mentees with them for the June total.
+    assert cells == {
+        ("mentee", "2026-05"): SUBTRACTION,
+        ("mentee", "2026-06"): SUBTRACTION,
+        ("mentor", "2026-05"): SMALL,
+        ("mentor", "2026-06"): SUBTRACTION,
+    }
+    # The totals stay: each gives away only hidden cells taken together, two or more of them.
+    months = survey_trend(responses, participants, as_of=AS_OF).set_index("month")
+    assert months["respondents"].to_dict() == {"2026-05": 9, "2026-06": 16}
+    assert months.loc["2026-05", "satisfaction"] == pytest.approx((3 * 2 + 6 * 5) / 9)
+    roles = survey_breakdown(responses, participants, by="role", as_of=AS_OF)
+    assert roles["shown"].all()
+
+
+def test_a_role_that_answered_in_one_month_only_takes_the_totals_with_it() -> None:
+    people = [_person(f"M{index}", "Sales", "mentor") for index in range(8)]
+    people += [_person(f"E{index}", "Sales", "mentee") for index in range(6)]
+    may = [_answer(f"M{index}") for index in range(3)] + [_answer(f"E{i}") for i in range(6)]
+    june = [_answer(f"M{index}", submitted_on=JUNE) for index in range(8)]
+    responses, participants = _frames(may + june, people)
+
+    trend = survey_trend(responses, participants, as_of=AS_OF, by_role=True)
+    assert not trend["shown"].any()
+    # The mentees' total is their May cell and June's total is June's mentors, so May's three
+    # mentors would be May's total minus the mentees' total, or the mentors' total minus June's
+    # total: those totals go too, and with them the other role and the other month.
+    roles = survey_breakdown(responses, participants, by="role", as_of=AS_OF)
+    months = survey_breakdown(responses, participants, by="month", as_of=AS_OF)
+    for table in (roles, months):
+        assert table["shown"].tolist() == [False, False, True]
+        assert table["group"].iloc[-1] == ALL and table["respondents"].iloc[-1] == 14
+
+
+def test_trend_without_roles_is_the_month_breakdown() -> None:
+    responses, people = _sized({"Sales": 7, "HR": 3})
+    june = responses.assign(submitted_on=JUNE)
+    both = pd.concat([responses, june.iloc[:4]], ignore_index=True)
+    by_month = survey_breakdown(both, people, by="month", as_of=AS_OF)
+    trend = survey_trend(both, people, as_of=AS_OF)
+    expected = by_month[by_month["group"] != ALL].rename(columns={"group": "month"})
+    pd.testing.assert_frame_equal(trend, expected)
+    # June has 4 respondents: hidden, and May with it (All minus May would be June).
+    assert trend["note"].tolist() == [SUBTRACTION, SMALL]
+
+
+# --- Comments ------------------------------------------------------------------------------------
+def _commented(sizes: dict[str, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _departments(
+        {
+            department: [{"comment": f"{department} comment {index}"} for index in range(size)]
+            for department, size in sizes.items()
+        }
+    )
+
+
+def test_comments_only_for_groups_of_ten_or_more() -> None:
+    responses, people = _commented({"Finance": 9, "Legal": 3, "Sales": 10})
+
+    def comments(group: str) -> list[str]:
+        return comments_for(responses, people, as_of=AS_OF, by="department", group=group)
+
+    assert comments("Finance") == []
+    assert comments("Legal") == []
+    assert comments("Sales") == sorted(f"Sales comment {index}" for index in range(10))
+    assert len(comments(ALL)) == 22
+    assert comments_for(responses, people, as_of=AS_OF) == comments(ALL)
+    assert comments("Marketing") == []
+
+
+def test_comments_of_a_group_that_would_give_away_a_smaller_one_are_withheld() -> None:
+    responses, people = _commented({"Finance": 9, "Sales": 10, "HR": 25})
+    by_department = {
+        group: comments_for(responses, people, as_of=AS_OF, by="department", group=group)
+        for group in ("Finance", "Sales", "HR", ALL)
+    }
+    # All's comments minus HR's and Sales's would be Finance's nine: Sales's are withheld too.
+    assert by_department["Finance"] == by_department["Sales"] == []
+    assert len(by_department["HR"]) == 25 and len(by_department[ALL]) == 44
+
+
+def test_comments_never_carry_a_name_an_email_or_an_id() -> None:
+    mentions = [
+        {"comment": "Thanks to person e-0 (e-0@example.com), and to PERSON  M-1!"},
+        {"comment": "   "},
+        {"comment": None},
+        *[{"comment": f"Useful session {index}."} for index in range(9)],
+    ]
+    responses, people = _departments({"E": mentions})
+    people = pd.concat([people, pd.DataFrame([_person("M-1", "IT", "mentor")])])
+    comments = comments_for(responses, people, as_of=AS_OF)
+
+    assert comments[0] == "Thanks to [redacted] ([redacted]), and to [redacted]!"
+    assert comments[1:] == [f"Useful session {index}." for index in range(9)]
+    identifiers = pd.concat([people["participant_id"], people["name"], people["email"]])
+    text = " ".join(comments).lower()
+    assert not any(identifier.lower() in text for identifier in identifiers)
+
+
+# --- Settings, generations, the as-of date ------------------------------------------------------
 @pytest.mark.parametrize("minimum", [2, 11])
 def test_the_minimum_must_be_3_to_10(minimum: int) -> None:
     with pytest.raises(ValueError, match="between 3 and 10"):
-        AnonymitySettings(min_respondents=minimum)
+        AnonymitySettings(min_respondents=minimum, min_comment_group=20)
 
 
-def test_generations() -> None:
-    years = pd.Series([1950, 1970, 1990, 2000, None])
+@pytest.mark.parametrize("minimum", [3, 10])
+def test_the_minimum_accepts_3_to_10(minimum: int) -> None:
+    assert AnonymitySettings(min_respondents=minimum).min_respondents == minimum
+
+
+def test_the_comment_threshold_cannot_be_below_the_minimum() -> None:
+    with pytest.raises(ValueError, match="comment threshold"):
+        AnonymitySettings(min_respondents=6, min_comment_group=5)
+
+
+def test_generation_bands() -> None:
+    years = pd.Series([1945, 1946, 1964, 1965, 1980, 1981, 1996, 1997, 2012, 2013, None])
     assert generation(years).tolist() == [
+        "Unknown",
+        "Baby Boomers",
         "Baby Boomers",
         "Gen X",
+        "Gen X",
+        "Millennials",
         "Millennials",
         "Gen Z",
+        "Gen Z",
+        "Unknown",
+        "Unknown",
+    ]
+    assert generation(pd.Series([1990, pd.NA], dtype="Int64")).tolist() == [
+        "Millennials",
         "Unknown",
     ]
 
 
+def _everything(responses: pd.DataFrame, people: pd.DataFrame, **options) -> list[object]:
+    """Every output of the module for one program."""
+    tables = [survey_breakdown(responses, people, by=by, **options) for by in BREAKDOWNS]
+    tables += [survey_trend(responses, people, **options, by_role=flag) for flag in (False, True)]
+    comments = [
+        comments_for(responses, people, by="department", group=group, **options)
+        for group in [*people["department"].unique(), ALL]
+    ]
+    return [*tables, comments]
+
+
+def _assert_same(before: list[object], after: list[object]) -> None:
+    for left, right in zip(before[:-1], after[:-1], strict=True):
+        pd.testing.assert_frame_equal(left, right)
+    assert before[-1] == after[-1]
+
+
 def test_responses_after_the_as_of_date_change_nothing() -> None:
-    responses, people = _program({"Finance": 6, "HR": 7})
-    later = responses.assign(submitted_on=pd.Timestamp("2026-07-15"), satisfaction=1)
-    before = survey_breakdown(responses, people, by="department", as_of=AS_OF)
-    after = survey_breakdown(pd.concat([responses, later]), people, by="department", as_of=AS_OF)
-    pd.testing.assert_frame_equal(before, after)
+    responses, people = _commented({"Finance": 6, "HR": 12})
+    later = responses.assign(submitted_on=AFTER, satisfaction=1, nps=0, comment="later")
+    _assert_same(
+        _everything(responses, people, as_of=AS_OF),
+        _everything(pd.concat([responses, later]), people, as_of=AS_OF),
+    )
 
 
-@settings(max_examples=120, deadline=None)
-@given(
-    st.lists(st.integers(1, 15), min_size=1, max_size=6),
-    st.integers(3, 10),
-)
-def test_no_group_below_the_minimum_is_shown_or_derivable(sizes: list[int], minimum: int) -> None:
-    responses, people = _program({f"Dept{index}": size for index, size in enumerate(sizes)})
-    table = survey_breakdown(
-        responses,
-        people,
-        by="department",
-        as_of=AS_OF,
-        settings=AnonymitySettings(min_respondents=minimum, min_comment_group=max(minimum, 10)),
-    ).set_index("group")
-    shown = table[table["shown"]]
-    assert (shown["respondents"] >= minimum).all()
-    size_of = {f"Dept{index}": size for index, size in enumerate(sizes)}
-    hidden = [group for group in table.index[~table["shown"]] if group != ALL]
-    if table.loc[ALL, "shown"] and hidden:
-        # All minus the shown groups gives only the hidden groups together: two or more of
-        # them, with at least `minimum` people between them.
-        assert len(hidden) >= 2
-        assert sum(size_of[group] for group in hidden) >= minimum
+# --- Properties ----------------------------------------------------------------------------------
+def _raw_groups(answered: pd.DataFrame, people: pd.DataFrame, by: str) -> pd.Series:
+    """The group of each response, worked out here independently of the module."""
+    if by == "cohort":
+        return answered["cohort_id"].fillna("No cohort")
+    if by == "kind":
+        return answered["kind"]
+    if by == "month":
+        return answered["submitted_on"].dt.strftime("%Y-%m")
+    indexed = people.set_index("participant_id")
+    attribute = generation(indexed["birth_year"]) if by == "generation" else indexed[by]
+    return answered["participant_id"].map(attribute).fillna("Unknown")
 
 
-def test_trend_by_month_and_role_hides_small_months() -> None:
-    responses, people = _program({"Finance": 6})
-    people.loc[people.index[:2], "role"] = "mentor"  # 2 mentors, 4 mentees
-    june = responses.assign(submitted_on=pd.Timestamp("2026-06-02"), satisfaction=2)
-    trend = survey_trend(pd.concat([responses, june]), people, as_of=AS_OF, by_role=True)
-    mentees = trend[trend["role"] == "mentee"].set_index("month")
-    # 4 mentees a month: below 5, so every mentee month is hidden.
-    assert not mentees["shown"].any()
-    everyone = survey_trend(pd.concat([responses, june]), people, as_of=AS_OF).set_index("month")
-    assert everyone.loc["2026-05", "satisfaction"] == 4.0
-    assert everyone.loc["2026-06", "satisfaction"] == 2.0
+def _check_cells(
+    published: dict[object, pd.Series],
+    raw: dict[object, pd.DataFrame],
+    lines: list[tuple[object, list[object]]],
+    minimum: int,
+) -> None:
+    """No published figure rests on fewer than `minimum` people, and no hidden cell of fewer than
+    `minimum` people can be worked out from the published totals (for the counts, each question's
+    sum, and through any combination of the lines' equations)."""
+    for question in (None, *QUESTIONS):
+        people = {
+            cell: set(
+                frame["participant_id"]
+                if question is None
+                else frame.loc[frame[question].notna(), "participant_id"]
+            )
+            for cell, frame in raw.items()
+        }
+        shown = {
+            cell: bool(row["shown"]) and (question is None or not np.isnan(row[question]))
+            for cell, row in published.items()
+        }
+        for cell, members in people.items():
+            if shown[cell] and members:
+                assert len(members) >= minimum, (question, cell)
+        unknowns = [cell for cell in raw if not shown[cell] and people[cell]]
+        for total, parts in lines:
+            if shown[total]:
+                together = set().union(*(people[part] for part in parts if not shown[part]))
+                assert not together or len(together) >= minimum, (question, total, together)
+        equations = [
+            {cell: (-1 if cell == total else 1) for cell in [total, *parts] if cell in unknowns}
+            for total, parts in lines
+        ]
+        for cell in _determined(unknowns, [equation for equation in equations if equation]):
+            assert len(people[cell]) >= minimum, (question, cell)
+
+
+def _determined(unknowns: list[object], equations: list[dict[object, int]]) -> list[object]:
+    """The unknowns whose value follows from the equations (each: coefficients → a known sum)."""
+    if not equations:
+        return []
+    matrix = np.array([[equation.get(cell, 0) for cell in unknowns] for equation in equations])
+    rank = np.linalg.matrix_rank(matrix)
+    return [
+        cell
+        for position, cell in enumerate(unknowns)
+        if np.linalg.matrix_rank(np.vstack([matrix, np.eye(len(unknowns))[position]])) == rank
+    ]
+
+
+def _check_program(responses: pd.DataFrame, people: pd.DataFrame, minimum: int) -> None:
+    options = {
+        "as_of": AS_OF,
+        "settings": AnonymitySettings(min_respondents=minimum, min_comment_group=max(minimum, 10)),
+    }
+    answered = metrics.responses_as_of(responses, as_of=AS_OF)
+    for by in BREAKDOWNS:
+        table = survey_breakdown(responses, people, by=by, **options).set_index("group")
+        groups = _raw_groups(answered, people, by)
+        raw = {group: answered[groups == group] for group in groups.unique()} | {ALL: answered}
+        assert sorted(table.index) == sorted(raw)
+        published = {group: table.loc[group] for group in raw}
+        _check_cells(published, raw, [(ALL, [group for group in raw if group != ALL])], minimum)
+    # The trend by role, with the margins published elsewhere: month totals, role totals, All.
+    trend = survey_trend(responses, people, **options, by_role=True).set_index(["role", "month"])
+    months = survey_trend(responses, people, **options).set_index("month")
+    roles = survey_breakdown(responses, people, by="role", **options).set_index("group")
+    role, month = _raw_groups(answered, people, "role"), _raw_groups(answered, people, "month")
+    raw = {(r, m): frame for (r, m), frame in answered.groupby([role, month])}
+    raw |= {(ALL, m): frame for m, frame in answered.groupby(month)}
+    raw |= {(r, ALL): frame for r, frame in answered.groupby(role)} | {(ALL, ALL): answered}
+    published = {cell: trend.loc[cell] for cell in raw if ALL not in cell}
+    published |= {(ALL, m): months.loc[m] for m in month.unique()}
+    published |= {(r, ALL): roles.loc[r] for r in [*role.unique(), ALL]}
+    inner = [cell for cell in raw if ALL not in cell]
+    lines = [
+        ((ALL, ALL), [(ALL, m) for m in month.unique()]),
+        ((ALL, ALL), [(r, ALL) for r in role.unique()]),
+        *[((ALL, m), [cell for cell in inner if cell[1] == m]) for m in month.unique()],
+        *[((r, ALL), [cell for cell in inner if cell[0] == r]) for r in role.unique()],
+    ]
+    assert len(trend) == len(inner)
+    _check_cells(published, raw, lines, minimum)
+    _check_comments(responses, people, options)
+
+
+def _check_comments(responses: pd.DataFrame, people: pd.DataFrame, options: dict) -> None:
+    """All's comments minus the listed groups' comments never come from a small group."""
+    threshold = options["settings"].min_comment_group
+    author = dict(zip(responses["comment"], responses["participant_id"], strict=True))
+    everyone = comments_for(responses, people, **options)
+    for by in BREAKDOWNS:
+        answered = metrics.responses_as_of(responses, as_of=AS_OF)
+        listed = [
+            comments_for(responses, people, by=by, group=group, **options)
+            for group in _raw_groups(answered, people, by).unique()
+        ]
+        for comments in listed:
+            assert not comments or len({author[text] for text in comments}) >= threshold
+        derived = set(everyone).difference(*listed)
+        assert not derived or len({author[text] for text in derived}) >= threshold
+
+
+@st.composite
+def programs(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """A random small program: departments of 1–15 people answering 1–3 times over five months
+    (some after the as-of date), blank answers here and there, and a random minimum."""
+    sizes = draw(st.lists(st.integers(1, 15), min_size=1, max_size=5))
+    people, answers, numbers = [], [], count()
+    score = st.one_of(st.none(), st.integers(1, 5))
+    for department, size in enumerate(sizes):
+        for index in range(size):
+            person = _person(f"P{department}-{index}", f"D{department}")
+            person["role"] = draw(st.sampled_from(["mentor", "mentee"]))
+            person["birth_year"] = draw(st.sampled_from([1950, 1970, 1990, 2001, None]))
+            people.append(person)
+            for _ in range(draw(st.integers(1, 3))):
+                answers.append(
+                    _answer(
+                        person["participant_id"],
+                        cohort_id=draw(st.sampled_from(["C1", "C2", None])),
+                        submitted_on=AFTER - pd.Timedelta(days=draw(st.integers(-20, 120))),
+                        kind=draw(st.sampled_from(KINDS)),
+                        satisfaction=draw(score),
+                        relationship_quality=draw(score),
+                        digital_confidence=draw(score),
+                        nps=draw(st.one_of(st.none(), st.integers(0, 10))),
+                        comment=f"comment {next(numbers)}",
+                    )
+                )
+    responses, participants = _frames(answers, people)
+    return responses, participants, draw(st.integers(3, 10))
+
+
+@pytest.mark.slow
+@settings(max_examples=50, deadline=None)
+@given(programs())
+def test_no_small_group_is_shown_or_derivable(program: tuple) -> None:
+    responses, people, minimum = program
+    _check_program(responses, people, minimum)
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None)
+@given(programs(), st.data())
+def test_results_never_depend_on_later_responses(program: tuple, data: st.DataObject) -> None:
+    responses, people, minimum = program
+    options = {"as_of": AS_OF, "settings": AnonymitySettings(min_respondents=minimum)}
+    later = responses.sample(frac=0.5, random_state=data.draw(st.integers(0, 1000))).assign(
+        submitted_on=AFTER, satisfaction=1, nps=0, comment="later"
+    )
+    _assert_same(
+        _everything(responses, people, **options),
+        _everything(pd.concat([responses, later]), people, **options),
+    )
+
+
+def test_the_sample_program_keeps_the_rule() -> None:
+    program = generate_program(scale="demo", anchor=AS_OF)
+    responses = metrics.as_timestamps(program["surveys"], ["submitted_on"])
+    _check_program(responses.assign(comment=responses["response_id"]), program["participants"], 5)
