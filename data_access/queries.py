@@ -179,3 +179,46 @@ def load_program(
                 "survey_response",
             ),
         )
+
+
+def pair_directory(engine: Engine) -> pd.DataFrame:
+    """Who is in each pair, for the screens that may show names (never the executive's):
+    pair_id, cohort_id, cohort_name, focus_area (the pair's, else its cohort's), and for the
+    mentor and the mentee their id, name, e-mail, department and birth year."""
+    mentor, mentee = Participant.__table__.alias("mentor"), Participant.__table__.alias("mentee")
+    statement = (
+        select(
+            Pair.pair_id,
+            Pair.cohort_id,
+            Cohort.name.label("cohort_name"),
+            func.coalesce(Pair.focus_area, Cohort.focus_area).label("focus_area"),
+            *(
+                column.label(f"{person.name}_{column.name}")
+                for person in (mentor, mentee)
+                for column in (
+                    person.c.participant_id,
+                    person.c.name,
+                    person.c.email,
+                    person.c.department,
+                    person.c.birth_year,
+                )
+            ),
+        )
+        .join(Cohort, Cohort.cohort_id == Pair.cohort_id)
+        .join(mentor, mentor.c.participant_id == Pair.mentor_id)
+        .join(mentee, mentee.c.participant_id == Pair.mentee_id)
+        .order_by(Pair.pair_id)
+    )
+    with engine.connect() as connection:
+        frame = pd.read_sql(statement, connection)
+    frame = frame.rename(
+        columns={"mentor_participant_id": "mentor_id", "mentee_participant_id": "mentee_id"}
+    )
+    return frame.set_index("pair_id")
+
+
+def cohort_list(engine: Engine) -> pd.DataFrame:
+    """Every cohort (the import format's columns), oldest start first."""
+    statement = select(Cohort).order_by(Cohort.start_date, Cohort.cohort_id)
+    with engine.connect() as connection:
+        return _frame(connection, statement, "cohort")

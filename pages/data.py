@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from components.access import require_access
 from components.import_report import show_import_contents, show_import_verdict
 from components.settings_form import settings_form
 from components.store import store_data_changed, store_engine
@@ -16,6 +17,7 @@ from sample_data.seed import seed_store
 
 ACTOR = "Data screen"
 
+require_access("data")
 st.title("Data")
 st.caption(
     "Load your program from CSV files or an XLSX workbook, download a template or a full "

@@ -1,26 +1,92 @@
 """AppTest fixtures: the app runs against a test store chosen through DATABASE_URL."""
 
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_access.db import forget_engines
+from data_access.db import forget_engines, make_engine
+from data_access.importer import read_directory, run_import
+from sample_data.seed import seed_store
 
 APP_TIMEOUT_S = 60
 ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
+#: The as-of date of the hand-made fixture program's figures (worked out in tests/app/test_report).
+FIXTURE_AS_OF = date(2025, 3, 31)
+#: The demo program's anchor: the shipped demo data is built around this day.
+DEMO_AS_OF = date(2026, 11, 23)
 
 
 @pytest.fixture
-def app_on(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """A factory: `app_on(url, demo_data=False)` gives an AppTest of streamlit_app.py on `url`."""
+def app_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., AppTest]]:
+    """A factory: `app_on(url, demo_data=False, role=None, page=None, as_of=None)` gives an
+    AppTest of streamlit_app.py on the store `url`, viewed as `role` (a key of
+    `components.access.ROLES`; default program manager), opening `page` (e.g.
+    "pages/goals.py"; default the role's first page), with `PAIRPULSE_AS_OF` set to `as_of`."""
 
-    def make(url: str, *, demo_data: bool = False) -> AppTest:
+    def make(
+        url: str,
+        *,
+        demo_data: bool = False,
+        role: str | None = None,
+        page: str | None = None,
+        as_of: date | None = None,
+    ) -> AppTest:
         monkeypatch.setenv("DATABASE_URL", url)
         monkeypatch.setenv("PAIRPULSE_DEMO_DATA", "1" if demo_data else "0")
+        if as_of is not None:
+            monkeypatch.setenv("PAIRPULSE_AS_OF", as_of.isoformat())
         forget_engines()
-        return AppTest.from_file(ENTRYPOINT, default_timeout=APP_TIMEOUT_S)
+        at = AppTest.from_file(ENTRYPOINT, default_timeout=APP_TIMEOUT_S)
+        if role is not None:
+            at.query_params["role"] = role
+        if page is not None:
+            at.switch_page(page)
+        return at
 
     yield make
     forget_engines()
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path) -> Path:
+    """A SQLite store holding the demo program anchored on `DEMO_AS_OF`, built once."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copyfile(_sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    seed_store(engine, scale="demo", anchor=DEMO_AS_OF)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_url(tmp_path: Path, _demo_template: Path) -> str:
+    """A SQLite store of its own holding the demo program (see `DEMO_AS_OF`)."""
+    path = tmp_path / "demo.db"
+    shutil.copyfile(_demo_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def fixture_url(sqlite_url: str) -> str:
+    """A SQLite store holding the hand-made fixture program of tests/fixtures/program, whose
+    figures as of `FIXTURE_AS_OF` are worked out by hand in tests/app/test_report.py."""
+    engine = make_engine(sqlite_url)
+    assert run_import(read_directory(FIXTURE_PROGRAM), engine=engine).applied
+    engine.dispose()
+    return sqlite_url
+
+
+def page_text(at: AppTest) -> str:
+    """Everything a reader sees as text on the page: titles, markdown, captions, alerts, metrics."""
+    parts: list[object] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "code", "text"):
+        parts += [element.value for element in getattr(at, kind)]
+    for kind in ("info", "warning", "error", "success"):
+        parts += [element.value for element in getattr(at, kind)]
+    parts += [f"{metric.label} {metric.value}" for metric in at.metric]
+    return "\n".join(str(part) for part in parts)

@@ -8,6 +8,7 @@ from app.settings import ProgramSettings, load_settings
 from data_access.db import make_engine, table_counts
 
 FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
+DATA_PAGE = "pages/data.py"
 
 
 def _fixture_uploads() -> list[tuple[str, bytes, str]]:
@@ -23,7 +24,9 @@ def _text(at) -> str:
 
 
 def test_first_start_fills_an_empty_store_with_the_demo_program(app_on, engine: Engine) -> None:
-    at = app_on(str(engine.url.render_as_string(hide_password=False)), demo_data=True).run()
+    at = app_on(
+        str(engine.url.render_as_string(hide_password=False)), demo_data=True, page=DATA_PAGE
+    ).run()
     assert not at.exception
     assert at.title[0].value == "Data"
     counts = table_counts(engine)
@@ -31,7 +34,7 @@ def test_first_start_fills_an_empty_store_with_the_demo_program(app_on, engine: 
 
 
 def test_empty_store_says_what_to_do_and_loads_the_demo(app_on, engine: Engine) -> None:
-    at = app_on(engine.url.render_as_string(hide_password=False)).run()
+    at = app_on(engine.url.render_as_string(hide_password=False), page=DATA_PAGE).run()
     assert not at.exception
     assert "The store is empty" in _text(at)
     load = next(button for button in at.button if button.label == "Load the demo program")
@@ -44,7 +47,7 @@ def test_empty_store_says_what_to_do_and_loads_the_demo(app_on, engine: Engine) 
 def test_a_bad_upload_is_reported_by_line_and_column_and_nothing_is_written(
     app_on, engine: Engine
 ) -> None:
-    at = app_on(engine.url.render_as_string(hide_password=False)).run()
+    at = app_on(engine.url.render_as_string(hide_password=False), page=DATA_PAGE).run()
     bad_pairs = (
         b"pair_id,cohort_id,mentor_id,mentee_id,started_on,ended_on,status\n"
         b"PR1,NOPE,P1,P2,2026-13-01,,active\n"
@@ -64,7 +67,7 @@ def test_a_valid_upload_shows_a_preview_then_imports_on_confirmation(
     app_on, engine: Engine
 ) -> None:
     uploads = _fixture_uploads()
-    at = app_on(engine.url.render_as_string(hide_password=False)).run()
+    at = app_on(engine.url.render_as_string(hide_password=False), page=DATA_PAGE).run()
     at.file_uploader[0].set_value(uploads)
     at = at.run()
     assert not at.exception
@@ -88,7 +91,7 @@ def _save(at):
 
 
 def test_settings_are_saved_from_the_settings_tab(app_on, sqlite_url: str) -> None:
-    at = app_on(sqlite_url).run()
+    at = app_on(sqlite_url, page=DATA_PAGE).run()
     _number_input(at, "Smallest group shown (respondents)").set_value(7)
     _number_input(at, "Stalled after (× target cadence)").set_value(3.0)
     at = _save(at)
@@ -99,7 +102,7 @@ def test_settings_are_saved_from_the_settings_tab(app_on, sqlite_url: str) -> No
 
 
 def test_inconsistent_settings_are_refused_and_nothing_is_saved(app_on, sqlite_url: str) -> None:
-    at = app_on(sqlite_url).run()
+    at = app_on(sqlite_url, page=DATA_PAGE).run()
     _number_input(at, "Watch from (score)").set_value(80)
     at = _save(at)
     assert not at.exception

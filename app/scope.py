@@ -1,0 +1,34 @@
+"""Narrowing the program to some cohorts: what every screen does when a cohort filter is set."""
+
+from collections.abc import Collection
+from dataclasses import replace
+
+from data_access.queries import ProgramFrames
+
+
+def program_for_cohorts(program: ProgramFrames, cohort_ids: Collection[str]) -> ProgramFrames:
+    """`program` restricted to the cohorts `cohort_ids` (all of it when empty).
+
+    Kept: those cohorts, their pairs and those pairs' meeting figures and goals, the survey
+    responses given in those cohorts (by the response's `cohort_id`, else its pair's cohort), and
+    the participants who have a pair in them — so enrolment, match rate and retention describe
+    the people of those cohorts.
+    """
+    if not cohort_ids:
+        return program
+    chosen = set(cohort_ids)
+    pairs = program.pairs[program.pairs["cohort_id"].isin(chosen)]
+    pair_ids = set(pairs["pair_id"])
+    people = set(pairs["mentor_id"]) | set(pairs["mentee_id"])
+    surveys = program.surveys
+    by_cohort = surveys["cohort_id"].isin(chosen)
+    by_pair = surveys["cohort_id"].isna() & surveys["pair_id"].isin(pair_ids)
+    return replace(
+        program,
+        cohorts=program.cohorts[program.cohorts["cohort_id"].isin(chosen)],
+        participants=program.participants[program.participants["participant_id"].isin(people)],
+        pairs=pairs,
+        meeting_stats=program.meeting_stats[program.meeting_stats.index.isin(pair_ids)],
+        goals=program.goals[program.goals["pair_id"].isin(pair_ids)],
+        surveys=surveys[by_cohort | by_pair],
+    )

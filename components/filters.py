@@ -1,0 +1,147 @@
+"""Filters kept in the URL (`st.query_params`), so that a view is a shareable link.
+
+Each filter is a widget whose value starts from the link (values the program does not have are
+dropped with a note, never passed on) and is written back to the link on every run; a value
+equal to its default is left out of the link. `as_of` is the global as-of date of PRODUCT.md §2.
+"""
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from app.settings import default_as_of
+
+AS_OF_PARAM = "as_of"
+EARLIEST_AS_OF = date(2000, 1, 1)
+_NOTES_KEY = "_link_notes"
+
+
+def _key(param: str) -> str:
+    return f"link:{param}"
+
+
+def _note(message: str) -> None:
+    """Remember a problem with the link, shown once by `show_link_notes`."""
+    st.session_state.setdefault(_NOTES_KEY, []).append(message)
+
+
+def show_link_notes() -> None:
+    """Tell the user which parts of the link were ignored, once."""
+    for message in st.session_state.pop(_NOTES_KEY, []):
+        st.toast(message, icon=":material/link_off:")
+
+
+def _write_param(param: str, value: list[str] | str | None, default: Any) -> None:
+    if value is None or value == default or value == []:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = value
+
+
+def url_selectbox(
+    label: str,
+    options: Sequence[str],
+    *,
+    param: str,
+    default: str,
+    format_func: Callable[[str], str] = str,
+    container: Any = st,
+    help: str | None = None,
+) -> str:
+    """A selectbox whose value lives in the link's `param` (`default` when absent)."""
+    key = _key(param)
+    if key not in st.session_state or st.session_state[key] not in options:
+        linked = st.query_params.get(param)
+        if linked is not None and linked not in options:
+            _note(f"The link's {label.lower()} {linked[:40]!r} is not in this program; ignored.")
+            linked = None
+        st.session_state[key] = linked if linked is not None else default
+    value = container.selectbox(label, options, key=key, format_func=format_func, help=help)
+    _write_param(param, value, default)
+    return value
+
+
+def url_multiselect(
+    label: str,
+    options: Sequence[str],
+    *,
+    param: str,
+    format_func: Callable[[str], str] = str,
+    container: Any = st,
+    placeholder: str = "All",
+    help: str | None = None,
+) -> list[str]:
+    """A multiselect whose values live in the link's repeated `param`; empty means all."""
+    key = _key(param)
+    if key not in st.session_state:
+        linked = st.query_params.get_all(param)
+        unknown = [value for value in linked if value not in options]
+        if unknown:
+            shown = ", ".join(repr(value[:40]) for value in unknown[:3])
+            _note(f"The link's {label.lower()} {shown} not in this program; ignored.")
+        st.session_state[key] = [value for value in dict.fromkeys(linked) if value in options]
+    else:
+        st.session_state[key] = [value for value in st.session_state[key] if value in options]
+    values = container.multiselect(
+        label, options, key=key, format_func=format_func, placeholder=placeholder, help=help
+    )
+    _write_param(param, list(values), [])
+    return list(values)
+
+
+def latest_as_of() -> date:
+    """The latest as-of date the app offers: today, or the configured default if later."""
+    return max(date.today(), default_as_of())
+
+
+def as_of_control(container: Any = st.sidebar) -> date:
+    """The global as-of date: from the link's `as_of`, else `PAIRPULSE_AS_OF`, else today."""
+    default = default_as_of()
+    key = _key(AS_OF_PARAM)
+    if key not in st.session_state:
+        linked = st.query_params.get(AS_OF_PARAM)
+        chosen = default
+        if linked is not None:
+            try:
+                chosen = date.fromisoformat(linked)
+            except ValueError:
+                _note(f"The link's as-of date {linked[:40]!r} is not a date (YYYY-MM-DD); ignored.")
+            else:
+                if not EARLIEST_AS_OF <= chosen <= latest_as_of():
+                    _note(
+                        f"The link's as-of date {chosen:%d %b %Y} is outside "
+                        f"{EARLIEST_AS_OF:%Y}–{latest_as_of():%d %b %Y}; ignored."
+                    )
+                    chosen = default
+        st.session_state[key] = chosen
+    value = container.date_input(
+        "As of",
+        key=key,
+        min_value=EARLIEST_AS_OF,
+        max_value=latest_as_of(),
+        format="YYYY-MM-DD",
+        help="Every figure counts only what happened on or before this date.",
+    )
+    _write_param(AS_OF_PARAM, value.isoformat(), default.isoformat())
+    return value
+
+
+def current_as_of() -> date:
+    """The as-of date the router settled on for this run."""
+    value = st.session_state.get(_key(AS_OF_PARAM))
+    return value if isinstance(value, date) else default_as_of()
+
+
+def cohort_filter(cohorts: dict[str, str], *, container: Any = st) -> tuple[str, ...]:
+    """The cohorts to show (link parameter `cohort`, repeatable); empty means every cohort."""
+    chosen = url_multiselect(
+        "Cohort",
+        list(cohorts),
+        param="cohort",
+        format_func=lambda cohort_id: cohorts.get(cohort_id, cohort_id),
+        container=container,
+        placeholder="All cohorts",
+    )
+    return tuple(chosen)

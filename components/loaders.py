@@ -1,0 +1,76 @@
+"""The program as the pages read it, cached per store and as-of date.
+
+Every loader takes the store's URL (so two stores never share a cache entry) and the engine
+unhashed. Writes call `components.store.store_data_changed`, which clears all of them.
+"""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from app.report import program_health
+from app.scope import program_for_cohorts
+from app.settings import ProgramSettings, load_settings
+from components.store import store_engine
+from data_access.db import database_url, normalise_url
+from data_access.queries import ProgramFrames, cohort_list, load_program, pair_directory
+
+
+def store_key() -> str:
+    """The store this process reads: the cache key of every loader."""
+    return normalise_url(database_url())
+
+
+@st.cache_data(show_spinner="Reading the program…", max_entries=8)
+def _program(url: str, as_of: date, _engine: Engine) -> ProgramFrames:
+    return load_program(_engine, as_of=as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _settings(url: str, _engine: Engine) -> ProgramSettings:
+    return load_settings(_engine)
+
+
+@st.cache_data(show_spinner="Scoring pair health…", max_entries=16)
+def _health(url: str, as_of: date, cohort_ids: tuple[str, ...], _engine: Engine) -> pd.DataFrame:
+    program = program_for_cohorts(_program(url, as_of, _engine), cohort_ids)
+    return program_health(program, _settings(url, _engine))
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _directory(url: str, _engine: Engine) -> pd.DataFrame:
+    return pair_directory(_engine)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _cohorts(url: str, _engine: Engine) -> pd.DataFrame:
+    return cohort_list(_engine)
+
+
+def program_settings() -> ProgramSettings:
+    """The program's settings (weights, thresholds, anonymity rule)."""
+    return _settings(store_key(), store_engine())
+
+
+def program(as_of: date, cohort_ids: tuple[str, ...] = ()) -> ProgramFrames:
+    """The program on `as_of`, narrowed to `cohort_ids` (all cohorts when empty)."""
+    return program_for_cohorts(_program(store_key(), as_of, store_engine()), cohort_ids)
+
+
+def health(as_of: date, cohort_ids: tuple[str, ...] = ()) -> pd.DataFrame:
+    """`app.report.program_health` of the program on `as_of`, narrowed to `cohort_ids`."""
+    return _health(store_key(), as_of, tuple(sorted(cohort_ids)), store_engine())
+
+
+def directory() -> pd.DataFrame:
+    """Names and departments per pair (`data_access.queries.pair_directory`). Never for a page
+    an executive can see."""
+    return _directory(store_key(), store_engine())
+
+
+def cohort_names() -> dict[str, str]:
+    """Cohort id → name, oldest cohort first, for filters."""
+    cohorts = _cohorts(store_key(), store_engine())
+    return dict(zip(cohorts["cohort_id"], cohorts["name"], strict=True))
