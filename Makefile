@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench screenshots clean
 
 $(INSTALLED): requirements.txt
 	python3 -m venv $(VENV)
@@ -25,6 +25,9 @@ lint: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(PYTHON) -m app bench
+
+screenshots: $(INSTALLED)
+	$(PYTHON) -m scripts.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
