@@ -62,6 +62,17 @@ def days_to_complete(goals: pd.DataFrame) -> pd.Series:
     return pd.Series(days.to_numpy(), index=done["goal_id"], name="days_to_complete")
 
 
+def days_to_complete_distribution(days: pd.Series, *, width_days: int = 14) -> pd.DataFrame:
+    """How many goals took how long (`days_to_complete`), in bins of `width_days` from 0 up to
+    the longest. Columns: days_from, days_to (the bin is days_from ≤ days < days_to), goals."""
+    if days.empty:
+        return pd.DataFrame({"days_from": [], "days_to": [], "goals": []}, dtype=int)
+    bins = days.clip(lower=0).to_numpy() // width_days
+    counts = np.bincount(bins, minlength=int(bins.max()) + 1)
+    starts = np.arange(len(counts)) * width_days
+    return pd.DataFrame({"days_from": starts, "days_to": starts + width_days, "goals": counts})
+
+
 def active_adherence(health: pd.DataFrame) -> pd.Series:
     """Cadence adherence (0–1) of the active pairs of `health` whose adherence is known."""
     active = health[health["status"] == metrics.ACTIVE]

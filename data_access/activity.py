@@ -20,6 +20,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
+    literal,
     or_,
     select,
     union_all,
@@ -30,6 +31,7 @@ from data_access.models import Goal, Meeting, Pair
 
 UNKNOWN_FORMAT = "unknown"
 HEATMAP_WEEKS = 26
+_AS_OF_KIND = 2
 #: Goal ids per query when looking up titles (well under SQLite's limit on bound variables).
 _TITLE_BATCH = 500
 
@@ -188,39 +190,44 @@ def longest_gaps(
     start, each meeting held by `as_of`, and `as_of` itself — so the time before a first meeting
     and the time since the last one, still running, count as gaps too.
     Columns: pair_id, cohort_id, gap_days, gap_start, gap_end (timestamps), ongoing (the gap
-    runs up to `as_of`). Of a pair's equally long gaps the latest is given.
+    runs up to `as_of`: no meeting since `gap_start`). Of a pair's equally long gaps the latest
+    is given.
     """
     active = _active_pairs(as_of, cohort_ids).cte("active_pairs")
+    # Each day of a pair's timeline is tagged: 0 its start, 1 a meeting, 2 the as-of date, so a
+    # meeting on the as-of date comes before it and the gap that ends on the tag 2 is the one
+    # still running.
     held = (
-        select(Meeting.pair_id, Meeting.held_on.label("day"))
+        select(Meeting.pair_id, Meeting.held_on.label("day"), literal(1).label("kind"))
         .join(active, active.c.pair_id == Meeting.pair_id)
         .where(Meeting.held_on <= _as_of(as_of))
     )
     timeline = union_all(
-        select(active.c.pair_id, active.c.started_on.label("day")),
+        select(active.c.pair_id, active.c.started_on.label("day"), literal(0).label("kind")),
         held,
-        select(active.c.pair_id, _as_of(as_of).label("day")),
+        select(active.c.pair_id, _as_of(as_of).label("day"), literal(_AS_OF_KIND).label("kind")),
     ).subquery("timeline")
     with engine.connect() as connection:
         previous = (
             func.lag(timeline.c.day)
-            .over(partition_by=timeline.c.pair_id, order_by=timeline.c.day)
+            .over(partition_by=timeline.c.pair_id, order_by=(timeline.c.day, timeline.c.kind))
             .label("gap_start")
         )
-        steps = select(timeline.c.pair_id, previous, timeline.c.day.label("gap_end")).subquery(
-            "steps"
-        )
+        steps = select(
+            timeline.c.pair_id, previous, timeline.c.day.label("gap_end"), timeline.c.kind
+        ).subquery("steps")
         gap_days = _days_between(connection, steps.c.gap_end, steps.c.gap_start)
         ranked = (
             select(
                 steps.c.pair_id,
                 steps.c.gap_start,
                 steps.c.gap_end,
+                steps.c.kind,
                 gap_days.label("gap_days"),
                 func.row_number()
                 .over(
                     partition_by=steps.c.pair_id,
-                    order_by=(gap_days.desc(), steps.c.gap_end.desc()),
+                    order_by=(gap_days.desc(), steps.c.gap_end.desc(), steps.c.kind.desc()),
                 )
                 .label("rank"),
             )
@@ -234,6 +241,7 @@ def longest_gaps(
                 ranked.c.gap_days,
                 ranked.c.gap_start,
                 ranked.c.gap_end,
+                (ranked.c.kind == _AS_OF_KIND).label("ongoing"),
             )
             .join(active, active.c.pair_id == ranked.c.pair_id)
             .where(ranked.c.rank == 1)
@@ -242,9 +250,8 @@ def longest_gaps(
         )
         frame = pd.read_sql(statement, connection)
     frame["gap_days"] = frame["gap_days"].astype(int)
-    frame = _dates(frame, ["gap_start", "gap_end"])
-    frame["ongoing"] = frame["gap_end"] == pd.Timestamp(as_of)
-    return frame
+    frame["ongoing"] = frame["ongoing"].astype(bool)
+    return _dates(frame, ["gap_start", "gap_end"])
 
 
 def _batches(values: list[str]) -> Iterator[list[str]]:
