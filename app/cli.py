@@ -1,4 +1,4 @@
-"""The command line: `python -m app init | import | export | seed | report | bench`.
+"""The command line: `python -m app init | import | export | seed | report | match | bench`.
 
 Each command reads `DATABASE_URL` (default: the embedded SQLite file) and brings the store's
 schema up to date first. Exit status: 0 done, 2 refused (bad input, nothing written), 1 the store
@@ -7,6 +7,7 @@ sentence, never as a traceback.
 """
 
 import argparse
+import csv
 import sys
 import time
 from collections.abc import Sequence
@@ -16,12 +17,15 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from app.bench import run_benchmarks
+from app.matching import MODES, MatchingError, MatchSettings, pool_from_program, propose_for_pool
 from app.report import band_counts, headline_figures, program_health
 from app.settings import default_as_of, load_settings
 from app.store import fill_empty_store_with_demo, open_store
+from data_access.csv_format import escape_cell
 from data_access.exporter import export_directory
 from data_access.importer import ImportSourceError, read_directory, run_import
 from data_access.queries import load_program
+from data_access.scenarios import matching_frames
 from sample_data.seed import SCALES, StoreNotEmptyError, seed_store
 
 EXIT_OK = 0
@@ -67,6 +71,29 @@ def build_parser() -> argparse.ArgumentParser:
         type=_iso_date,
         default=None,
         help="the date to report on (default: PAIRPULSE_AS_OF, else today)",
+    )
+
+    match = commands.add_parser("match", help="propose pairs for a cohort (what-if pairing)")
+    match.add_argument("--cohort", required=True, help="the cohort the new pairs join")
+    match.add_argument(
+        "--mode",
+        choices=MODES,
+        default="unmatched",
+        help="unmatched: people waiting for a match; rematch: the cohort's open pairs",
+    )
+    match.add_argument(
+        "--as-of",
+        type=_iso_date,
+        default=None,
+        help="the date the pool is taken on (default: PAIRPULSE_AS_OF, else today)",
+    )
+    match.add_argument("--out", type=Path, default=None, help="write the proposed pairs as CSV")
+    match.add_argument(
+        "--protect-weakest", action="store_true", help="raise the lowest score first"
+    )
+    match.add_argument("--keep-existing", action="store_true", help="favour today's pairs")
+    match.add_argument(
+        "--max-timezone-hours", type=float, default=None, help="largest time-zone difference"
     )
 
     bench = commands.add_parser("bench", help="time seeding and importing (medians)")
@@ -150,6 +177,73 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+MATCH_CSV_COLUMNS = (
+    "mentor_id",
+    "mentor_name",
+    "mentee_id",
+    "mentee_name",
+    "score",
+    "predicted_band",
+    "reasons",
+)
+
+
+def _write_pairs_csv(path: Path, pairs) -> None:
+    """The proposed pairs as CSV; text cells guarded against spreadsheet formulas."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(MATCH_CSV_COLUMNS)
+        for row in pairs[list(MATCH_CSV_COLUMNS)].itertuples(index=False):
+            writer.writerow(
+                [
+                    f"{cell:.1f}" if isinstance(cell, float) else escape_cell(str(cell))
+                    for cell in row
+                ]
+            )
+
+
+def _match(args: argparse.Namespace) -> int:
+    engine = open_store()
+    as_of = args.as_of or default_as_of()
+    frames = matching_frames(engine)
+    try:
+        settings = MatchSettings(
+            protect_weakest=args.protect_weakest,
+            keep_existing=args.keep_existing,
+            max_timezone_hours=args.max_timezone_hours,
+        )
+        pool = pool_from_program(
+            frames.participants,
+            frames.pairs,
+            cohorts=frames.cohorts,
+            cohort_id=args.cohort,
+            mode=args.mode,
+            as_of=as_of,
+        )
+        proposal = propose_for_pool(pool, settings)
+    except MatchingError as error:
+        print(f"Match refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    figures = proposal.figures
+    print(f"Proposed pairs for cohort {pool.cohort_id} ({args.mode} pool as of {as_of})")
+    print(
+        f"  {'Mentees matched':<28} {figures.matched:,} of {figures.mentees:,} "
+        f"({figures.coverage:.0%})"
+    )
+    print(
+        f"  {'Score total / mean / minimum':<28} {figures.total_score:,.1f} / "
+        f"{figures.mean_score:.1f} / {figures.minimum_score:.1f}"
+    )
+    print(f"  {'Predicted health band':<28} {figures.predicted_band} (a prediction from the score)")
+    for row in proposal.unmatched_mentees.itertuples(index=False):
+        print(f"  Not matched: {row.mentee_id} {row.mentee_name}: {row.reason}")
+    if args.out is not None:
+        _write_pairs_csv(args.out, proposal.pairs)
+        print(f"{len(proposal.pairs):,} pairs written to {args.out}")
+    return EXIT_OK
+
+
 def _bench(args: argparse.Namespace) -> int:
     scales = [scale.strip() for scale in args.scales.split(",") if scale.strip()]
     unknown = sorted(set(scales) - set(SCALES))
@@ -166,6 +260,7 @@ COMMANDS = {
     "export": _export,
     "seed": _seed,
     "report": _report,
+    "match": _match,
     "bench": _bench,
 }
 
