@@ -1,8 +1,108 @@
-"""Surveys."""
+"""Surveys: how mentors and mentees rate the program over time, by survey kind, by role, from
+baseline to exit, and broken down by any group — every figure under the anonymity rule."""
 
+from dataclasses import replace
+
+import pandas as pd
 import streamlit as st
 
-from components.access import require_access
+from app.privacy import (
+    ALL,
+    BREAKDOWNS,
+    MEANS,
+    AnonymitySettings,
+    comments_for,
+    survey_breakdown,
+    survey_trend,
+)
+from app.scope import program_for_cohorts
+from app.uplift import skill_uplift_summary
+from components import loaders
+from components import survey_views as views
+from components.access import PROGRAM_MANAGER, require_access
+from components.empty import stop_if_no_program, stop_if_nothing_matches
+from components.filters import cohort_filter, current_as_of, url_selectbox
 
-require_access("surveys")
+role = require_access("surveys")
 st.title("Surveys")
+as_of = current_as_of()
+stop_if_no_program(loaders.program(as_of))
+settings = loaders.program_settings()
+rule = AnonymitySettings(settings.min_respondents, settings.min_comment_group)
+st.caption(
+    f"Baseline, pulse, midpoint and exit surveys submitted by {as_of:%d %b %Y}. Any figure from "
+    f"fewer than {rule.min_respondents} people is hidden, and so is any that would let a smaller "
+    "group be worked out by subtraction (docs/metrics.md)."
+)
+cohorts = loaders.cohort_names()
+cohort_ids = cohort_filter(cohorts)
+program = loaders.program(as_of, cohort_ids)
+if not cohort_ids and program.surveys.empty:
+    st.info(
+        "No survey responses were submitted by this as-of date. Import surveys.csv on the Data "
+        "screen, or move the as-of date in the sidebar.",
+        icon=":material/inbox:",
+    )
+    st.stop()
+stop_if_nothing_matches(len(program.surveys), what="survey responses")
+surveys, people = program.surveys, program.participants
+
+
+def breakdown(by: str) -> pd.DataFrame:
+    """`app.privacy.survey_breakdown` of the filtered program."""
+    return survey_breakdown(surveys, people, by=by, as_of=as_of, settings=rule)
+
+
+kpi_slot = st.container()
+
+st.subheader("Trends by month")
+by_month = breakdown("month")
+trend = survey_trend(surveys, people, as_of=as_of, settings=rule)
+views.month_trend_chart(trend)
+
+kind_column, uplift_column = st.columns(2)
+with kind_column:
+    st.subheader("By survey kind")
+    by_kind = breakdown("kind")
+    views.kind_chart(by_kind)
+with uplift_column:
+    st.subheader("Baseline → exit")
+    uplift = skill_uplift_summary(surveys, people, as_of=as_of)
+    views.uplift_chart(uplift, rule)
+
+st.subheader("Mentors vs mentees")
+question = url_selectbox(
+    "Question",
+    list(MEANS),
+    param="question",
+    default="satisfaction",
+    format_func=views.QUESTION_LABELS.__getitem__,
+)
+by_role = survey_trend(surveys, people, as_of=as_of, settings=rule, by_role=True)
+views.role_trend_chart(by_role, trend["month"], question)
+
+st.subheader("Breakdown")
+by = url_selectbox(
+    "Breakdown by",
+    list(BREAKDOWNS),
+    param="by",
+    default="cohort",
+    format_func=views.BREAKDOWN_LABELS.__getitem__,
+)
+table = breakdown(by)
+views.breakdown_table(table, views.group_names(by, cohorts))
+st.markdown(f"**NPS by {views.BREAKDOWN_LABELS[by].lower()}**")
+views.nps_chart(table, views.group_names(by, cohorts))
+
+with kpi_slot:
+    views.kpi_row(views.overall([by_month, by_kind, table]), uplift, rule)
+
+if role == PROGRAM_MANAGER:
+    st.subheader("Comments")
+    texts, everyone = views.comment_sources(as_of)
+    texts = program_for_cohorts(replace(loaders.program(as_of), surveys=texts), cohort_ids).surveys
+    comments = {
+        group: comments_for(texts, everyone, as_of=as_of, by=by, group=group, settings=rule)
+        for group in [ALL, *table["group"][table["group"] != ALL]]
+    }
+    views.comment_lists(comments, views.group_names(by, cohorts), rule.min_comment_group)

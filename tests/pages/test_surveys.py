@@ -1,0 +1,312 @@
+"""The Surveys screen: every figure under the anonymity rule, hidden cells that say why, the
+breakdown and cohort in the link, comments only for program managers and never with a name."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.privacy import AnonymitySettings, survey_breakdown
+from data_access.db import make_engine
+from data_access.importer import read_directory, run_import
+from data_access.queries import cohort_list, load_program
+from tests.pages.conftest import DEMO_AS_OF, page_text
+
+PAGE = "pages/surveys.py"
+AS_OF = date(2025, 3, 31)
+SMALL = "hidden: fewer than 5 respondents"
+SUBTRACTION = "hidden: would reveal a small group by subtraction"
+KPIS = ["Responses", "Respondents", "NPS", "Satisfaction", "Skill uplift"]
+
+# --- A hand-made program: Finance 3, HR 6, Sales 7 respondents (docs/metrics.md's example) -------
+SALES_SATISFACTION = [5, 5, 4, 4, 4, 3, 3]  # mean 4.0
+SALES_NPS = [10, 9, 9, 8, 7, 6, 3]  # 3 promoters, 2 detractors of 7 → +14
+DEPARTMENTS = {"Finance": 3, "HR": 6, "Sales": 7}
+FIRST_NAMES = ["Fay", "Gus", "Hal", "Ivy", "Jon", "Kim", "Lea", "Max"]
+
+
+def _people() -> list[dict[str, str]]:
+    people = []
+    for department, size in DEPARTMENTS.items():
+        for index in range(size):
+            number = len(people)
+            people.append(
+                {
+                    "participant_id": f"U{number:02d}",
+                    "name": f"{FIRST_NAMES[number % 8]} {department}son{index}",
+                    "email": f"u{number:02d}@example.com",
+                    "role": "mentor" if number % 2 == 0 else "mentee",
+                    "department": department,
+                    "index": str(index),
+                }
+            )
+    return people
+
+
+PEOPLE = _people()
+NAMES = [person["name"] for person in PEOPLE]
+
+
+def _csv(rows: list[dict[str, object]]) -> str:
+    return pd.DataFrame(rows).to_csv(index=False)
+
+
+def _answer(person: dict[str, str], number: int) -> dict[str, object]:
+    department, index = person["department"], int(person["index"])
+    if department == "Sales":
+        satisfaction, nps = SALES_SATISFACTION[index], SALES_NPS[index]
+    else:
+        satisfaction, nps = (1, 0) if department == "Finance" else (2, 5)
+    # Everyone comments; one in two names their partner, which must never reach the screen.
+    partner = PEOPLE[number + 1 if number % 2 == 0 else number - 1]["name"]
+    comment = f"Sessions with {partner} helped" if number % 2 else f"Comment {number} on pace"
+    return {
+        "response_id": f"S{number:02d}",
+        "participant_id": person["participant_id"],
+        "cohort_id": "C1",
+        "submitted_on": "2025-03-10",
+        "kind": "pulse",
+        "satisfaction": satisfaction,
+        "relationship_quality": 4,
+        "digital_confidence": 3,
+        "nps": nps,
+        "comment": comment,
+    }
+
+
+@pytest.fixture
+def small_url(sqlite_url: str, tmp_path: Path) -> str:
+    """The hand-made program in an empty SQLite store."""
+    folder = tmp_path / "program"
+    folder.mkdir()
+    files = {
+        "cohorts.csv": _csv([{"cohort_id": "C1", "name": "Pilot", "start_date": "2025-01-06"}]),
+        "participants.csv": _csv(
+            [{key: value for key, value in p.items() if key != "index"} for p in PEOPLE]
+        ),
+        "pairs.csv": _csv(
+            [
+                {
+                    "pair_id": f"P{number:02d}",
+                    "cohort_id": "C1",
+                    "mentor_id": PEOPLE[number]["participant_id"],
+                    "mentee_id": PEOPLE[number + 1]["participant_id"],
+                    "started_on": "2025-01-13",
+                    "status": "active",
+                }
+                for number in range(0, len(PEOPLE), 2)
+            ]
+        ),
+        "surveys.csv": _csv([_answer(person, number) for number, person in enumerate(PEOPLE)]),
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    engine = make_engine(sqlite_url)
+    assert run_import(read_directory(folder), engine=engine).applied
+    engine.dispose()
+    return sqlite_url
+
+
+# --- Reading the screen -------------------------------------------------------------------------
+def _table(at: AppTest) -> pd.DataFrame:
+    """The breakdown table (the one table with a Group column)."""
+    (table,) = [frame.value for frame in at.dataframe if "Group" in frame.value.columns]
+    return table
+
+
+def _comments(at: AppTest) -> list[str]:
+    """Every comment listed on the screen."""
+    lists = [frame.value["Comment"] for frame in at.dataframe if "Comment" in frame.value.columns]
+    return [text for texts in lists for text in texts]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def _comment_expanders(at: AppTest) -> list[str]:
+    return [expander.label for expander in at.expander]
+
+
+def _everything(at: AppTest) -> str:
+    """All a reader could see: text, metrics, every table cell, expander labels, chart data."""
+    parts = [page_text(at), *_comment_expanders(at)]
+    parts += [frame.value.to_csv() for frame in at.dataframe]
+    parts += [chart.proto.spec for chart in at.get("plotly_chart")]
+    parts += [json.dumps(toast.value) for toast in at.toast]
+    return "\n".join(parts)
+
+
+def _param(at: AppTest, name: str) -> list[str]:
+    """The link's values of `name` (AppTest keeps one or a list)."""
+    value = at.query_params[name]
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _open(app_on, url: str, role: str, as_of: date, **params: str) -> AppTest:
+    at = app_on(url, role=role, page=PAGE, as_of=as_of)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+# --- Roles and empty stores ----------------------------------------------------------------------
+@pytest.mark.parametrize("role", ["executive", "program_manager"])
+def test_each_allowed_role_sees_the_screen_on_the_demo_program(app_on, demo_url, role) -> None:
+    at = _open(app_on, demo_url, role, DEMO_AS_OF)
+    assert not at.exception
+    assert [title.value for title in at.title] == ["Surveys"]
+    assert list(_metrics(at)) == KPIS
+    assert _metrics(at)["Respondents"] != "hidden"
+    assert len(at.get("plotly_chart")) >= 4
+    table = _table(at)
+    assert table["Group"].iloc[-1] == "All" and len(table) > 1
+    # Comments are a program manager's only: an executive gets no comment section at all.
+    assert ("Comments" in [header.value for header in at.subheader]) is (role == "program_manager")
+
+
+@pytest.mark.parametrize("role", ["executive", "program_manager"])
+def test_an_empty_store_says_what_to_do(app_on, sqlite_url, role) -> None:
+    at = _open(app_on, sqlite_url, role, DEMO_AS_OF)
+    assert not at.exception
+    assert "The store holds no program yet" in at.info[-1].value
+    assert not at.metric and not at.dataframe
+
+
+def test_a_coordinator_gets_only_the_access_message(app_on, demo_url) -> None:
+    at = _open(app_on, demo_url, "coordinator", DEMO_AS_OF)
+    assert not at.exception
+    assert [title.value for title in at.title] == ["Surveys"]
+    assert "You are viewing PairPulse as" in at.warning[0].value
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+
+
+# --- The numbers under the rule ------------------------------------------------------------------
+def test_the_breakdown_shows_only_safe_groups_and_says_why_the_others_are_hidden(
+    app_on, small_url
+) -> None:
+    at = _open(app_on, small_url, "program_manager", AS_OF, by="department")
+    assert not at.exception
+    table = _table(at).set_index("Group")
+
+    assert table.index.tolist() == ["Finance", "HR", "Sales", "All"]
+    assert table.loc["Finance", "Note"] == SMALL
+    assert table.loc["HR", "Note"] == SUBTRACTION
+    for hidden in ("Finance", "HR"):
+        figures = table.loc[hidden].drop("Note")
+        assert (figures == "hidden").all(), figures
+    # By hand: Sales 4.0 and +14 (3 promoters − 2 detractors of 7); All (3·1 + 6·2 + 28) ÷ 16 and
+    # (3 − 11) ÷ 16 = −50.
+    assert table.loc["Sales"].tolist() == ["7", "7", "4.0", "4.0", "3.0", "+14", ""]
+    assert table.loc["All"].tolist() == ["16", "16", "2.7", "4.0", "3.0", "-50", ""]
+
+    # …and they are app.privacy's figures, written out.
+    engine = make_engine(small_url)
+    program = load_program(engine, as_of=AS_OF)
+    engine.dispose()
+    expected = survey_breakdown(
+        program.surveys,
+        program.participants,
+        by="department",
+        as_of=AS_OF,
+        settings=AnonymitySettings(),
+    ).set_index("group")
+    assert expected.loc[["Finance", "HR"], "shown"].tolist() == [False, False]
+    for group in ("Sales", "All"):
+        assert table.loc[group, "Satisfaction"] == f"{expected.loc[group, 'satisfaction']:.1f}"
+        assert table.loc[group, "NPS"] == f"{expected.loc[group, 'nps']:+.0f}"
+        assert table.loc[group, "Respondents"] == str(expected.loc[group, "respondents"])
+
+    kpis = _metrics(at)
+    assert kpis["Responses"] == "16" and kpis["Respondents"] == "16"
+    assert kpis["NPS"] == "-50" and kpis["Satisfaction"] == "2.7"
+    assert kpis["Skill uplift"] == "no answers"  # nobody answered a baseline and an exit survey
+    assert "Hidden: fewer than" not in page_text(at)
+
+
+def test_a_program_smaller_than_the_minimum_is_hidden_everywhere_with_the_reason(
+    app_on, fixture_url
+) -> None:
+    # The fixture program has four respondents by 31 March 2025.
+    at = _open(app_on, fixture_url, "executive", AS_OF, by="role")
+    assert not at.exception
+    kpis = _metrics(at)
+    assert [kpis[label] for label in KPIS[:4]] == ["hidden"] * 4
+    assert "Survey figures hidden: fewer than 5 respondents" in page_text(at)
+    table = _table(at)
+    assert (table.drop(columns=["Group", "Note"]) == "hidden").all().all()
+    assert table["Note"].str.startswith("hidden: ").all()
+
+
+# --- Filters in the link -------------------------------------------------------------------------
+def test_the_breakdown_and_the_cohort_go_into_the_link(app_on, demo_url) -> None:
+    at = _open(app_on, demo_url, "program_manager", DEMO_AS_OF)
+    everyone = _metrics(at)["Respondents"]
+    assert "by" not in at.query_params  # the default breakdown (cohort) is not written out
+
+    at = at.selectbox(key="link:by").set_value("department").run()
+    assert _param(at, "by") == ["department"]
+    assert at.subheader and "Breakdown by" in [box.label for box in at.selectbox]
+
+    engine = make_engine(demo_url)
+    first = cohort_list(engine)["cohort_id"].iloc[0]
+    engine.dispose()
+    at = at.multiselect(key="link:cohort").set_value([first]).run()
+    assert not at.exception
+    assert _param(at, "cohort") == [first]
+    assert _metrics(at)["Respondents"] != everyone
+    assert _param(at, "by") == ["department"]
+
+
+def test_a_link_with_by_department_opens_that_breakdown(app_on, demo_url) -> None:
+    at = _open(app_on, demo_url, "executive", DEMO_AS_OF, by="department")
+    assert not at.exception
+    assert at.selectbox(key="link:by").value == "department"
+    engine = make_engine(demo_url)
+    program = load_program(engine, as_of=DEMO_AS_OF)
+    engine.dispose()
+    departments = set(program.participants["department"].dropna())
+    groups = _table(at)["Group"].tolist()
+    assert groups[-1] == "All"
+    assert set(groups[:-1]) <= departments | {"Unknown"} and len(groups) > 2
+
+
+# --- Comments and names --------------------------------------------------------------------------
+@pytest.mark.parametrize("by", ["department", "kind", "role"])
+def test_an_executive_sees_no_comment_and_no_name(app_on, small_url, by) -> None:
+    at = _open(app_on, small_url, "executive", AS_OF, by=by)
+    assert not at.exception
+    seen = _everything(at)
+    assert "Sessions with" not in seen and "on pace" not in seen
+    assert not [name for name in NAMES if name in seen]
+    assert not [word for word in {name.split()[1] for name in NAMES} if word in seen]
+    assert not at.expander
+
+
+def test_a_program_manager_sees_comments_only_for_groups_of_ten_and_no_name(
+    app_on, small_url
+) -> None:
+    # By department every group is under 10: only everyone's 16 comments are listed.
+    at = _open(app_on, small_url, "program_manager", AS_OF, by="department")
+    assert not at.exception
+    assert _comment_expanders(at) == ["Everyone · 16 comments"]
+    listed = _comments(at)
+    assert len(listed) == 16
+    assert sum("[redacted]" in text for text in listed) == 8
+    seen = _everything(at)
+    assert not [name for name in NAMES if name in seen]
+
+    # By survey kind the one kind (pulse) has all 16 people, so it is listed too.
+    at = at.selectbox(key="link:by").set_value("kind").run()
+    assert _comment_expanders(at) == ["Everyone · 16 comments", "Pulse · 16 comments"]
+
+
+def test_with_too_few_people_no_comment_is_listed_and_the_rule_is_said(app_on, fixture_url) -> None:
+    at = _open(app_on, fixture_url, "program_manager", date(2025, 3, 31))
+    assert not at.exception
+    assert not at.expander
+    assert "Comments appear only for groups of 10 or more respondents" in page_text(at)
+    assert "great program" not in _everything(at) and "AI every week" not in _everything(at)
