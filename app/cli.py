@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--import-scale", choices=sorted(SCALES), default="large")
     bench.add_argument("--health-scale", choices=sorted(SCALES), default="large")
     bench.add_argument("--runs", type=int, default=3, help="runs per figure (default 3)")
+    bench.add_argument(
+        "--matching-sizes",
+        default="2000,5000",
+        help="pool sizes (mentees × mentor places) to time the matching on, comma-separated; "
+        "empty for none",
+    )
     return parser
 
 
@@ -250,7 +256,12 @@ def _bench(args: argparse.Namespace) -> int:
     if unknown:
         print(f"Unknown scale(s): {', '.join(unknown)}", file=sys.stderr)
         return EXIT_REFUSED
-    run_benchmarks(scales, args.import_scale, args.health_scale, max(1, args.runs))
+    try:
+        sizes = [int(size) for size in args.matching_sizes.split(",") if size.strip()]
+    except ValueError:
+        print(f"Matching sizes must be whole numbers: {args.matching_sizes}", file=sys.stderr)
+        return EXIT_REFUSED
+    run_benchmarks(scales, args.import_scale, args.health_scale, max(1, args.runs), sizes)
     return EXIT_OK
 
 
