@@ -1,0 +1,257 @@
+"""The executive summary as one A4 landscape PDF page: the same figures as the screen
+(`app.summary.ExecutiveSummary`), its charts as images, the KPIs as text.
+
+Charts come in as Vega-Lite specifications (what Altair's `chart.to_json()` gives) and are
+rendered to PNG with vl-convert, so the PDF draws the very charts the screen shows. Text is set
+in DejaVu Sans when the system has it (every character of a cohort name prints); otherwise in
+Helvetica, with characters outside Latin-1 replaced.
+"""
+
+import io
+import struct
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import vl_convert
+from fpdf import FPDF
+
+from app.summary import ExecutiveSummary
+
+FONT_DIRECTORIES = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 297.0, 210.0
+MARGIN_MM = 10.0
+CONTENT_WIDTH_MM = PAGE_WIDTH_MM - 2 * MARGIN_MM
+KPI_COLUMNS = 5
+KPI_BOX_HEIGHT_MM = 15.0
+CHART_TOP_MM = 60.0
+CHART_HEIGHT_MM = 72.0
+LOWER_TOP_MM = 140.0
+FOOTER_TOP_MM = 201.0
+MAX_COHORT_ROWS = 10
+NO_DATA = "No data: no pair had started by this as-of date, so there is nothing to chart yet."
+GREY = (90, 90, 90)
+BLACK = (0, 0, 0)
+# Characters the Latin-1 fallback font cannot print, and what to print instead.
+_LATIN1 = str.maketrans({"–": "-", "—": "-", "−": "-", "→": "->", "≥": ">=", "÷": "/", "…": "..."})
+
+
+def chart_png(spec: str) -> bytes:
+    """A Vega-Lite specification (JSON text) rendered as a PNG at twice the nominal size."""
+    return vl_convert.vegalite_to_png(spec, scale=2)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels, read from the PNG header."""
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+class _Page:
+    """One landscape A4 page with the summary's fonts."""
+
+    def __init__(self) -> None:
+        self.pdf = FPDF(orientation="landscape", unit="mm", format="A4")
+        self.pdf.set_auto_page_break(False)
+        self.pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+        self.pdf.add_page()
+        directory = next((d for d in FONT_DIRECTORIES if (d / "DejaVuSans.ttf").exists()), None)
+        self.unicode = directory is not None
+        if directory is not None:
+            self.pdf.add_font("DejaVu", "", str(directory / "DejaVuSans.ttf"))
+            self.pdf.add_font("DejaVu", "B", str(directory / "DejaVuSans-Bold.ttf"))
+        self.family = "DejaVu" if self.unicode else "Helvetica"
+
+    def text(self, value: str) -> str:
+        """`value` as the font can print it."""
+        if self.unicode:
+            return value
+        return value.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+
+    def font(self, size: float, *, bold: bool = False, colour: tuple[int, int, int] = BLACK):
+        self.pdf.set_font(self.family, "B" if bold else "", size)
+        self.pdf.set_text_color(*colour)
+
+    def cell(self, x: float, y: float, width: float, height: float, value: str, **options):
+        self.pdf.set_xy(x, y)
+        self.pdf.cell(width, height, self.text(value), **options)
+
+    def lines(self, x: float, y: float, width: float, height: float, value: str) -> float:
+        """Wrapped text from (`x`, `y`); returns the y below it."""
+        self.pdf.set_xy(x, y)
+        self.pdf.multi_cell(width, height, self.text(value))
+        return self.pdf.get_y()
+
+    def image(self, png: bytes, x: float, y: float, width: float, height: float) -> None:
+        """`png` scaled to fit the box, keeping its proportions."""
+        pixels_wide, pixels_high = _png_size(png)
+        scale = min(width / pixels_wide, height / pixels_high)
+        self.pdf.image(io.BytesIO(png), x=x, y=y, w=pixels_wide * scale, h=pixels_high * scale)
+
+
+def _day(value: date) -> str:
+    return f"{value:%d %b %Y}"
+
+
+def _header(page: _Page, summary: ExecutiveSummary, scope: str) -> None:
+    page.font(16, bold=True)
+    page.cell(MARGIN_MM, MARGIN_MM, CONTENT_WIDTH_MM / 2, 8, "PairPulse · Executive summary")
+    page.cell(
+        MARGIN_MM + CONTENT_WIDTH_MM / 2,
+        MARGIN_MM,
+        CONTENT_WIDTH_MM / 2,
+        8,
+        f"As of {_day(summary.as_of)}",
+        align="R",
+    )
+    page.font(8.5, colour=GREY)
+    page.cell(
+        MARGIN_MM,
+        MARGIN_MM + 9,
+        CONTENT_WIDTH_MM,
+        5,
+        f"Cohorts: {scope} · Changes against {_day(summary.previous_as_of)} · Aggregates only: "
+        f"no names; survey figures over fewer than {summary.min_respondents} respondents hidden.",
+    )
+
+
+def _kpis(page: _Page, summary: ExecutiveSummary) -> None:
+    width = CONTENT_WIDTH_MM / KPI_COLUMNS
+    for index, kpi in enumerate(summary.kpis):
+        x = MARGIN_MM + (index % KPI_COLUMNS) * width
+        y = 27 + (index // KPI_COLUMNS) * (KPI_BOX_HEIGHT_MM + 1.5)
+        page.pdf.set_draw_color(200, 200, 200)
+        page.pdf.rect(x + 0.5, y, width - 1, KPI_BOX_HEIGHT_MM)
+        page.font(7.5, colour=GREY)
+        page.cell(x + 2, y + 1, width - 4, 4, kpi.label)
+        page.font(12.5, bold=True)
+        page.cell(x + 2, y + 5, width - 4, 6, kpi.value_text())
+        page.font(6.5, colour=GREY)
+        if kpi.hidden:
+            note = kpi.hidden
+        elif kpi.delta_text() is not None:
+            note = f"{kpi.delta_text()} vs {_day(summary.previous_as_of)}"
+        else:
+            note = "no change to show"
+        page.cell(x + 2, y + 10.5, width - 4, 4, note)
+
+
+def _charts(page: _Page, charts: Sequence[tuple[str, str]]) -> None:
+    """The charts side by side in the middle band, each under its title; widths in proportion
+    1 : 2 for two charts."""
+    shares = [1, 2] if len(charts) == 2 else [1] * len(charts)
+    x = MARGIN_MM
+    for (title, spec), share in zip(charts, shares, strict=True):
+        width = CONTENT_WIDTH_MM * share / sum(shares) - 4
+        page.font(10, bold=True)
+        page.cell(x, CHART_TOP_MM, width, 5, title)
+        page.image(chart_png(spec), x, CHART_TOP_MM + 6, width, CHART_HEIGHT_MM)
+        x += width + 4
+
+
+def _percent(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value:.0%}"
+
+
+def _cohort_table(page: _Page, summary: ExecutiveSummary, x: float, width: float) -> None:
+    columns = [
+        ("Cohort", 0.28),
+        ("Active", 0.08),
+        ("Stalled", 0.08),
+        ("Healthy", 0.09),
+        ("Adherence", 0.11),
+        ("Goals done", 0.11),
+        ("Satisf.", 0.09),
+        ("NPS", 0.16),
+    ]
+    page.font(10, bold=True)
+    page.cell(x, LOWER_TOP_MM, width, 5, "Cohort comparison")
+    page.font(7, bold=True, colour=GREY)
+    y = LOWER_TOP_MM + 6
+    cursor = x
+    for name, share in columns:
+        page.cell(cursor, y, width * share, 4, name)
+        cursor += width * share
+    page.font(7)
+    shown = summary.cohorts.head(MAX_COHORT_ROWS)
+    for row in shown.itertuples():
+        y += 4.2
+        nps = "hidden" if row.survey_note.startswith("hidden") else "—"
+        values = [
+            row.cohort,
+            f"{row.active_pairs:,}",
+            f"{row.stalled_pairs:,}",
+            _percent(row.share_healthy),
+            _percent(row.cadence_adherence),
+            _percent(row.goal_completion),
+            "—" if pd.isna(row.satisfaction) else f"{row.satisfaction:.1f} / 5",
+            nps if pd.isna(row.nps) else f"{row.nps:+.0f}",
+        ]
+        cursor = x
+        for (_, share), value in zip(columns, values, strict=True):
+            page.cell(cursor, y, width * share, 4, value[:34])
+            cursor += width * share
+    if len(summary.cohorts) > len(shown):
+        page.cell(x, y + 4.2, width, 4, f"… and {len(summary.cohorts) - len(shown)} more cohorts")
+
+
+def _side_panel(page: _Page, summary: ExecutiveSummary, x: float, width: float) -> None:
+    page.font(10, bold=True)
+    page.cell(x, LOWER_TOP_MM, width, 5, "Satisfaction and NPS by role")
+    page.font(7.5)
+    y = LOWER_TOP_MM + 6
+    for row in summary.by_role.itertuples():
+        if row.note and pd.isna(row.satisfaction) and pd.isna(row.nps):
+            figures = row.note
+        else:
+            satisfaction = "—" if pd.isna(row.satisfaction) else f"{row.satisfaction:.1f} / 5"
+            nps = "—" if pd.isna(row.nps) else f"{row.nps:+.0f}"
+            figures = f"satisfaction {satisfaction}, NPS {nps}"
+        page.cell(x, y, width, 4, f"{row.role}: {figures}")
+        y += 4.2
+    if summary.by_role.empty:
+        page.cell(x, y, width, 4, "No survey responses yet.")
+        y += 4.2
+    cadence = summary.cadence
+    page.font(10, bold=True)
+    page.cell(x, y + 1.5, width, 5, "Highlights")
+    page.font(7.5)
+    y += 7.5
+    sentences = list(summary.highlights)
+    if cadence.measured:
+        sentences.append(f"Mean cadence adherence of active pairs: {cadence.mean:.0%}.")
+    for sentence in sentences:
+        if y > FOOTER_TOP_MM - 4:
+            break
+        y = page.lines(x, y, width, 3.8, f"• {sentence}") + 0.6
+
+
+def executive_pdf(
+    summary: ExecutiveSummary, *, scope: str, charts: Sequence[tuple[str, str]] = ()
+) -> bytes:
+    """The summary on one A4 landscape page: the header (as-of date, `scope` — the cohorts
+    shown), the KPIs with their labels and changes, `charts` as images (title and Vega-Lite
+    JSON each; at most two fit, e.g. health distribution and cohort comparison), the cohort
+    table, satisfaction and NPS by role, and the highlights. With no pairs, a "No data" line
+    replaces charts and tables."""
+    page = _Page()
+    _header(page, summary, scope)
+    _kpis(page, summary)
+    if summary.pairs:
+        _charts(page, charts)
+        _cohort_table(page, summary, MARGIN_MM, CONTENT_WIDTH_MM * 0.56)
+        side = MARGIN_MM + CONTENT_WIDTH_MM * 0.6
+        _side_panel(page, summary, side, CONTENT_WIDTH_MM * 0.4)
+    else:
+        page.font(11, bold=True)
+        page.cell(MARGIN_MM, CHART_TOP_MM, CONTENT_WIDTH_MM, 8, NO_DATA)
+    page.font(6.5, colour=GREY)
+    page.cell(
+        MARGIN_MM,
+        FOOTER_TOP_MM,
+        CONTENT_WIDTH_MM,
+        4,
+        "PairPulse · reverse mentoring programs · figures as defined in docs/metrics.md",
+    )
+    return bytes(page.pdf.output())

@@ -1,0 +1,81 @@
+"""The executive summary as the page reads it: its figures and its one-page PDF, each built once
+per store, as-of date and set of cohorts."""
+
+from datetime import date
+
+import streamlit as st
+
+from app.executive_pdf import executive_pdf
+from app.summary import ExecutiveSummary, Snapshot, executive_summary, previous_as_of
+from components import loaders
+from components.summary_charts import cohort_chart, health_chart
+
+#: Chart widths in the PDF, in Vega-Lite pixels (the screen stretches them to the column).
+PDF_CHART_WIDTHS = {"health": 230, "cohorts": 520}
+
+
+def _snapshot(as_of: date, cohort_ids: tuple[str, ...]) -> Snapshot:
+    return Snapshot(
+        program=loaders.program(as_of, cohort_ids),
+        health=loaders.health(as_of, cohort_ids),
+        whole=loaders.program(as_of),
+    )
+
+
+@st.cache_data(show_spinner="Summarising the program…", max_entries=16)
+def _summary(url: str, as_of: date, cohort_ids: tuple[str, ...]) -> ExecutiveSummary:
+    return executive_summary(
+        _snapshot(as_of, cohort_ids),
+        _snapshot(previous_as_of(as_of), cohort_ids),
+        loaders.program_settings(),
+        cohort_ids,
+    )
+
+
+def summary(as_of: date, cohort_ids: tuple[str, ...] = ()) -> ExecutiveSummary:
+    """`app.summary.executive_summary` of the program on `as_of`, narrowed to `cohort_ids`."""
+    return _summary(loaders.store_key(), as_of, tuple(sorted(cohort_ids)))
+
+
+def scope_text(cohort_ids: tuple[str, ...]) -> str:
+    """The cohorts shown, in words: "All cohorts" or their names."""
+    if not cohort_ids:
+        return "All cohorts"
+    names = loaders.cohort_names()
+    return ", ".join(names.get(cohort_id, cohort_id) for cohort_id in cohort_ids)
+
+
+@st.cache_data(show_spinner="Preparing the PDF…", max_entries=16)
+def _pdf(
+    url: str, as_of: date, cohort_ids: tuple[str, ...], scope: str, _summary: ExecutiveSummary
+) -> bytes:
+    charts = [
+        (
+            "Health of active pairs",
+            health_chart(_summary).properties(width=PDF_CHART_WIDTHS["health"]),
+        ),
+        ("Cohort comparison", cohort_chart(_summary).properties(width=PDF_CHART_WIDTHS["cohorts"])),
+    ]
+    return executive_pdf(
+        _summary, scope=scope, charts=[(title, chart.to_json()) for title, chart in charts]
+    )
+
+
+def pdf_bytes(summary: ExecutiveSummary, cohort_ids: tuple[str, ...]) -> bytes:
+    """The one-page PDF of `summary` (for `cohort_ids`), built once per store, date and cohorts."""
+    cohort_ids = tuple(sorted(cohort_ids))
+    return _pdf(loaders.store_key(), summary.as_of, cohort_ids, scope_text(cohort_ids), summary)
+
+
+def pdf_download_button(summary: ExecutiveSummary, cohort_ids: tuple[str, ...]) -> None:
+    """The **Download PDF** button: this page on one A4 page."""
+    st.download_button(
+        "Download PDF",
+        data=pdf_bytes(summary, cohort_ids),
+        file_name=f"pairpulse-executive-summary-{summary.as_of.isoformat()}.pdf",
+        mime="application/pdf",
+        key="download_pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        help="The same figures, charts and highlights on one A4 page.",
+    )

@@ -1,0 +1,170 @@
+"""The executive summary's charts and tables: Altair charts built from the summary's aggregates
+(the same chart objects are drawn on the screen and rendered into the PDF), and the tables."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app.summary import ON_CADENCE_FROM, ExecutiveSummary
+from components.palette import BAND_COLOURS, BAND_ORDER, SERIES_COLOURS
+
+#: Series colours for the cohort comparison, leaving out the green, orange and vermillion of
+#: the health bands so a bar is not read as a band.
+COHORT_SHARE_COLOURS = [SERIES_COLOURS[0], SERIES_COLOURS[3], SERIES_COLOURS[4]]
+#: The cohort comparison's shares, in the order they are drawn: column → label.
+COHORT_SHARES = {
+    "share_healthy": "Healthy pairs",
+    "cadence_adherence": "Cadence adherence",
+    "goal_completion": "Goal completion",
+}
+
+
+def health_chart(summary: ExecutiveSummary) -> alt.LayerChart:
+    """Active pairs per health band: one bar per band, named on the axis, count at its end."""
+    frame = pd.DataFrame({"band": list(summary.bands), "pairs": list(summary.bands.values())})
+    base = alt.Chart(frame).encode(
+        y=alt.Y("band:N", sort=BAND_ORDER, title=None),
+        x=alt.X("pairs:Q", title="Active pairs", axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("band:N", title="Band"), alt.Tooltip("pairs:Q", title="Pairs")],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "band:N",
+            scale=alt.Scale(domain=BAND_ORDER, range=[BAND_COLOURS[band] for band in BAND_ORDER]),
+            legend=None,
+        )
+    )
+    counts = base.mark_text(align="left", dx=3).encode(text="pairs:Q")
+    return (bars + counts).properties(height=180)
+
+
+def cohort_chart(summary: ExecutiveSummary) -> alt.Chart:
+    """Per cohort, side by side: the share of active pairs that are Healthy, mean cadence
+    adherence and goal completion (a missing share draws no bar)."""
+    frame = summary.cohorts.melt(
+        id_vars=["cohort"], value_vars=list(COHORT_SHARES), var_name="measure", value_name="share"
+    ).dropna(subset=["share"])
+    frame["measure"] = frame["measure"].map(COHORT_SHARES)
+    measures = list(COHORT_SHARES.values())
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("cohort:N", sort=list(summary.cohorts["cohort"]), title=None),
+            yOffset=alt.YOffset("measure:N", sort=measures),
+            x=alt.X(
+                "share:Q", title=None, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+            ),
+            color=alt.Color(
+                "measure:N",
+                sort=measures,
+                scale=alt.Scale(domain=measures, range=COHORT_SHARE_COLOURS),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("cohort:N", title="Cohort"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("share:Q", title="Share", format=".0%"),
+            ],
+        )
+        .properties(height=alt.Step(9))
+    )
+
+
+def adherence_chart(summary: ExecutiveSummary) -> alt.LayerChart:
+    """Active pairs per band of cadence adherence (share of expected meetings held)."""
+    bins = summary.cadence.bins
+    frame = pd.DataFrame({"adherence": list(bins), "pairs": list(bins.values())})
+    base = alt.Chart(frame).encode(
+        y=alt.Y("adherence:N", sort=list(bins), title="Expected meetings held"),
+        x=alt.X("pairs:Q", title="Active pairs", axis=alt.Axis(tickMinStep=1)),
+    )
+    bars = base.mark_bar(color=SERIES_COLOURS[0])
+    counts = base.mark_text(align="left", dx=3).encode(text="pairs:Q")
+    return (bars + counts).properties(height=120)
+
+
+def show_health_distribution(summary: ExecutiveSummary) -> None:
+    """The health distribution of the active pairs."""
+    st.subheader("Health of active pairs")
+    st.altair_chart(health_chart(summary), width="stretch")
+    st.caption(
+        "Healthy: score 70 or more; Watch: 40–69; At risk: under 40; Too early: younger than "
+        "14 days. A stalled pair is never Healthy."
+    )
+
+
+def show_cadence(summary: ExecutiveSummary) -> None:
+    """How many active pairs keep their meeting cadence, and the spread of adherence."""
+    cadence = summary.cadence
+    st.subheader("Meeting cadence")
+    share = "—" if not cadence.measured else f"{cadence.share_on_cadence:.0%}"
+    mean = "—" if not cadence.measured else f"{cadence.mean:.0%}"
+    left, right = st.columns(2)
+    left.metric(
+        "Pairs on cadence",
+        share,
+        help=f"Active pairs that held at least {ON_CADENCE_FROM:.0%} of their expected meetings "
+        "over the last 90 days (or since they started), of the active pairs measured.",
+    )
+    right.metric(
+        "Mean cadence adherence",
+        mean,
+        help="Meetings held ÷ meetings expected over the last 90 days, capped at 100 %, "
+        "averaged over the active pairs.",
+    )
+    st.altair_chart(adherence_chart(summary), width="stretch")
+    st.caption(
+        f"{cadence.on_cadence:,} of {cadence.measured:,} active pairs measured held at least "
+        f"{ON_CADENCE_FROM:.0%} of their expected meetings."
+    )
+
+
+def show_roles(summary: ExecutiveSummary) -> None:
+    """Satisfaction and NPS of mentors and mentees, under the anonymity rule."""
+    st.subheader("Satisfaction and NPS by role")
+    st.dataframe(
+        summary.by_role,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "role": st.column_config.TextColumn("Role"),
+            "respondents": st.column_config.NumberColumn("Respondents"),
+            "satisfaction": st.column_config.NumberColumn("Satisfaction", format="%.1f / 5"),
+            "nps": st.column_config.NumberColumn("NPS", format="%+.0f"),
+            "note": st.column_config.TextColumn("Note", width="large"),
+        },
+    )
+    st.caption(
+        f"Survey figures over fewer than {summary.min_respondents} respondents are hidden, and so "
+        "is any figure that would reveal a small group by subtraction."
+    )
+
+
+def show_cohorts(summary: ExecutiveSummary) -> None:
+    """The cohorts side by side: a chart of their shares and a table of every figure."""
+    st.subheader("Cohort comparison")
+    st.altair_chart(cohort_chart(summary), width="stretch")
+    share = {"format": "percent", "min_value": 0.0, "max_value": 1.0}
+    st.dataframe(
+        summary.cohorts.drop(columns="cohort_id"),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "cohort": st.column_config.TextColumn("Cohort"),
+            "active_pairs": st.column_config.NumberColumn("Active pairs"),
+            "stalled_pairs": st.column_config.NumberColumn("Stalled pairs"),
+            "share_healthy": st.column_config.ProgressColumn("Healthy", **share),
+            "cadence_adherence": st.column_config.ProgressColumn("Cadence adherence", **share),
+            "goal_completion": st.column_config.ProgressColumn("Goal completion", **share),
+            "satisfaction": st.column_config.NumberColumn("Satisfaction", format="%.1f / 5"),
+            "nps": st.column_config.NumberColumn("NPS", format="%+.0f"),
+            "survey_note": st.column_config.TextColumn("Survey note", width="medium"),
+        },
+    )
+
+
+def show_highlights(summary: ExecutiveSummary) -> None:
+    """The highlights, one plain sentence each."""
+    st.subheader("Highlights")
+    st.markdown("\n".join(f"- {sentence}" for sentence in summary.highlights))
