@@ -382,6 +382,7 @@ def expanded(matrix) -> np.ndarray:
     return np.repeat(np.arange(len(matrix.mentor_ids)), matrix.capacity)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pools())
 def test_proposals_are_optimal_legal_and_deterministic(pool) -> None:
