@@ -1,0 +1,183 @@
+"""The executive summary's figures on the hand-made fixture program (tests/fixtures/program),
+as of 2025-03-31 unless said otherwise; the hand working is in tests/app/test_report.py."""
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from app.report import program_health
+from app.scope import program_for_cohorts
+from app.settings import ProgramSettings
+from app.summary import (
+    ExecutiveSummary,
+    Snapshot,
+    cadence_adherence,
+    executive_summary,
+    previous_as_of,
+    uplift_respondents,
+)
+from data_access.importer import read_directory, run_import
+from data_access.queries import load_program
+
+FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
+AS_OF = date(2025, 3, 31)
+RULE_OF_THREE = ProgramSettings(min_respondents=3)
+
+
+@pytest.fixture
+def fixture_engine(engine: Engine) -> Engine:
+    assert run_import(read_directory(FIXTURE_PROGRAM), engine=engine).applied
+    return engine
+
+
+def _summary(
+    engine: Engine,
+    settings: ProgramSettings = RULE_OF_THREE,
+    cohort_ids: tuple[str, ...] = (),
+    as_of: date = AS_OF,
+) -> ExecutiveSummary:
+    def snapshot(day: date) -> Snapshot:
+        whole = load_program(engine, as_of=day)
+        program = program_for_cohorts(whole, cohort_ids)
+        return Snapshot(program, program_health(program, settings), whole)
+
+    return executive_summary(snapshot(as_of), snapshot(previous_as_of(as_of)), settings, cohort_ids)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "previous"),
+    [
+        (date(2025, 3, 31), date(2024, 12, 31)),
+        (date(2025, 5, 31), date(2025, 2, 28)),
+        (date(2024, 2, 29), date(2023, 11, 29)),
+    ],
+)
+def test_the_comparison_is_three_months_earlier(as_of: date, previous: date) -> None:
+    assert previous_as_of(as_of) == previous
+
+
+def test_kpis_are_the_hand_computed_headline_figures(fixture_engine: Engine) -> None:
+    summary = _summary(fixture_engine)
+    assert {kpi.label: kpi.value_text() for kpi in summary.kpis} == {
+        "Enrolled mentors": "2",
+        "Enrolled mentees": "3",
+        "Active pairs": "1",
+        "Match rate": "40%",
+        "Retention": "75%",
+        "Goal completion": "33%",
+        "Skill uplift": "hidden",  # +1.5, but over 2 mentees
+        "NPS": "+25",
+        "Satisfaction": "3.8 / 5",
+        "Stalled pairs": "0",
+    }
+    uplift = summary.kpi("Skill uplift")
+    assert uplift.current.formatted() == "+1.5"
+    assert uplift.hidden == "hidden: fewer than 3 respondents"
+
+
+def test_changes_against_the_previous_quarter(fixture_engine: Engine) -> None:
+    # 31 Dec 2024: no active pair, U01–U04 enrolled (U03 left), goals 1 done of 3 counted → 50 %.
+    summary = _summary(fixture_engine)
+    assert summary.previous_as_of == date(2024, 12, 31)
+    changes = {kpi.label: kpi.delta_text() for kpi in summary.kpis}
+    assert changes["Active pairs"] == "+1"
+    assert changes["Match rate"] == "+40 pts"
+    assert changes["Goal completion"] == "-17 pts"
+    assert changes["Stalled pairs"] == "+0"
+    assert changes["Retention"] is None  # nobody was enrolled on 31 Dec 2023
+    # One person (U06) answered since: a change in NPS or satisfaction would give their answer.
+    assert changes["NPS"] is None and changes["Satisfaction"] is None
+    assert summary.kpi("NPS").previous_hidden == "hidden: would reveal a small group by subtraction"
+    assert summary.kpi("Stalled pairs").spec.lower_is_better
+
+
+def test_survey_kpis_under_five_respondents_are_hidden(fixture_engine: Engine) -> None:
+    summary = _summary(fixture_engine, ProgramSettings())
+    for label in ("NPS", "Satisfaction", "Skill uplift"):
+        assert summary.kpi(label).value_text() == "hidden"
+        assert summary.kpi(label).hidden == "hidden: fewer than 5 respondents"
+    assert summary.kpi("Match rate").value_text() == "40%"
+
+
+def test_narrowing_to_a_cohort_cannot_reveal_a_hidden_one(fixture_engine: Engine) -> None:
+    # With the rule at 3, the whole program shows NPS over 4 people; the 2024 pilot's 3
+    # respondents would be shown alone, but Spring 2025 (1 person) is hidden, and so the pilot
+    # is too (by subtraction): narrowing to the pilot must not show it either.
+    whole = _summary(fixture_engine)
+    assert whole.kpi("NPS").value_text() == "+25"
+    pilot = _summary(fixture_engine, cohort_ids=("C2024",))
+    assert pilot.kpi("NPS").hidden == "hidden: would reveal a small group by subtraction"
+    assert set(pilot.by_role["note"]) == {"hidden: would reveal a small group by subtraction"}
+    assert pilot.by_role[["satisfaction", "nps"]].isna().all().all()
+
+
+def test_health_bands_and_cadence(fixture_engine: Engine) -> None:
+    summary = _summary(fixture_engine)
+    assert summary.bands == {"Healthy": 0, "Watch": 1, "At risk": 0, "Too early": 0}
+    # P03: 2 meetings of 3.5 expected → 57 %.
+    cadence = summary.cadence
+    assert (cadence.active, cadence.measured, cadence.on_cadence) == (1, 1, 0)
+    assert cadence.mean == pytest.approx(2 / 3.5)
+    assert cadence.bins == {"Under 40 %": 0, "40–79 %": 1, "80 % or more": 0}
+
+
+def test_cadence_bins_put_each_share_in_one_bin() -> None:
+    health = pd.DataFrame(
+        {
+            "status": ["active"] * 6 + ["completed"],
+            "cadence_adherence": [0.0, 0.39, 0.4, 0.79, 0.8, np.nan, 1.0],
+        }
+    )
+    cadence = cadence_adherence(health)
+    assert cadence.bins == {"Under 40 %": 2, "40–79 %": 2, "80 % or more": 1}
+    assert (cadence.active, cadence.measured, cadence.on_cadence) == (6, 5, 1)
+    assert cadence.share_on_cadence == pytest.approx(0.2)
+
+
+def test_cohort_comparison(fixture_engine: Engine) -> None:
+    table = _summary(fixture_engine).cohorts.set_index("cohort_id")
+    assert list(table["cohort"]) == ["2024 pilot", "Spring 2025, global"]
+    pilot, spring = table.loc["C2024"], table.loc["C2025"]
+    assert (pilot["active_pairs"], spring["active_pairs"]) == (0, 1)
+    assert np.isnan(pilot["share_healthy"]) and spring["share_healthy"] == 0.0
+    assert spring["cadence_adherence"] == pytest.approx(2 / 3.5)
+    # Pilot: G01 done, G02 dropped, G03 open → 1 / 2; Spring: G04 not started → 0.
+    assert (pilot["goal_completion"], spring["goal_completion"]) == (0.5, 0.0)
+    # Spring 2025 has one respondent; the pilot goes with it by subtraction.
+    assert spring["survey_note"] == "hidden: fewer than 3 respondents"
+    assert pilot["survey_note"] == "hidden: would reveal a small group by subtraction"
+    assert table[["satisfaction", "nps"]].isna().all().all()
+
+
+def test_highlights_are_computed_from_the_figures(fixture_engine: Engine) -> None:
+    assert _summary(fixture_engine).highlights == [
+        "0% of active pairs are Healthy (0 of 1); 0 at risk.",
+        "No active pair is stalled.",
+        "0% of active pairs (0 of 1) held at least 80% of their expected meetings over the last "
+        "90 days.",
+        "2024 pilot leads goal completion at 50%; Spring 2025, global is lowest at 0%.",
+    ]
+    # On 15 Apr 2025 P03 has not met for 43 days (> 2 × 14): stalled.
+    later = _summary(fixture_engine, as_of=date(2025, 4, 15))
+    assert "Spring 2025, global has the most stalled pairs: 1 of 1 active pairs." in (
+        later.highlights
+    )
+
+
+def test_uplift_counts_mentees_who_answered_baseline_and_exit(fixture_engine: Engine) -> None:
+    program = load_program(fixture_engine, as_of=AS_OF)
+    assert uplift_respondents(program.surveys, program.participants) == 2  # U02, U04
+    earlier = load_program(fixture_engine, as_of=date(2024, 3, 1))
+    assert uplift_respondents(earlier.surveys, earlier.participants) == 0
+
+
+def test_an_empty_program_has_a_summary_with_nothing_in_it(engine: Engine) -> None:
+    summary = _summary(engine)
+    assert summary.pairs == 0 and summary.highlights == []
+    assert summary.kpi("Active pairs").value_text() == "0"
+    assert summary.kpi("Match rate").value_text() == "—"
+    assert summary.cohorts.empty and summary.by_role.empty
