@@ -69,11 +69,13 @@ class _Page:
             return value
         return value.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
 
-    def font(self, size: float, *, bold: bool = False, colour: tuple[int, int, int] = BLACK):
+    def font(
+        self, size: float, *, bold: bool = False, colour: tuple[int, int, int] = BLACK
+    ) -> None:
         self.pdf.set_font(self.family, "B" if bold else "", size)
         self.pdf.set_text_color(*colour)
 
-    def cell(self, x: float, y: float, width: float, height: float, value: str, **options):
+    def cell(self, x: float, y: float, width: float, height: float, value: str, **options) -> None:
         self.pdf.set_xy(x, y)
         self.pdf.cell(width, height, self.text(value), **options)
 
