@@ -141,36 +141,69 @@ def hidden_cells(table: pd.DataFrame, key: str, questions: Sequence[str] = ()) -
     return "; ".join(parts)
 
 
+def unanswered(table: pd.DataFrame, key: str, questions: Sequence[str]) -> str:
+    """ "Satisfaction: no answers in 2026-01, 2026-02" for shown rows where nobody answered."""
+    shown = table[table["shown"].astype(bool)]
+    parts = []
+    for question in questions:
+        blank = shown[shown[question].isna()]
+        keys = [
+            row[key]
+            for row in blank.to_dict("records")
+            if question not in hidden_questions(str(row["note"]))
+        ]
+        if keys:
+            parts.append(f"{QUESTION_LABELS[question]}: no answers in {', '.join(map(str, keys))}")
+    return "; ".join(parts)
+
+
+def _gaps_caption(hidden: str, empty: str) -> str:
+    parts = [f"Hidden, left as gaps: {hidden}." if hidden else "Nothing hidden."]
+    if empty:
+        parts.append(f"{empty}.")
+    return " ".join(parts)
+
+
 # --- KPIs -----------------------------------------------------------------------------------------
 def kpi_row(row: pd.Series, uplift: UpliftSummary, rule: AnonymitySettings) -> None:
-    """Responses, respondents, NPS, satisfaction and skill uplift, each "hidden" when the rule
-    hides it, with the reason in a caption."""
+    """Responses, respondents, NPS, satisfaction and skill uplift: "hidden" when the rule hides a
+    figure, "—" when nobody answered, each with the reason in a caption under the row."""
     shown = bool(row["shown"])
-    figure = {
+    text = {
         column: _figure_text(row, column) if shown else SUPPRESSED
         for column in ("responses", "respondents", "nps", "satisfaction")
     }
     if uplift.mentees >= rule.min_respondents:
-        uplift_text = f"{uplift.uplift:+.1f}"
+        text["uplift"] = f"{uplift.uplift:+.1f}"
     else:
-        uplift_text = SUPPRESSED if uplift.mentees else NO_ANSWERS
+        text["uplift"] = SUPPRESSED if uplift.mentees else NO_ANSWERS
+    value = {column: "—" if figure == NO_ANSWERS else figure for column, figure in text.items()}
     columns = st.columns(5)
-    columns[0].metric("Responses", figure["responses"])
-    columns[1].metric("Respondents", figure["respondents"], help="Distinct people who answered.")
-    columns[2].metric("NPS", figure["nps"], help="% of 9–10 minus % of 0–6, on −100…100.")
-    columns[3].metric("Satisfaction", figure["satisfaction"], help="Mean answer, 1–5.")
+    columns[0].metric("Responses", value["responses"])
+    columns[1].metric("Respondents", value["respondents"], help="Distinct people who answered.")
+    columns[2].metric("NPS", value["nps"], help="% of 9–10 minus % of 0–6, on −100…100.")
+    columns[3].metric("Satisfaction", value["satisfaction"], help="Mean answer, 1–5.")
     columns[4].metric(
         "Skill uplift",
-        uplift_text,
+        value["uplift"],
         help="Mean exit minus mean baseline digital confidence (1–5) of the mentees who answered "
         "both.",
     )
     reasons = []
     if not shown:
-        reasons.append(f"Survey figures {readable_note(str(row['note']))}: the anonymity rule.")
+        reasons.append(f"Survey figures are {readable_note(str(row['note']))} (anonymity rule).")
     elif row["note"]:
         reasons.append(f"{readable_note(str(row['note']))}.")
-    if 0 < uplift.mentees < rule.min_respondents:
+    empty = [
+        label
+        for column, label in (("nps", "NPS"), ("satisfaction", "satisfaction"))
+        if text[column] == NO_ANSWERS
+    ]
+    if empty:
+        reasons.append(f"No {' or '.join(empty)} answers in these surveys yet.")
+    if uplift.mentees == 0:
+        reasons.append("No mentee has answered both a baseline and an exit survey yet.")
+    elif uplift.mentees < rule.min_respondents:
         reasons.append(
             f"Skill uplift hidden: fewer than {rule.min_respondents} mentees answered both a "
             "baseline and an exit survey."
@@ -182,6 +215,23 @@ def kpi_row(row: pd.Series, uplift: UpliftSummary, rule: AnonymitySettings) -> N
 # --- Charts ---------------------------------------------------------------------------------------
 def _month_axis(months: pd.Series) -> pd.Series:
     return pd.PeriodIndex(months, freq="M").to_timestamp().to_series(index=months.index)
+
+
+def _show(figure: go.Figure, caption: str) -> None:
+    """The chart and its caption; with nothing to draw (every figure hidden or unanswered), the
+    caption alone, as a note instead of an empty chart."""
+    values = [pd.to_numeric(pd.Series(trace.y), errors="coerce") for trace in figure.data]
+    if not any(value.notna().any() for value in values):
+        why = caption or "nobody answered these questions."
+        st.info(f"Nothing to draw. {why}", icon=":material/visibility_off:")
+        return
+    st.plotly_chart(figure)
+    if caption:
+        st.caption(caption)
+
+
+def _month_ticks(figure: go.Figure, months: int) -> None:
+    figure.update_xaxes(tickformat="%b %Y", dtick="M1" if months <= 12 else "M3")
 
 
 def _layout(figure: go.Figure, *, y_title: str, y_range: list[float] | None = None) -> go.Figure:
@@ -213,10 +263,11 @@ def month_trend_chart(trend: pd.DataFrame) -> None:
             connectgaps=False,
             hovertemplate="%{y:.2f}<extra>" + QUESTION_LABELS[question] + "</extra>",
         )
-    figure.update_xaxes(tickformat="%b %Y")
-    st.plotly_chart(_layout(figure, y_title="Mean answer (1–5)", y_range=[1, 5.2]))
-    hidden = hidden_cells(trend, "month", plotted)
-    st.caption(f"Hidden, left as gaps: {hidden}." if hidden else "Nothing hidden.")
+    _month_ticks(figure, len(trend))
+    _show(
+        _layout(figure, y_title="Mean answer (1–5)", y_range=[1, 5.2]),
+        _gaps_caption(hidden_cells(trend, "month", plotted), unanswered(trend, "month", plotted)),
+    )
 
 
 def role_trend_chart(by_role: pd.DataFrame, months: pd.Series, question: str) -> None:
@@ -224,7 +275,7 @@ def role_trend_chart(by_role: pd.DataFrame, months: pd.Series, question: str) ->
     cell is a gap, named with why in the caption."""
     x = _month_axis(months).to_numpy()
     figure = go.Figure()
-    notes = []
+    hidden, empty = [], []
     for colour, (role, label) in zip(SERIES_COLOURS, ROLE_LABELS.items(), strict=False):
         cells = by_role[by_role["role"] == role]
         y = cells.set_index("month")[question].reindex(months).astype(float)
@@ -237,12 +288,16 @@ def role_trend_chart(by_role: pd.DataFrame, months: pd.Series, question: str) ->
             connectgaps=False,
             hovertemplate="%{y:.2f}<extra>" + label + "</extra>",
         )
-        if hidden := hidden_cells(cells, "month", (question,)):
-            notes.append(f"{label}: {hidden}")
+        if cells_hidden := hidden_cells(cells, "month", (question,)):
+            hidden.append(f"{label}: {cells_hidden}")
+        if cells_empty := unanswered(cells, "month", (question,)):
+            empty.append(f"{label} {cells_empty[0].lower()}{cells_empty[1:]}")
     y_title = f"Mean {QUESTION_LABELS[question].lower()} (1–5)"
-    figure.update_xaxes(tickformat="%b %Y")
-    st.plotly_chart(_layout(figure, y_title=y_title, y_range=[1, 5.2]))
-    st.caption(f"Hidden, left as gaps — {'; '.join(notes)}." if notes else "Nothing hidden.")
+    _month_ticks(figure, len(months))
+    _show(
+        _layout(figure, y_title=y_title, y_range=[1, 5.2]),
+        _gaps_caption("; ".join(hidden), "; ".join(empty)),
+    )
 
 
 def kind_chart(kinds: pd.DataFrame) -> None:
@@ -260,9 +315,11 @@ def kind_chart(kinds: pd.DataFrame) -> None:
             hovertemplate="%{y:.2f}<extra>" + QUESTION_LABELS[question] + "</extra>",
         )
     figure.update_layout(barmode="group")
-    st.plotly_chart(_layout(figure, y_title="Mean answer (1–5)", y_range=[0, 5.2]))
-    if hidden := hidden_cells(kinds, "group", MEANS):
-        st.caption(f"Hidden: {hidden}.")
+    hidden = hidden_cells(kinds, "group", MEANS)
+    _show(
+        _layout(figure, y_title="Mean answer (1–5)", y_range=[0, 5.2]),
+        f"Hidden: {hidden}." if hidden else "",
+    )
 
 
 def uplift_chart(uplift: UpliftSummary, rule: AnonymitySettings) -> None:
@@ -309,10 +366,12 @@ def nps_chart(table: pd.DataFrame, names: Mapping[str, str]) -> None:
             hovertemplate="%{x}: NPS %{y:+.0f}<extra></extra>",
         )
     )
-    st.plotly_chart(_layout(figure, y_title="NPS (−100…100)", y_range=[-105, 115]))
     named = groups.assign(group=groups["group"].map(lambda group: names.get(group, group)))
-    if hidden := hidden_cells(named, "group", ("nps",)):
-        st.caption(f"No NPS shown for: {hidden}.")
+    hidden = hidden_cells(named, "group", ("nps",))
+    _show(
+        _layout(figure, y_title="NPS (−100…100)", y_range=[-105, 115]),
+        f"No NPS shown for: {hidden}." if hidden else "",
+    )
 
 
 def breakdown_table(table: pd.DataFrame, names: Mapping[str, str]) -> None:
@@ -320,6 +379,7 @@ def breakdown_table(table: pd.DataFrame, names: Mapping[str, str]) -> None:
     st.dataframe(
         display_table(table, names),
         hide_index=True,
+        height="content",
         column_config={
             "Group": st.column_config.TextColumn(pinned=True),
             "Respondents": st.column_config.TextColumn(help="Distinct people who answered."),

@@ -1,15 +1,17 @@
 """The Surveys screen: every figure under the anonymity rule, hidden cells that say why, the
 breakdown and cohort in the link, comments only for program managers and never with a name."""
 
+import base64
 import json
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.privacy import AnonymitySettings, survey_breakdown
+from app.privacy import AnonymitySettings, survey_breakdown, survey_trend
 from data_access.db import make_engine
 from data_access.importer import read_directory, run_import
 from data_access.queries import cohort_list, load_program
@@ -140,6 +142,20 @@ def _everything(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def _charts(at: AppTest) -> list[dict[str, np.ndarray]]:
+    """Each Plotly chart as trace name → y values (NaN where the chart leaves a gap)."""
+    charts = []
+    for chart in at.get("plotly_chart"):
+        traces = {}
+        for trace in json.loads(chart.proto.spec)["data"]:
+            y = trace["y"]
+            if isinstance(y, dict):  # Plotly's typed-array encoding of a numpy array
+                y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
+            traces[trace.get("name", "")] = np.array(y, dtype=float)
+        charts.append(traces)
+    return charts
+
+
 def _param(at: AppTest, name: str) -> list[str]:
     """The link's values of `name` (AppTest keeps one or a list)."""
     value = at.query_params[name]
@@ -223,7 +239,8 @@ def test_the_breakdown_shows_only_safe_groups_and_says_why_the_others_are_hidden
     kpis = _metrics(at)
     assert kpis["Responses"] == "16" and kpis["Respondents"] == "16"
     assert kpis["NPS"] == "-50" and kpis["Satisfaction"] == "2.7"
-    assert kpis["Skill uplift"] == "no answers"  # nobody answered a baseline and an exit survey
+    assert kpis["Skill uplift"] == "—"  # nobody answered a baseline and an exit survey
+    assert "No mentee has answered both a baseline and an exit survey yet." in page_text(at)
     assert "Hidden: fewer than" not in page_text(at)
 
 
@@ -235,10 +252,39 @@ def test_a_program_smaller_than_the_minimum_is_hidden_everywhere_with_the_reason
     assert not at.exception
     kpis = _metrics(at)
     assert [kpis[label] for label in KPIS[:4]] == ["hidden"] * 4
-    assert "Survey figures hidden: fewer than 5 respondents" in page_text(at)
+    assert "Survey figures are hidden: fewer than 5 respondents (anonymity rule)" in page_text(at)
     table = _table(at)
     assert (table.drop(columns=["Group", "Note"]) == "hidden").all().all()
     assert table["Note"].str.startswith("hidden: ").all()
+
+
+def test_the_trend_charts_draw_survey_trend_with_gaps_where_it_hides(app_on, demo_url) -> None:
+    at = _open(app_on, demo_url, "program_manager", DEMO_AS_OF, question="digital_confidence")
+    assert not at.exception
+    engine = make_engine(demo_url)
+    program = load_program(engine, as_of=DEMO_AS_OF)
+    engine.dispose()
+    surveys, people = program.surveys, program.participants
+    trend = survey_trend(surveys, people, as_of=DEMO_AS_OF)
+    by_role = survey_trend(surveys, people, as_of=DEMO_AS_OF, by_role=True)
+    charts = _charts(at)
+    (months,) = [chart for chart in charts if "Relationship quality" in chart and len(chart) == 2]
+    (roles,) = [chart for chart in charts if set(chart) == {"Mentors", "Mentees"}]
+    captions = [caption.value for caption in at.caption]
+
+    np.testing.assert_allclose(months["Satisfaction"], trend["satisfaction"].astype(float))
+    for role, label in (("mentor", "Mentors"), ("mentee", "Mentees")):
+        cells = by_role[by_role["role"] == role].set_index("month")
+        expected = cells["digital_confidence"].reindex(trend["month"]).astype(float)
+        np.testing.assert_allclose(roles[label], expected)
+        # Each hidden cell is a gap, and the caption says which month and why.
+        hidden = cells[cells["note"].str.contains("digital_confidence")]
+        assert len(hidden) and np.isnan(roles[label][trend["month"].isin(hidden.index)]).all()
+        (caption,) = [caption for caption in captions if caption.startswith("Hidden, left as")]
+        for month in hidden.index:
+            assert month in caption.split(f"{label}: ")[1]
+        assert "Digital confidence in 2026-02" in caption
+    assert "fewer than 5 respondents answered" in caption
 
 
 # --- Filters in the link -------------------------------------------------------------------------
