@@ -102,7 +102,12 @@ def time_to_complete_chart(distribution: pd.DataFrame, *, width_days: int) -> No
         alt.Chart(distribution)
         .mark_bar(color=SERIES_COLOURS[2])
         .encode(
-            x=alt.X("days_from:Q", bin="binned", title=f"Days to complete ({width_days}-day bins)"),
+            x=alt.X(
+                "days_from:Q",
+                bin="binned",
+                title=f"Days to complete ({width_days}-day bins)",
+                axis=alt.Axis(values=[int(day) for day in [0, *distribution["days_to"]]]),
+            ),
             x2="days_to:Q",
             y=alt.Y("goals:Q", title="Goals done"),
             tooltip=[

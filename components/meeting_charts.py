@@ -158,7 +158,8 @@ def week_heatmap(
         )
     )
     figure.update_layout(margin={"t": 10}, height=120 + 40 * len(grid))
-    figure.update_xaxes(title_text="ISO week", type="category")
+    # Every fourth week labelled: 26 labels do not fit side by side.
+    figure.update_xaxes(title_text="ISO week", type="category", tickvals=labels[::4])
     st.plotly_chart(figure, key="week_heatmap")
 
 

@@ -30,9 +30,8 @@ cohort_names = loaders.cohort_names()
 cohort_ids = cohort_filter(cohort_names)
 program = loaders.program(as_of, cohort_ids)
 stop_if_nothing_matches(len(program.pairs))
-shown_cohorts = {
-    key: name for key, name in cohort_names.items() if key in set(program.pairs["cohort_id"])
-}
+with_pairs = set(program.pairs["cohort_id"])
+shown_cohorts = {key: name for key, name in cohort_names.items() if key in with_pairs}
 health = loaders.health(as_of, cohort_ids)
 meetings = meeting_activity(as_of, cohort_ids)
 
@@ -47,18 +46,19 @@ if meetings.per_month.empty:
 else:
     monthly_meetings_chart(meetings.per_month, shown_cohorts)
 
-adherence_column, format_column = st.columns(2)
-with adherence_column:
-    st.subheader("Cadence adherence")
-    st.caption("Active pairs by share of their expected meetings held (capped at 100 %).")
+st.subheader("Cadence adherence")
+st.caption("Active pairs by the share of their expected meetings they held (capped at 100 %).")
+histogram_column, cohort_column = st.columns(2)
+with histogram_column:
     adherence_histogram(adherence_distribution(health))
+with cohort_column:
     adherence_table(adherence_by_cohort(health), shown_cohorts)
-with format_column:
-    st.subheader("Format mix")
-    if meetings.formats.empty:
-        st.caption("No meeting held yet.")
-    else:
-        format_mix_chart(meetings.formats)
+
+st.subheader("Format mix")
+if meetings.formats.empty:
+    st.caption("No meeting held yet.")
+else:
+    format_mix_chart(meetings.formats)
 
 st.subheader(f"Meetings per week, last {HEATMAP_WEEKS} weeks")
 week_heatmap(meetings.per_week, shown_cohorts, as_of=as_of, weeks=HEATMAP_WEEKS)
