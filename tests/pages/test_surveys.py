@@ -15,6 +15,7 @@ from app.privacy import AnonymitySettings, survey_breakdown, survey_trend
 from data_access.db import make_engine
 from data_access.importer import read_directory, run_import
 from data_access.queries import cohort_list, load_program
+from data_access.survey_comments import people_for_comments, survey_comments
 from tests.pages.conftest import DEMO_AS_OF, page_text
 
 PAGE = "pages/surveys.py"
@@ -330,6 +331,19 @@ def test_an_executive_sees_no_comment_and_no_name(app_on, small_url, by) -> None
     assert not [name for name in NAMES if name in seen]
     assert not [word for word in {name.split()[1] for name in NAMES} if word in seen]
     assert not at.expander
+
+
+def test_an_executive_sees_no_name_and_no_comment_of_the_demo_program(app_on, demo_url) -> None:
+    engine = make_engine(demo_url)
+    names = people_for_comments(engine)["name"].tolist()
+    comments = survey_comments(engine, as_of=DEMO_AS_OF)["comment"].tolist()
+    engine.dispose()
+    assert len(names) > 100 and len(comments) > 10
+    for by in ("department", "role"):
+        at = _open(app_on, demo_url, "executive", DEMO_AS_OF, by=by)
+        seen = _everything(at)
+        assert [name for name in names if name in seen] == []
+        assert [comment for comment in comments if comment in seen] == []
 
 
 def test_a_program_manager_sees_comments_only_for_groups_of_ten_and_no_name(
