@@ -1,0 +1,191 @@
+"""One pair's detail under the pair table: who, how healthy and why, then its meetings against
+the target cadence, its goals, the survey scores from both sides and the follow-ups."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from app.cohort_view import goals_with_overdue, meeting_gaps, pair_rows
+from components import loaders
+from components.health_charts import meeting_timeline_chart, survey_scores_chart
+from components.pair_table import PAIR_PARAM
+from components.store import store_engine
+from data_access.pair_history import PairHistory, pair_history
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _history(url: str, pair_id: str, as_of: date, _engine: Engine) -> PairHistory:
+    return pair_history(_engine, pair_id=pair_id, as_of=as_of)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def _score(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value:.0f}"
+
+
+def _header(pair: pd.Series, *, started_on: pd.Timestamp) -> None:
+    st.subheader(f"{pair['mentor_name']} (mentor) and {pair['mentee_name']} (mentee)")
+    st.caption(
+        f"Pair {pair['pair_id']} · {pair['cohort_name']} · {pair['status'].replace('_', ' ')} · "
+        f"started {started_on:%d %b %Y} · target: a meeting every {pair['cadence_days']:.0f} days"
+    )
+    score, meetings, goals, sentiment = st.columns(4)
+    score.metric(
+        "Health score",
+        "—" if pd.isna(pair["health_score"]) else f"{pair['health_score']:.1f}",
+        help="0–100 from the three components on the right, weighted by the program's settings.",
+    )
+    meetings.metric("Meetings", _score(pair["meetings_score"]), help="Recency and adherence.")
+    goals.metric("Goals", _score(pair["goals_score"]), help="Progress and goals not overdue.")
+    sentiment.metric(
+        "Sentiment", _score(pair["sentiment_score"]), help="Latest answers of both people."
+    )
+    st.markdown(f"**{pair['band']}** — {pair['reasons']}")
+
+
+def _meetings(history: PairHistory, pair: pd.Series, started_on, stall_factor: float) -> None:
+    meetings = history.meetings
+    st.caption(f"{_plural(len(meetings), 'meeting')} by {history.as_of:%d %b %Y}.")
+    if meetings.empty:
+        st.info("No meetings recorded yet.", icon=":material/event_busy:")
+    meeting_timeline_chart(
+        meeting_gaps(meetings, started_on=started_on),
+        as_of=history.as_of,
+        days_since_last_meeting=int(pair["days_since_last_meeting"]),
+        cadence_days=pair["cadence_days"],
+        stall_limit_days=pair["cadence_days"] * stall_factor,
+    )
+
+
+def _goals(history: PairHistory) -> None:
+    goals = goals_with_overdue(history.goals, as_of=history.as_of)
+    overdue = int(goals["overdue"].sum())
+    st.caption(f"{_plural(len(goals), 'goal')}, {overdue:,} overdue.")
+    if goals.empty:
+        st.info("No goals recorded yet.", icon=":material/flag:")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "goal": goals["title"],
+                "category": goals["category"],
+                "status": goals["status"].str.replace("_", " "),
+                "due": goals["due_on"],
+                "completed": goals["completed_on"],
+                "progress": goals["progress_pct"].where(goals["status"] != "done", 100),
+                "overdue": goals["overdue"].map({True: "Overdue", False: ""}),
+            }
+        ),
+        hide_index=True,
+        placeholder="—",
+        column_config={
+            "goal": st.column_config.TextColumn("Goal", width="large"),
+            "category": "Category",
+            "status": "Status",
+            "due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+            "completed": st.column_config.DateColumn("Completed", format="D MMM YYYY"),
+            "progress": st.column_config.ProgressColumn(
+                "Progress", min_value=0, max_value=100, format="%d%%"
+            ),
+            "overdue": st.column_config.TextColumn(
+                "Overdue", help="Due before the as-of date and neither done nor dropped."
+            ),
+        },
+    )
+
+
+def _surveys(history: PairHistory) -> None:
+    surveys = history.surveys
+    st.caption(f"{_plural(len(surveys), 'survey response')} from the two of them.")
+    if surveys[["satisfaction", "relationship_quality"]].notna().any(axis=None):
+        survey_scores_chart(surveys)
+    else:
+        st.info(
+            "No satisfaction or relationship answers from this pair yet.", icon=":material/reviews:"
+        )
+
+
+def _follow_ups(history: PairHistory) -> None:
+    follow_ups = history.follow_ups
+    if follow_ups.empty:
+        st.info("No follow-ups logged yet.", icon=":material/support_agent:")
+        return
+    st.dataframe(
+        follow_ups.sort_values("created_at", ascending=False),
+        hide_index=True,
+        placeholder="—",
+        column_order=[
+            "created_at",
+            "action",
+            "note",
+            "next_step",
+            "owner",
+            "due_on",
+            "snoozed_until",
+            "created_by",
+        ],
+        column_config={
+            "created_at": st.column_config.DatetimeColumn(
+                "Recorded (UTC)", format="D MMM YYYY, HH:mm"
+            ),
+            "action": "Action",
+            "note": st.column_config.TextColumn("Note", width="large"),
+            "next_step": "Next step",
+            "owner": "Owner",
+            "due_on": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+            "snoozed_until": st.column_config.DateColumn("Snoozed until", format="D MMM YYYY"),
+            "created_by": "By",
+        },
+    )
+
+
+def pair_detail(pair: pd.Series, *, as_of: date, stall_factor: float) -> None:
+    """The detail of one pair: `pair` is its row of `app.cohort_view.pair_rows` on `as_of`;
+    `stall_factor` is the program's (the stall limit is that many target cadences)."""
+    history = _history(loaders.store_key(), pair["pair_id"], as_of, store_engine())
+    started_on = pd.Timestamp(as_of) - pd.Timedelta(days=int(pair["days_since_start"]))
+    _header(pair, started_on=started_on)
+    meetings, goals, surveys, follow_ups = st.tabs(
+        [
+            f"Meetings ({len(history.meetings):,})",
+            f"Goals ({len(history.goals):,})",
+            "Survey scores",
+            f"Follow-ups ({len(history.follow_ups):,})",
+        ]
+    )
+    with meetings:
+        _meetings(history, pair, started_on, stall_factor)
+    with goals:
+        _goals(history)
+    with surveys:
+        _surveys(history)
+    with follow_ups:
+        _follow_ups(history)
+
+
+def linked_pair_detail(
+    pair_id: str, *, rows: pd.DataFrame, shown: pd.DataFrame, as_of: date
+) -> None:
+    """The detail of the pair in the link, looked up in `rows` (`pair_rows` under the cohort
+    filter), else in every cohort; a pair the program did not have on `as_of` is dropped from
+    the link with a note. `shown` are the pairs the filters leave in the table."""
+    if pair_id not in rows.index:
+        rows = pair_rows(loaders.health(as_of), loaders.directory())
+    if pair_id not in rows.index:
+        st.info(
+            f"The link's pair {pair_id[:40]!r} is not in this program on {as_of:%d %b %Y}; "
+            "ignored. Pick a pair in the table to open it.",
+            icon=":material/link_off:",
+        )
+        st.query_params.pop(PAIR_PARAM, None)
+        return
+    st.divider()
+    if pair_id not in shown.index:
+        st.caption("This pair is outside the filters above; the link still opens it.")
+    stall_factor = loaders.program_settings().stall_factor
+    pair_detail(rows.loc[pair_id], as_of=as_of, stall_factor=stall_factor)
