@@ -222,7 +222,7 @@ def _show(figure: go.Figure, caption: str) -> None:
     caption alone, as a note instead of an empty chart."""
     values = [pd.to_numeric(pd.Series(trace.y), errors="coerce") for trace in figure.data]
     if not any(value.notna().any() for value in values):
-        why = caption or "nobody answered these questions."
+        why = caption.removeprefix("Nothing hidden. ") or "Nobody answered these questions."
         st.info(f"Nothing to draw. {why}", icon=":material/visibility_off:")
         return
     st.plotly_chart(figure)
