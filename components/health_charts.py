@@ -12,6 +12,7 @@ from app.health import HealthSettings
 from components.palette import BAND_COLOURS, SERIES_COLOURS
 
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "hovermode": "closest"}
+_MARGIN = pd.Timedelta(days=5)
 ROLE_COLOURS = {"mentor": SERIES_COLOURS[0], "mentee": SERIES_COLOURS[1]}
 MEASURES = {
     "satisfaction": ("Satisfaction", "solid"),
@@ -53,13 +54,15 @@ def band_distribution_chart(counts: pd.Series, *, as_of: date, settings: HealthS
 def meeting_timeline_chart(
     gaps: pd.DataFrame,
     *,
+    started_on: pd.Timestamp,
     as_of: date,
     days_since_last_meeting: int,
     cadence_days: float,
     stall_limit_days: float,
 ) -> None:
     """One pair's meetings over time (`app.cohort_view.meeting_gaps`): each meeting at the days
-    since the one before, the open gap on the as-of date, the target cadence and stall limit."""
+    since the one before, the open gap on the as-of date, the target cadence and stall limit,
+    from the pair's start to the as-of date."""
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(
@@ -98,6 +101,7 @@ def meeting_timeline_chart(
     )
     figure.update_layout(
         title="Days between meetings",
+        xaxis={"range": [started_on - _MARGIN, pd.Timestamp(as_of) + _MARGIN]},
         yaxis_title="Days since the previous meeting",
         height=320,
         legend={"orientation": "h", "y": -0.2},

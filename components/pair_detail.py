@@ -55,6 +55,7 @@ def _meetings(history: PairHistory, pair: pd.Series, started_on, stall_factor: f
         st.info("No meetings recorded yet.", icon=":material/event_busy:")
     meeting_timeline_chart(
         meeting_gaps(meetings, started_on=started_on),
+        started_on=started_on,
         as_of=history.as_of,
         days_since_last_meeting=int(pair["days_since_last_meeting"]),
         cadence_days=pair["cadence_days"],

@@ -2,9 +2,11 @@
 urgent first, bounded) and the detail of the pair in the link, on the hand-made fixture program
 as of 2025-03-31 (figures worked out in tests/app/test_report.py)."""
 
+import base64
 import json
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -45,7 +47,14 @@ def _band_bars(at) -> dict[str, int]:
         chart for chart in at.get("plotly_chart") if "Health distribution" in chart.proto.spec
     )
     bar = json.loads(chart.proto.spec)["data"][0]
-    return dict(zip(bar["x"], bar["y"], strict=True))
+    return dict(zip(bar["x"], _plotted(bar["y"]), strict=True))
+
+
+def _plotted(values: list | dict) -> list:
+    """A trace's values as Plotly writes them: a list, or typed bytes in base64 (`bdata`)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return values
 
 
 def _fixture_rows(name: str, pair_id: str, date_column: str) -> int:
@@ -165,6 +174,15 @@ def test_the_detail_shows_scores_reasons_and_overdue_goals(app_on, fixture_url) 
     assert metrics == {"Health score": "45.5", "Meetings": "29", "Goals": "50", "Sentiment": "75"}
     assert "-minus (mentor) and 李 明 (mentee)" in [header.value for header in at.subheader]
     assert "**Watch** — last meeting 28 days ago; target every 14" in page_text(at)
+    timeline = json.loads(
+        next(
+            c for c in at.get("plotly_chart") if "Days between meetings" in c.proto.spec
+        ).proto.spec
+    )
+    # Started 2025-02-10, met 2025-02-17 and 2025-03-03; 28 days since on 2025-03-31.
+    assert [_plotted(trace["y"]) for trace in timeline["data"]] == [[7, 14], [28]]
+    lines = {shape["y0"] for shape in timeline["layout"]["shapes"]}
+    assert lines == {14, 28}  # the target cadence and the stall limit (2 × 14)
     at = _open(app_on, fixture_url, status="all", pair="P02")
     goal_table = next(frame for frame in at.dataframe if "goal" in frame.value.columns).value
     assert goal_table[["goal", "overdue"]].values.tolist() == [
