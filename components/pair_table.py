@@ -121,16 +121,19 @@ COLUMN_CONFIG = {
 }
 
 
-def _selected_rows() -> list[int]:
-    """The table's selected rows as the browser (or a programmatic write) left them."""
-    state = st.session_state.get(TABLE_KEY) or {}
+def _selected_rows() -> list[int] | None:
+    """The table's selected rows as the browser (or a programmatic write) left them; None when
+    the table was not on the page last run (coming back from another page)."""
+    if TABLE_KEY not in st.session_state:
+        return None
+    state = st.session_state[TABLE_KEY] or {}
     return list(state.get("selection", {}).get("rows", []))
 
 
-def _clicked_pair(rows: list[int]) -> tuple[bool, str | None]:
+def _clicked_pair(rows: list[int] | None) -> tuple[bool, str | None]:
     """Whether the person changed the selection since the last run, and the pair they picked."""
     last_ids, last_rows = st.session_state.get(_SHOWN_KEY, ([], []))
-    if rows == last_rows:
+    if rows is None or rows == last_rows:
         return False, None
     return True, (last_ids[rows[0]] if rows and rows[0] < len(last_ids) else None)
 
@@ -150,7 +153,7 @@ def pair_table(shown: pd.DataFrame) -> str | None:
     visible = shown.head(MAX_ROWS)
     ids = visible["pair_id"].tolist()
     wanted = [ids.index(linked)] if linked in ids else []
-    if TABLE_KEY in st.session_state and selected_rows != wanted:
+    if selected_rows is not None and selected_rows != wanted:
         st.session_state[TABLE_KEY] = {"selection": {"rows": wanted, "columns": [], "cells": []}}
 
     if len(shown) > MAX_ROWS:

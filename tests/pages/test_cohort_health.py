@@ -245,3 +245,15 @@ def test_a_long_table_is_bounded_and_says_how_many_there_are(
     at = _open(app_on, fixture_url, status="all")
     assert _table(at)["pair"].tolist() == ["P03", "P04"]
     assert "Showing the 2 most urgent of 4 pairs" in page_text(at)
+
+
+def test_coming_back_with_another_pair_in_the_link_opens_that_pair(app_on, fixture_url) -> None:
+    at = _open(app_on, fixture_url, status="all", pair="P03")
+    assert at.tabs[0].label == "Meetings (2)"
+    at.switch_page("pages/data.py").run()
+    at.query_params["status"] = "all"
+    at.query_params["pair"] = "P01"
+    at = at.switch_page(PAGE).run()
+    assert not at.exception
+    assert _param(at, "pair") == ["P01"]
+    assert at.tabs[0].label == "Meetings (3)"
