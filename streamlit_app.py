@@ -1,5 +1,5 @@
 """PairPulse: the router. Page config, the store, who is using the app, the as-of date, the
-navigation for that role; each screen lives in pages/."""
+navigation for that role; each screen lives in screens/."""
 
 import streamlit as st
 
@@ -13,16 +13,27 @@ store_engine()
 role = choose_role()
 as_of_control()
 visible = screens_for(role)
+
+
+def open_first_screen() -> None:
+    """The bare address opens the role's first screen at its own address, link kept. (The
+    default page of st.navigation answers only at "/", so no screen is made the default.)"""
+    link = [(name, value) for name in st.query_params for value in st.query_params.get_all(name)]
+    st.switch_page(visible[0].file, query_params=link)
+
+
 navigation = st.navigation(
     [
-        st.Page(
-            screen.file,
-            title=screen.title,
-            icon=screen.icon,
-            default=screen == visible[0],
-            visibility="visible" if screen in visible else "hidden",
-        )
-        for screen in SCREENS
+        st.Page(open_first_screen, title="PairPulse", default=True, visibility="hidden"),
+        *(
+            st.Page(
+                screen.file,
+                title=screen.title,
+                icon=screen.icon,
+                visibility="visible" if screen in visible else "hidden",
+            )
+            for screen in SCREENS
+        ),
     ]
 )
 st.sidebar.caption("PairPulse · reverse mentoring programs")

@@ -35,34 +35,34 @@ class Screen:
 SCREENS = (
     Screen(
         "executive_summary",
-        "pages/executive_summary.py",
+        "screens/executive_summary.py",
         "Executive summary",
         ":material/summarize:",
         frozenset({EXECUTIVE, PROGRAM_MANAGER}),
     ),
     Screen(
         "cohort_health",
-        "pages/cohort_health.py",
+        "screens/cohort_health.py",
         "Cohort health",
         ":material/monitor_heart:",
         frozenset({PROGRAM_MANAGER, COORDINATOR}),
     ),
     Screen(
         "meetings",
-        "pages/meetings.py",
+        "screens/meetings.py",
         "Meetings",
         ":material/event:",
         frozenset({PROGRAM_MANAGER}),
     ),
-    Screen("goals", "pages/goals.py", "Goals", ":material/flag:", frozenset({PROGRAM_MANAGER})),
+    Screen("goals", "screens/goals.py", "Goals", ":material/flag:", frozenset({PROGRAM_MANAGER})),
     Screen(
         "surveys",
-        "pages/surveys.py",
+        "screens/surveys.py",
         "Surveys",
         ":material/reviews:",
         frozenset({EXECUTIVE, PROGRAM_MANAGER}),
     ),
-    Screen("data", "pages/data.py", "Data", ":material/database:", frozenset({PROGRAM_MANAGER})),
+    Screen("data", "screens/data.py", "Data", ":material/database:", frozenset({PROGRAM_MANAGER})),
 )
 SCREENS_BY_KEY = {screen.key: screen for screen in SCREENS}
 

@@ -20,7 +20,7 @@ def stop_if_no_program(program: ProgramFrames) -> None:
             "screen, or move the as-of date in the sidebar.",
             icon=":material/inbox:",
         )
-        st.page_link("pages/data.py", label="Go to Data", icon=":material/database:")
+        st.page_link("screens/data.py", label="Go to Data", icon=":material/database:")
     else:
         st.info(
             f"{message} Ask your program manager to load the program's data, or move the "

@@ -1,4 +1,4 @@
-"""Shared fixtures: a migrated store on SQLite and on PostgreSQL, and AppTest as the server runs.
+"""Shared fixtures: a migrated store on SQLite and on PostgreSQL, and clean Streamlit caches.
 
 Every test that takes `engine` (or `store_url`) runs twice: on a fresh SQLite file and on a real
 PostgreSQL database. The PostgreSQL run needs `PAIRPULSE_TEST_POSTGRES_URL` (`.ci/run` sets it);
@@ -17,27 +17,11 @@ import streamlit as st
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
-from streamlit.runtime.pages_manager import PagesManager
 
 from data_access.db import forget_engines, make_engine, normalise_url, upgrade_store
 
 POSTGRES_ENV = "PAIRPULSE_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
-
-
-# --- AppTest behaves like the real server -------------------------------------------------------
-# AppTest.run() resets PagesManager.uses_pages_directory to None, and our top-level pages/ folder
-# would then make it True, so st.switch_page would run page files without streamlit_app.py. The
-# real server sets it to False as soon as st.navigation runs; do the same on every init.
-_original_pages_manager_init = PagesManager.__init__
-
-
-def _pages_manager_init_as_server(self, *args, **kwargs) -> None:
-    _original_pages_manager_init(self, *args, **kwargs)
-    PagesManager.uses_pages_directory = False
-
-
-PagesManager.__init__ = _pages_manager_init_as_server
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 from app.cli import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE_DIRS = ["app", "components", "data_access", "pages", "sample_data"]
+CODE_DIRS = ["app", "components", "data_access", "screens", "sample_data"]
 
 
 def _code() -> str:

@@ -12,9 +12,9 @@ from app.report import headline_figures, program_health
 from app.settings import ProgramSettings
 from data_access.db import make_engine
 from data_access.queries import load_program
-from tests.pages.conftest import DEMO_AS_OF, FIXTURE_AS_OF, page_text
+from tests.screens.conftest import DEMO_AS_OF, FIXTURE_AS_OF, page_text
 
-PAGE = "pages/goals.py"
+PAGE = "screens/goals.py"
 COHORT = "link:cohort"
 CATEGORY = "link:category"
 

@@ -8,7 +8,7 @@ from app.settings import ProgramSettings, load_settings
 from data_access.db import make_engine, table_counts
 
 FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
-DATA_PAGE = "pages/data.py"
+DATA_PAGE = "screens/data.py"
 
 
 def _fixture_uploads() -> list[tuple[str, bytes, str]]:

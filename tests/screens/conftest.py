@@ -26,7 +26,7 @@ def app_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., AppTest]]:
     """A factory: `app_on(url, demo_data=False, role=None, page=None, as_of=None)` gives an
     AppTest of streamlit_app.py on the store `url`, viewed as `role` (a key of
     `components.access.ROLES`; default program manager), opening `page` (e.g.
-    "pages/goals.py"; default the role's first page), with `PAIRPULSE_AS_OF` set to `as_of`."""
+    "screens/goals.py"; default the role's first page), with `PAIRPULSE_AS_OF` set to `as_of`."""
 
     def make(
         url: str,

@@ -15,9 +15,9 @@ from app.settings import ProgramSettings
 from components import pair_table
 from data_access.db import make_engine
 from data_access.queries import load_program
-from tests.pages.conftest import DEMO_AS_OF, FIXTURE_AS_OF, FIXTURE_PROGRAM, page_text
+from tests.screens.conftest import DEMO_AS_OF, FIXTURE_AS_OF, FIXTURE_PROGRAM, page_text
 
-PAGE = "pages/cohort_health.py"
+PAGE = "screens/cohort_health.py"
 ROLES = ["program_manager", "coordinator"]
 # As of 2025-03-31 (tests/app/test_report.py works out P03; the others by the same rules):
 # P01 completed 48.4 Watch, P02 ended early 16.5 At risk, P03 active 45.5 Watch, P04 paused 7.1
@@ -250,7 +250,7 @@ def test_a_long_table_is_bounded_and_says_how_many_there_are(
 def test_coming_back_with_another_pair_in_the_link_opens_that_pair(app_on, fixture_url) -> None:
     at = _open(app_on, fixture_url, status="all", pair="P03")
     assert at.tabs[0].label == "Meetings (2)"
-    at.switch_page("pages/data.py").run()
+    at.switch_page("screens/data.py").run()
     at.query_params["status"] = "all"
     at.query_params["pair"] = "P01"
     at = at.switch_page(PAGE).run()

@@ -16,9 +16,9 @@ from data_access.db import make_engine
 from data_access.importer import read_directory, run_import
 from data_access.queries import cohort_list, load_program
 from data_access.survey_comments import people_for_comments, survey_comments
-from tests.pages.conftest import DEMO_AS_OF, page_text
+from tests.screens.conftest import DEMO_AS_OF, page_text
 
-PAGE = "pages/surveys.py"
+PAGE = "screens/surveys.py"
 AS_OF = date(2025, 3, 31)
 SMALL = "hidden: fewer than 5 respondents"
 SUBTRACTION = "hidden: would reveal a small group by subtraction"

@@ -4,7 +4,7 @@ role carried in the link, nonsense in the link refused politely."""
 import pytest
 
 from components.access import ROLES, SCREENS
-from tests.pages.conftest import DEMO_AS_OF, page_text
+from tests.screens.conftest import DEMO_AS_OF, page_text
 
 ACCESS_MESSAGE = "You are viewing PairPulse as"
 

@@ -14,9 +14,9 @@ from app.settings import ProgramSettings, load_settings, save_settings
 from app.summary import KPI_SPECS
 from data_access.db import make_engine
 from data_access.queries import load_program
-from tests.pages.conftest import DEMO_AS_OF, FIXTURE_AS_OF, FIXTURE_PROGRAM, page_text
+from tests.screens.conftest import DEMO_AS_OF, FIXTURE_AS_OF, FIXTURE_PROGRAM, page_text
 
-PAGE = "pages/executive_summary.py"
+PAGE = "screens/executive_summary.py"
 ROLES = ["executive", "program_manager"]
 REQUIRED_WORDS = [
     "match rate",
