@@ -62,6 +62,13 @@ SCREENS = (
         ":material/reviews:",
         frozenset({EXECUTIVE, PROGRAM_MANAGER}),
     ),
+    Screen(
+        "what_if",
+        "screens/what_if.py",
+        "What-if pairing",
+        ":material/join:",
+        frozenset({PROGRAM_MANAGER}),
+    ),
     Screen("data", "screens/data.py", "Data", ":material/database:", frozenset({PROGRAM_MANAGER})),
 )
 SCREENS_BY_KEY = {screen.key: screen for screen in SCREENS}
