@@ -54,6 +54,9 @@ CRITERION_LABELS = {
 #: Above this many candidate pairs the lock / forbid lists would be too long to send and pick.
 MAX_HAND_PICKED_OPTIONS = 10_000
 TODAY = "Today's pairing"
+#: Series colours for the pairings, leaving out the green, orange and vermillion of the health
+#: bands so that a bar is not read as a band.
+PAIRING_COLOURS = [SERIES_COLOURS[0], SERIES_COLOURS[3], SERIES_COLOURS[4]]
 RESULT_KEY = "what_if_result"
 APPLIED_KEY = "what_if_applied"
 APPLY_ROUND_KEY = "what_if_apply_round"
@@ -143,7 +146,7 @@ def settings_form(pool: Pool) -> tuple[MatchSettings, bool]:
         with constraints:
             st.markdown("**Hard constraints**")
             mentor_junior = st.toggle(
-                "Mentor's job level lower than the mentee's",
+                "Mentor at a lower job level",
                 value=True,
                 key="what_if_mentor_junior",
                 help="Reverse mentoring: the junior person mentors. An unknown level is allowed.",
@@ -352,7 +355,10 @@ def _left_out(proposal: Proposal) -> None:
                 mentees.rename(columns={"mentee_name": "mentee"})[["mentee", "reason"]],
                 hide_index=True,
                 key="what_if_unmatched_mentees",
-                column_config={"reason": st.column_config.TextColumn("Reason", width="large")},
+                column_config={
+                    "mentee": st.column_config.TextColumn("Mentee"),
+                    "reason": st.column_config.TextColumn("Reason", width="large"),
+                },
             )
     with right:
         st.markdown(f"**Mentors with places left** ({int(mentors['free_places'].sum()):,})")
@@ -366,6 +372,7 @@ def _left_out(proposal: Proposal) -> None:
                 hide_index=True,
                 key="what_if_unused_mentors",
                 column_config={
+                    "mentor": st.column_config.TextColumn("Mentor"),
                     "free_places": st.column_config.NumberColumn("Places left"),
                     "reason": st.column_config.TextColumn("Reason", width="large"),
                 },
@@ -477,7 +484,7 @@ def _compare_table(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def _histogram_chart(histogram: pd.DataFrame, names: list[str]) -> alt.Chart:
-    colours = SERIES_COLOURS[: len(names)]
+    colours = PAIRING_COLOURS[: len(names)]
     return (
         alt.Chart(histogram)
         .mark_bar()
