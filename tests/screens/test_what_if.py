@@ -66,6 +66,7 @@ def _proposed_pairs(proposal: Proposal) -> list[tuple[str, str]]:
 
 
 def _has(at: AppTest, key: str) -> bool:
+    """Whether the page shows the checkbox `key`."""
     return any(getattr(element, "key", None) == key for element in at.checkbox)
 
 
@@ -220,6 +221,22 @@ def test_keep_existing_is_only_offered_for_a_rematch(app_on, demo_url) -> None:
     assert not _has(at, "what_if_keep_existing")
     at = at.radio(key="link:pool").set_value("rematch").run()
     assert _has(at, "what_if_keep_existing")
+
+
+def test_a_time_zone_limit_is_used_only_while_it_is_on(app_on, demo_url) -> None:
+    at = app_on(demo_url, page=PAGE, as_of=DEMO_AS_OF).run()
+    at.number_input(key="what_if_max_timezone_hours").set_value(0.0)
+    at = _propose(at)
+    _pool, default = _engine_proposal(demo_url, DEMO_COHORT, "unmatched", DEMO_AS_OF, None)
+    assert _shown_pairs(at) == _proposed_pairs(default)  # the limit is off
+
+    at.toggle(key="what_if_limit_timezone").set_value(True)
+    at = _propose(at)
+    _pool, limited = _engine_proposal(
+        demo_url, DEMO_COHORT, "unmatched", DEMO_AS_OF, MatchSettings(max_timezone_hours=0.0)
+    )
+    assert _proposed_pairs(limited) != _proposed_pairs(default)
+    assert _shown_pairs(at) == _proposed_pairs(limited)
 
 
 def test_locked_and_forbidden_pairs_steer_the_proposal(app_on, demo_url) -> None:
