@@ -290,7 +290,9 @@ def apply_scenario(
 
     The new pairs join `cohort_id` (default: the scenario's cohort) as `active` pairs starting
     on `start_on`, with ids `S{scenario}-{n}` that no existing pair uses. The open pairs the
-    scenario replaces (a re-match) end on `start_on` with status `ended_early`. The scenario
+    scenario replaces (a re-match) end on `start_on` with status `ended_early` — except a pair
+    the scenario proposes again (same mentor and mentee), which simply stays as it is, with its
+    history; it is not written anew. The scenario
     is marked applied (when, by whom) and one audit row (`apply_scenario`) names it and the
     pair count. Raises ScenarioError — writing nothing — when the scenario does not exist, was
     applied already, has no pairs or no cohort, or a proposed person is taken (see the module
@@ -318,7 +320,7 @@ def apply_scenario(
             raise ScenarioError(f"Scenario {scenario.name!r} has no pairs to apply.")
         replaced = list(
             connection.execute(
-                select(Pair.pair_id, Pair.started_on).where(
+                select(Pair.pair_id, Pair.started_on, Pair.mentor_id, Pair.mentee_id).where(
                     Pair.pair_id.in_(scenario.replaces_pair_ids), Pair.status.in_(OPEN_STATUSES)
                 )
             ).all()
@@ -329,8 +331,13 @@ def apply_scenario(
                 f"Cannot apply scenario {scenario.name!r} from {start_on}: pair {late[0]} it "
                 "replaces starts later than that."
             )
+        proposed = list(zip(scenario.pairs["mentor_id"], scenario.pairs["mentee_id"], strict=True))
+        kept = {(row.mentor_id, row.mentee_id): row.pair_id for row in replaced}
+        kept = {people: pair_id for people, pair_id in kept.items() if people in set(proposed)}
         replaced_ids = {row.pair_id for row in replaced}
         _check_people_are_free(connection, scenario, replaced_ids)
+        replaced_ids -= set(kept.values())
+        proposed = [people for people in proposed if people not in kept]
 
         if replaced_ids:
             connection.execute(
@@ -338,26 +345,25 @@ def apply_scenario(
                 .where(Pair.pair_id.in_(replaced_ids))
                 .values(status=REPLACED_STATUS, ended_on=start_on)
             )
-        pair_ids = _new_pair_ids(connection, scenario_id, len(scenario.pairs))
-        connection.execute(
-            Pair.__table__.insert(),  # type: ignore[attr-defined]
-            [
-                {
-                    "pair_id": pair_id,
-                    "cohort_id": cohort_id,
-                    "mentor_id": mentor_id,
-                    "mentee_id": mentee_id,
-                    "started_on": start_on,
-                    "ended_on": None,
-                    "status": "active",
-                    "focus_area": None,
-                    "target_cadence_days": None,
-                }
-                for pair_id, mentor_id, mentee_id in zip(
-                    pair_ids, scenario.pairs["mentor_id"], scenario.pairs["mentee_id"], strict=True
-                )
-            ],
-        )
+        pair_ids = _new_pair_ids(connection, scenario_id, len(proposed))
+        if proposed:
+            connection.execute(
+                Pair.__table__.insert(),  # type: ignore[attr-defined]
+                [
+                    {
+                        "pair_id": pair_id,
+                        "cohort_id": cohort_id,
+                        "mentor_id": mentor_id,
+                        "mentee_id": mentee_id,
+                        "started_on": start_on,
+                        "ended_on": None,
+                        "status": "active",
+                        "focus_area": None,
+                        "target_cadence_days": None,
+                    }
+                    for pair_id, (mentor_id, mentee_id) in zip(pair_ids, proposed, strict=True)
+                ],
+            )
         marked = connection.execute(
             update(Scenario)
             .where(Scenario.id == scenario_id, Scenario.applied_at.is_(None))
@@ -367,7 +373,8 @@ def apply_scenario(
             raise ScenarioError(f"Scenario {scenario.name!r} was already applied.")
         detail = (
             f"scenario {scenario_id} {scenario.name!r}: {len(pair_ids)} pairs in cohort "
-            f"{cohort_id} from {start_on.isoformat()}, {len(replaced_ids)} pairs ended"
+            f"{cohort_id} from {start_on.isoformat()}, {len(replaced_ids)} pairs ended, "
+            f"{len(kept)} kept"
         )
         connection.execute(
             AuditLog.__table__.insert(),  # type: ignore[attr-defined]

@@ -198,5 +198,31 @@ def test_the_engine_reads_the_store_and_its_proposal_applies(store: Engine) -> N
         settings=MatchSettings().to_dict(), pairs=proposal.pairs, actor="ana",
         replaces_pair_ids=pool.current["pair_id"].tolist(),
     )  # fmt: skip
+    before = _pairs(store)
     new_ids = apply_scenario(engine=store, scenario_id=scenario_id, start_on=START, actor="ana")
-    assert len(new_ids) == len(proposal.pairs) == 2
+    proposed = set(zip(proposal.pairs["mentor_id"], proposal.pairs["mentee_id"], strict=True))
+    already = {row[:2] for row in before.values() if row[2] == "active"} & proposed
+    after = _pairs(store)
+    assert {row[:2] for row in after.values() if row[2] == "active"} == proposed
+    assert len(new_ids) == len(proposed - already)  # pairs proposed again are kept, not copied
+
+
+def test_a_rematch_keeps_a_pair_it_proposes_again_with_its_history(store: Engine) -> None:
+    again = pd.DataFrame(
+        {"mentor_id": ["M1", "M2"], "mentee_id": ["E1", "E2"], "score": [80.0, 60.0],
+         "reasons": [None, None]}
+    )  # fmt: skip
+    scenario_id = save_scenario(
+        engine=store, name="Keep", cohort_id="C1", pool="rematch",
+        settings=MatchSettings(keep_existing=True).to_dict(), pairs=again,
+        actor="ana@example.com", replaces_pair_ids=["P1"],
+    )  # fmt: skip
+    before = _pairs(store)
+    new_ids = apply_scenario(engine=store, scenario_id=scenario_id, start_on=START, actor="ana")
+    after = _pairs(store)
+    assert after["P1"] == before["P1"] == ("M1", "E1", "active", None)  # neither ended nor copied
+    assert len(new_ids) == 1 and after[new_ids[0]][:3] == ("M2", "E2", "active")
+    assert set(after) - set(before) == set(new_ids)
+    with store.connect() as connection:
+        detail = connection.execute(select(AuditLog.detail)).scalar_one()
+    assert "1 pairs in cohort C1" in detail and "0 pairs ended, 1 kept" in detail
