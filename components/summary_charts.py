@@ -35,7 +35,7 @@ def health_chart(summary: ExecutiveSummary) -> alt.LayerChart:
         )
     )
     counts = base.mark_text(align="left", dx=3).encode(text="pairs:Q")
-    return (bars + counts).properties(height=180)
+    return (bars + counts).properties(height=alt.Step(28))
 
 
 def cohort_chart(summary: ExecutiveSummary) -> alt.Chart:
@@ -81,7 +81,7 @@ def adherence_chart(summary: ExecutiveSummary) -> alt.LayerChart:
     )
     bars = base.mark_bar(color=SERIES_COLOURS[0])
     counts = base.mark_text(align="left", dx=3).encode(text="pairs:Q")
-    return (bars + counts).properties(height=120)
+    return (bars + counts).properties(height=alt.Step(30))
 
 
 def show_health_distribution(summary: ExecutiveSummary) -> None:
@@ -123,15 +123,18 @@ def show_cadence(summary: ExecutiveSummary) -> None:
 def show_roles(summary: ExecutiveSummary) -> None:
     """Satisfaction and NPS of mentors and mentees, under the anonymity rule."""
     st.subheader("Satisfaction and NPS by role")
+    table = summary.by_role.copy()
+    for column, form in (("satisfaction", "{:.1f} / 5"), ("nps", "{:+.0f}")):
+        table[column] = _survey_text(table[column], table["note"], form)
     st.dataframe(
-        summary.by_role,
+        table,
         hide_index=True,
         width="stretch",
         column_config={
             "role": st.column_config.TextColumn("Role"),
             "respondents": st.column_config.NumberColumn("Respondents"),
-            "satisfaction": st.column_config.NumberColumn("Satisfaction", format="%.1f / 5"),
-            "nps": st.column_config.NumberColumn("NPS", format="%+.0f"),
+            "satisfaction": st.column_config.TextColumn("Satisfaction"),
+            "nps": st.column_config.TextColumn("NPS"),
             "note": st.column_config.TextColumn("Note", width="large"),
         },
     )
@@ -141,13 +144,30 @@ def show_roles(summary: ExecutiveSummary) -> None:
     )
 
 
+def _survey_text(values: pd.Series, notes: pd.Series, form: str) -> pd.Series:
+    """Survey figures as text: the value, else "hidden" when the rule hid it, else "—"."""
+    hidden = notes.fillna("").str.contains("hidden")
+    return pd.Series(
+        [
+            form.format(value) if pd.notna(value) else ("hidden" if is_hidden else "—")
+            for value, is_hidden in zip(values, hidden, strict=True)
+        ],
+        index=values.index,
+    )
+
+
 def show_cohorts(summary: ExecutiveSummary) -> None:
     """The cohorts side by side: a chart of their shares and a table of every figure."""
     st.subheader("Cohort comparison")
     st.altair_chart(cohort_chart(summary), width="stretch")
-    share = {"format": "percent", "min_value": 0.0, "max_value": 1.0}
+    table = summary.cohorts.drop(columns="cohort_id")
+    shares = ["share_healthy", "cadence_adherence", "goal_completion"]
+    table[shares] = table[shares] * 100
+    for column, form in (("satisfaction", "{:.1f} / 5"), ("nps", "{:+.0f}")):
+        table[column] = _survey_text(table[column], table["survey_note"], form)
+    share = {"format": "%.0f%%", "min_value": 0.0, "max_value": 100.0}
     st.dataframe(
-        summary.cohorts.drop(columns="cohort_id"),
+        table,
         hide_index=True,
         width="stretch",
         column_config={
@@ -157,8 +177,8 @@ def show_cohorts(summary: ExecutiveSummary) -> None:
             "share_healthy": st.column_config.ProgressColumn("Healthy", **share),
             "cadence_adherence": st.column_config.ProgressColumn("Cadence adherence", **share),
             "goal_completion": st.column_config.ProgressColumn("Goal completion", **share),
-            "satisfaction": st.column_config.NumberColumn("Satisfaction", format="%.1f / 5"),
-            "nps": st.column_config.NumberColumn("NPS", format="%+.0f"),
+            "satisfaction": st.column_config.TextColumn("Satisfaction"),
+            "nps": st.column_config.TextColumn("NPS"),
             "survey_note": st.column_config.TextColumn("Survey note", width="medium"),
         },
     )

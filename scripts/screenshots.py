@@ -21,6 +21,7 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, EXCEPTION, READY, se
 AS_OF = "2026-11-23"
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 VIEWPORT = {"width": 1440, "height": 1000}
+MAX_HEIGHT = 5000
 
 
 def shots() -> list[tuple[str, str, str]]:
@@ -36,7 +37,12 @@ def _capture(page: Page, url: str, path: Path) -> None:
     page.wait_for_timeout(1500)  # let charts finish drawing
     if page.locator(EXCEPTION).count():
         raise RuntimeError(f"{url} shows an exception")
-    page.screenshot(path=str(path), full_page=True)
+    # The main area scrolls inside the window: grow the window to the whole screen's height.
+    height = page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(height, MAX_HEIGHT)})
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(VIEWPORT)
 
 
 def main() -> int:

@@ -116,7 +116,7 @@ def test_survey_figures_of_fewer_than_five_people_are_hidden_by_default(
     assert shown["NPS"] == shown["Satisfaction"] == "hidden"
     roles = at.dataframe[0].value
     assert set(roles["note"]) == {"hidden: fewer than 5 respondents"}
-    assert roles[["satisfaction", "nps"]].isna().all().all()
+    assert (roles[["satisfaction", "nps"]] == "hidden").all().all()  # said, not left blank
 
 
 def test_the_cohort_filter_narrows_the_figures_and_goes_into_the_link(app_on, fixture_url) -> None:
