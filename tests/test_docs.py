@@ -34,3 +34,15 @@ def test_the_readme_quick_start_is_the_two_commands_ci_runs() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_screen_has_a_screenshot_shown_in_the_readme() -> None:
+    from components.access import SCREENS
+
+    readme = (ROOT / "README.md").read_text()
+    for screen in SCREENS:
+        shot = f"docs/screenshots/{screen.key}.png"
+        assert (ROOT / shot).is_file(), f"{shot} is missing: run make screenshots"
+        assert f"]({shot})" in readme, f"README does not show {shot}"
+    for linked in re.findall(r"\]\((docs/[^)]+)\)", readme):
+        assert (ROOT / linked).exists(), f"README links to {linked}, which is not there"
