@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run test lint bench bench-pages screenshots clean
 
 $(INSTALLED): requirements.txt
 	python3 -m venv $(VENV)
@@ -25,6 +25,9 @@ lint: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(PYTHON) -m app bench
+
+bench-pages: $(INSTALLED)
+	$(PYTHON) -m scripts.page_times
 
 screenshots: $(INSTALLED)
 	$(PYTHON) -m scripts.screenshots
