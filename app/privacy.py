@@ -37,17 +37,44 @@ a program has two roles (mentor, mentee; a respondent missing from `participants
 "Unknown"). That is why role and month figures are decided together, in that table, whichever
 function publishes them: `survey_breakdown` by role or by month and `survey_trend` agree.
 
+**Cohort filters.** A screen narrowed to some cohorts publishes the same figures over those
+cohorts, and a reader can set them beside the whole program's or another choice's: department D
+over every cohort minus D within cohort A is D in the others, maybe two people. So with
+`cohorts=`, the functions take the whole program's responses (each in the cohort
+`with_pair_cohorts` gives it) and decide a *crossed table*: the breakdown × cohort (role × month
+× cohort for roles, months and the trend by role, so that those agree as above). Its cells
+without a cohort, and the cohorts' totals, are *fixed*: the whole program's tables publish them
+already, as decided there. Its other cells, a group within one cohort, follow `_protect_sums`:
+those of 1 to `minimum` − 1 people are hidden; every line (along any axis) must be safe as in
+step 2; and no hidden cell may be solvable from the shown and fixed ones — each cell is the sum
+of its inner cells (no total on any axis), so this is a rank test of linear equations, which
+also catches the cycles and lone paths that lines alone miss in tables of more than two rows.
+A hidden cell it cannot protect because the fixed cells alone give it away is left as it is
+(nothing narrowing does adds to that). While a rule fails, a shown cell that is not fixed is
+hidden: a line's smallest, or the smallest cell beside the exposed one whose hiding is enough.
+Rows first, then each question starting from the hidden rows, as in step 3.
+
+A group over the chosen cohorts is then shown only when its cell in every chosen cohort is
+(per row, per question); "All" only when every chosen cohort is shown in the whole program's
+breakdown by cohort. Why this is enough: choosing one cohort publishes that cohort's cells, and
+a choice of several publishes sums of published cells, so every filter together says no more
+than the crossed table's shown cells and the whole program's tables, which are protected
+together. Choosing every cohort that has responses is the whole program.
+
 Free-text comments follow steps 1–2 on respondents with `min_comment_group`, per breakdown: a
 group's comments are listed only when it stays shown, so All's comments minus those listed come
 from at least `min_comment_group` people. They are sorted bare texts, never with a name or an id,
 and a participant's full name, e-mail or id written inside one is replaced by "[redacted]" (a
-first name alone is not recognised).
+first name alone is not recognised). With `cohorts=`, a group's comments are listed only when
+its comments within each chosen cohort would be, in the crossed table decided as above with
+`min_comment_group` (respondents only, no questions).
 
 Nothing submitted after the as-of date counts.
 """
 
+import itertools
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -179,9 +206,9 @@ def _role_by_month_cells(
 # --- The rule -------------------------------------------------------------------------------------
 def _people(responses: pd.DataFrame, question: str | None = None) -> frozenset[str]:
     """The distinct respondents of `responses`, or those of them who answered `question`."""
-    respondents = responses["participant_id"]
+    respondents = responses["participant_id"].to_numpy()
     if question is not None:
-        respondents = respondents[responses[question].notna()]
+        respondents = respondents[pd.notna(responses[question].to_numpy())]
     return frozenset(respondents)
 
 
@@ -246,39 +273,57 @@ def _question_note(hidden: Mapping[str, str], minimum: int) -> str:
     return "; ".join(notes)
 
 
-def _protected_rows(
+def _decisions(
     cells: Mapping[Cell, pd.DataFrame], lines: Sequence[Line], minimum: int
-) -> dict[Cell, dict[str, object]]:
-    """Each cell's figures under the anonymity rule: blank where hidden, with `shown`, `note`."""
+) -> dict[str | None, dict[Cell, str]]:
+    """Step 3 of the module docstring: the hidden cells (cell → reason) of the rows (key None),
+    then of each question, starting from the hidden rows."""
     empty = {cell: FEWER for cell, frame in cells.items() if frame.empty}
     rows_hidden = _protect(
         {cell: _people(frame) for cell, frame in cells.items()}, lines, empty, minimum
     )
-    questions_hidden = {
-        question: _protect(
-            {cell: _people(frame, question) for cell, frame in cells.items()},
-            lines,
-            rows_hidden,
+    return {
+        None: rows_hidden,
+        **{
+            question: _protect(
+                {cell: _people(frame, question) for cell, frame in cells.items()},
+                lines,
+                rows_hidden,
+                minimum,
+            )
+            for question in QUESTIONS
+        },
+    }
+
+
+def _row(
+    frame: pd.DataFrame, hidden: str | None, questions: Mapping[str, str], minimum: int
+) -> dict[str, object]:
+    """One row of a table: `frame`'s figures, or blanks and the reason when the row is `hidden`;
+    the `questions` hidden in a shown row (question → reason) blank and named in its note."""
+    if hidden is not None:
+        note = f"{SUPPRESSED}: {hidden.format(minimum=minimum)}"
+        row: dict[str, object] = {"respondents": pd.NA, "responses": pd.NA}
+        return {**row, **dict.fromkeys(QUESTIONS, np.nan), "shown": False, "note": note}
+    figures = _figures(frame)
+    figures.update(dict.fromkeys(questions, np.nan))
+    return {**figures, "shown": True, "note": _question_note(questions, minimum)}
+
+
+def _protected_rows(
+    cells: Mapping[Cell, pd.DataFrame], lines: Sequence[Line], minimum: int
+) -> dict[Cell, dict[str, object]]:
+    """Each cell's figures under the anonymity rule: blank where hidden, with `shown`, `note`."""
+    decided = _decisions(cells, lines, minimum)
+    return {
+        cell: _row(
+            frame,
+            decided[None].get(cell),
+            {q: hidden[cell] for q, hidden in decided.items() if q is not None and cell in hidden},
             minimum,
         )
-        for question in QUESTIONS
+        for cell, frame in cells.items()
     }
-    rows: dict[Cell, dict[str, object]] = {}
-    for cell, frame in cells.items():
-        if cell in rows_hidden:
-            note = f"{SUPPRESSED}: {rows_hidden[cell].format(minimum=minimum)}"
-            rows[cell] = {"respondents": pd.NA, "responses": pd.NA, "shown": False, "note": note}
-            rows[cell].update(dict.fromkeys(QUESTIONS, np.nan))
-            continue
-        figures = _figures(frame)
-        hidden_here = {
-            question: hidden[cell]
-            for question, hidden in questions_hidden.items()
-            if cell in hidden
-        }
-        figures.update(dict.fromkeys(hidden_here, np.nan))
-        rows[cell] = {**figures, "shown": True, "note": _question_note(hidden_here, minimum)}
-    return rows
 
 
 def _as_table(rows: list[dict[str, object]], keys: dict[str, list[object]]) -> pd.DataFrame:
@@ -289,6 +334,268 @@ def _as_table(rows: list[dict[str, object]], keys: dict[str, list[object]]) -> p
     return table.astype({"respondents": "Int64", "responses": "Int64", "shown": bool})
 
 
+# --- Cohort filters ------------------------------------------------------------------------------
+def with_pair_cohorts(responses: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """`responses` with each blank `cohort_id` filled with its pair's cohort: the cohort a
+    response counts in, as `app.scope.program_for_cohorts` narrows (still blank with neither).
+    Pass responses through this before breaking them down by cohort or filtering them with
+    `cohorts=`, so that both put every response in the same cohort."""
+    cohort_of_pair = pairs.drop_duplicates("pair_id").set_index("pair_id")["cohort_id"]
+    filled = responses["cohort_id"].fillna(responses["pair_id"].map(cohort_of_pair))
+    return responses.assign(cohort_id=filled.astype(object).where(filled.notna(), None))
+
+
+def _cube(
+    answered: pd.DataFrame, participants: pd.DataFrame, dims: Sequence[str]
+) -> tuple[dict[Cell, pd.DataFrame], list[Line], dict[Cell, frozenset[Cell]]]:
+    """The table of the breakdowns `dims` crossed: a cell per combination of groups with
+    responses, each coordinate a group or ALL (every margin); the lines along each axis (a cell
+    with ALL on an axis is the total of those with a group there, the rest equal); and each
+    cell's *support*, the inner cells (no ALL) it is the sum of."""
+    keys = [
+        _group_of(answered, participants, dim).rename(str(index)) for index, dim in enumerate(dims)
+    ]
+    cells: dict[Cell, pd.DataFrame] = {}
+    for mask in itertools.product((False, True), repeat=len(dims)):
+        grouped = [key for key, total in zip(keys, mask, strict=True) if not total]
+        if not grouped:
+            cells[(ALL,) * len(dims)] = answered
+            continue
+        for groups, frame in answered.groupby(grouped, sort=True):
+            found = iter(groups if isinstance(groups, tuple) else (groups,))
+            cells[tuple(ALL if total else next(found) for total in mask)] = frame
+    inner = [cell for cell in cells if ALL not in cell]
+    support: dict[Cell, set[Cell]] = {cell: set() for cell in cells}
+    for cell in inner:
+        for mask in itertools.product((False, True), repeat=len(dims)):
+            support[
+                tuple(ALL if total else part for part, total in zip(cell, mask, strict=True))
+            ].add(cell)
+    parts: dict[tuple[Cell, int], list[Cell]] = {}
+    for cell in cells:
+        for axis, part in enumerate(cell):
+            if part != ALL:
+                parts.setdefault((cell[:axis] + (ALL,) + cell[axis + 1 :], axis), []).append(cell)
+    lines = [(total, members) for (total, _), members in parts.items()]
+    return cells, lines, {cell: frozenset(found) for cell, found in support.items()}
+
+
+def _orthonormal(vectors: list[np.ndarray], width: int) -> np.ndarray:
+    """An orthonormal basis (rows) of the span of `vectors`, each `width` long."""
+    if not vectors:
+        return np.zeros((0, width))
+    _, values, rows = np.linalg.svd(np.array(vectors, dtype=float), full_matrices=False)
+    return rows[: int((values > 1e-9 * max(values.max(), 1.0)).sum())]
+
+
+def _in_span(vector: np.ndarray, basis: np.ndarray) -> bool:
+    """Whether `vector` is a combination of the rows of the orthonormal `basis`."""
+    return bool(np.linalg.norm(vector - basis.T @ (basis @ vector)) < 1e-6)
+
+
+def _protect_sums(
+    people: Mapping[Cell, frozenset[str]],
+    support: Mapping[Cell, frozenset[Cell]],
+    lines: Sequence[Line],
+    hidden: Mapping[Cell, str],
+    fixed: frozenset[Cell],
+    minimum: int,
+) -> dict[Cell, str]:
+    """The rule for a crossed table whose `fixed` cells are already published elsewhere (shown
+    unless in `hidden`, which none of this changes): `hidden` grown by the other cells with too
+    few `people`, then, until nothing changes, by a shown cell that is not fixed while
+    - a line is not safe (step 2 of the module docstring; its smallest shown part goes), or
+    - a hidden cell that has people can be solved for from the shown cells: every cell is the
+      sum of its `support`, and every shown cell's value is known (rank of the linear system).
+      The cell hidden for it is the smallest related one (in a line with it, or overlapping it)
+      whose hiding is enough, else the smallest related one. A cell that the fixed cells alone
+      give away is not this table's to protect.
+    """
+    hidden = dict(hidden)
+    for cell, members in people.items():
+        if cell not in fixed and cell not in hidden and 0 < len(members) < minimum:
+            hidden[cell] = FEWER
+    basis = {
+        inner: position
+        for position, inner in enumerate(
+            sorted({inner for cell in people for inner in support[cell] if people[inner]}, key=str)
+        )
+    }
+    vectors = {}
+    for cell in people:
+        vector = np.zeros(len(basis))
+        vector[[basis[inner] for inner in support[cell] if inner in basis]] = 1.0
+        if vector.any():
+            vectors[cell] = vector
+    related: dict[Cell, set[Cell]] = {cell: set() for cell in people}
+    for total, parts in lines:
+        for cell in (total, *parts):
+            related[cell].update((total, *parts))
+
+    def known(without: Cell | None = None) -> np.ndarray:
+        shown = [v for c, v in vectors.items() if c not in hidden and c != without]
+        return _orthonormal(shown, len(basis))
+
+    fixed_only = _orthonormal(
+        [vector for cell, vector in vectors.items() if cell in fixed and cell not in hidden],
+        len(basis),
+    )
+    given_away = {cell for cell, vector in vectors.items() if _in_span(vector, fixed_only)}
+    ours = [(total, parts) for total, parts in lines if not fixed.issuperset((total, *parts))]
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in ours:
+            while not _is_safe(total, parts, people, hidden, minimum):
+                shown = [p for p in parts if p not in hidden and p not in fixed and people[p]]
+                if not shown:
+                    break
+                victim = min(shown, key=lambda part: (len(people[part]), str(part)))
+                hidden[victim] = BY_SUBTRACTION
+                changed = True
+        span = known()
+        exposed = [
+            cell
+            for cell in hidden
+            if cell in vectors and cell not in given_away and _in_span(vectors[cell], span)
+        ]
+        if exposed:
+            cell = exposed[0]
+            shown = [c for c in vectors if c not in hidden and c not in fixed]
+            near = [c for c in shown if c in related[cell] or support[c] & support[cell]]
+            candidates = sorted(near or shown, key=lambda c: (len(people[c]), str(c)))
+            enough = (c for c in candidates if not _in_span(vectors[cell], known(without=c)))
+            hidden[next(enough, candidates[0])] = BY_SUBTRACTION
+            changed = True
+    return hidden
+
+
+def _decide_cube(
+    cells: Mapping[Cell, pd.DataFrame],
+    lines: Sequence[Line],
+    support: Mapping[Cell, frozenset[Cell]],
+    published: Mapping[str | None, Mapping[Cell, str]],
+    fixed: frozenset[Cell],
+    minimum: int,
+    questions: Sequence[str] = QUESTIONS,
+) -> tuple[dict[str | None, dict[Cell, str]], dict[str | None, dict[Cell, frozenset[str]]]]:
+    """`_protect_sums` for the rows (key None), then for each of `questions` starting from the
+    hidden rows; `published` holds the fixed cells' hidden ones, the same way. Also returns the
+    people of each cell, for the rows and for each question."""
+    people = {
+        question: {cell: _people(frame, question) for cell, frame in cells.items()}
+        for question in (None, *questions)
+    }
+    rows = _protect_sums(people[None], support, lines, published[None], fixed, minimum)
+    decided: dict[str | None, dict[Cell, str]] = {None: rows}
+    for question in questions:
+        decided[question] = _protect_sums(
+            people[question],
+            support,
+            lines,
+            {**published[question], **{c: why for c, why in rows.items() if c not in fixed}},
+            fixed,
+            minimum,
+        )
+    return decided, people
+
+
+def _on_axes(
+    decided: Mapping[str | None, Mapping[Cell, str]], place: Callable[[Cell], Cell]
+) -> dict[str | None, dict[Cell, str]]:
+    """Hidden cells of a published table moved to their place in a crossed table."""
+    return {
+        key: {place(cell): why for cell, why in hidden.items()} for key, hidden in decided.items()
+    }
+
+
+def _both(
+    left: Mapping[str | None, Mapping[Cell, str]], right: Mapping[str | None, Mapping[Cell, str]]
+) -> dict[str | None, dict[Cell, str]]:
+    """Hidden cells of two published tables together; a cell both publish (the grand total) is
+    hidden only when both hide it, since either showing it makes it known."""
+    joined = {}
+    for key in left:
+        shared = set(left[key]) & set(right[key])
+        joined[key] = {
+            **{c: w for c, w in left[key].items() if c not in right or c in shared},
+            **{c: w for c, w in right[key].items() if c not in left or c in shared},
+        }
+    return joined
+
+
+@dataclass(frozen=True)
+class _Filtered:
+    """A crossed table with cohort last, decided under the rule (`decided`, with the `people`
+    of each cell, per row and per question), ready to publish sums over some cohorts."""
+
+    cells: dict[Cell, pd.DataFrame]
+    decided: dict[str | None, dict[Cell, str]]
+    people: dict[str | None, dict[Cell, frozenset[str]]]
+    chosen: frozenset[str]
+    minimum: int
+
+    def row(self, key: tuple[str, ...]) -> dict[str, object]:
+        """The figures of `key` (the other coordinates) over the chosen cohorts: shown only where
+        every chosen cohort's cell is (per row, per question)."""
+        parts = [key + (cohort,) for cohort in sorted(self.chosen) if key + (cohort,) in self.cells]
+        frames = [self.cells[part] for part in parts]
+        frame = pd.concat(frames) if frames else self.cells[(ALL,) * (len(key) + 1)].iloc[:0]
+
+        def reason(question: str | None) -> str | None:
+            people = self.people[question]
+            members = frozenset().union(*(people[part] for part in parts))
+            if 0 < len(members) < self.minimum or (question is None and not members):
+                return FEWER
+            hidden = self.decided[question]
+            if any(part in hidden and people[part] for part in parts):
+                return BY_SUBTRACTION
+            return None
+
+        hidden_row = reason(None)
+        questions = {} if hidden_row else {q: why for q in QUESTIONS if (why := reason(q))}
+        return _row(frame, hidden_row, questions, self.minimum)
+
+
+def _filtered(
+    answered: pd.DataFrame,
+    participants: pd.DataFrame,
+    by: str,
+    chosen: frozenset[str],
+    settings: AnonymitySettings,
+) -> _Filtered:
+    """The crossed table a filtered table of `by` is published from: `by` × cohort, or role ×
+    month × cohort for roles and months (see the module docstring), its margins fixed as the
+    whole program's tables publish them."""
+    minimum = settings.min_respondents
+    cohort_table = _decisions(*_breakdown_cells(answered, participants, "cohort"), minimum)
+    if by in ("role", "month"):
+        dims = ("role", "month", "cohort")
+        whole = _decisions(*_role_by_month_cells(answered, participants), minimum)
+        margins = _both(
+            _on_axes(whole, lambda cell: (*cell, ALL)),
+            _on_axes(cohort_table, lambda cell: (ALL, ALL, cell)),
+        )
+    else:
+        dims = (by, "cohort")
+        whole = _decisions(*_breakdown_cells(answered, participants, by), minimum)
+        margins = _both(
+            _on_axes(whole, lambda cell: (cell, ALL)),
+            _on_axes(cohort_table, lambda cell: (ALL, cell)),
+        )
+    cells, lines, support = _cube(answered, participants, dims)
+    fixed = frozenset(cell for cell in cells if cell[-1] == ALL or set(cell[:-1]) == {ALL})
+    decided, people = _decide_cube(cells, lines, support, margins, fixed, minimum)
+    return _Filtered(cells, decided, people, chosen, minimum)
+
+
+def _chosen(answered: pd.DataFrame, cohorts: Collection[str] | None) -> frozenset[str] | None:
+    """The cohorts to narrow to, or None when that leaves every response in (no filter)."""
+    chosen = frozenset(cohorts or ())
+    present = set(_group_of(answered, pd.DataFrame(), "cohort"))
+    return None if not chosen or present <= chosen else chosen
+
+
 # --- What the screens call ------------------------------------------------------------------------
 def survey_breakdown(
     responses: pd.DataFrame,
@@ -297,6 +604,7 @@ def survey_breakdown(
     by: str,
     as_of: date,
     settings: AnonymitySettings = DEFAULT_SETTINGS,
+    cohorts: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Survey figures per group of the breakdown `by` (one of `BREAKDOWNS`), then an "All" row.
 
@@ -310,8 +618,23 @@ def survey_breakdown(
     blank counts and figures and a note that says why; a shown row may still have a blank
     question, named in its note. By role and by month, the rows are the totals of the trend by
     role (see the module docstring).
+
+    With `cohorts`, the figures of the responses given in those cohorts (every cohort when
+    empty): `responses` are then the whole program's (not narrowed; blank cohorts filled by
+    `with_pair_cohorts`), and a figure is shown only where it is the sum of cells of the crossed
+    table with cohorts that it shows (see the module docstring).
     """
     answered = metrics.responses_as_of(responses, as_of=as_of)
+    if (chosen := _chosen(answered, cohorts)) is not None:
+        table = _filtered(answered, participants, by, chosen, settings)
+        inside = answered[_group_of(answered, participants, "cohort").isin(chosen)]
+        groups = list(_groups(inside, participants, by))
+        if by in ("role", "month"):
+            keys = [(group, ALL) if by == "role" else (ALL, group) for group in groups]
+            keys.append((ALL, ALL))
+        else:
+            keys = [(group,) for group in groups] + [(ALL,)]
+        return _as_table([table.row(key) for key in keys], {"group": [*groups, ALL]})
     if by in ("role", "month"):
         cells, lines = _role_by_month_cells(answered, participants)
         rows = _protected_rows(cells, lines, settings.min_respondents)
@@ -330,6 +653,7 @@ def survey_trend(
     as_of: date,
     settings: AnonymitySettings = DEFAULT_SETTINGS,
     by_role: bool = False,
+    cohorts: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Survey figures per month submitted, oldest first; with `by_role`, per role of the
     respondent (mentee, mentor) and month, for the months in which that role answered.
@@ -337,14 +661,22 @@ def survey_trend(
     Columns: role (with `by_role`), month ("2026-05"), then those of `survey_breakdown`, under
     the same rule. Without `by_role` this is `survey_breakdown(by="month")` without its All row.
     With it, no cell can be worked out from the month totals, the role totals
-    (`survey_breakdown(by="role")`) and the other cells.
+    (`survey_breakdown(by="role")`) and the other cells. With `cohorts`, as `survey_breakdown`:
+    a cell (role, month) over the chosen cohorts is shown only when each chosen cohort's
+    (role, month) cell of the crossed role × month × cohort table is.
     """
     if not by_role:
         table = survey_breakdown(
-            responses, participants, by="month", as_of=as_of, settings=settings
+            responses, participants, by="month", as_of=as_of, settings=settings, cohorts=cohorts
         )
         return table[table["group"] != ALL].rename(columns={"group": "month"})
     answered = metrics.responses_as_of(responses, as_of=as_of)
+    if (chosen := _chosen(answered, cohorts)) is not None:
+        table = _filtered(answered, participants, "role", chosen, settings)
+        inside = answered[_group_of(answered, participants, "cohort").isin(chosen)]
+        pairs = [key for key in _role_by_month_cells(inside, participants)[0] if ALL not in key]
+        keys = {"role": [role for role, _ in pairs], "month": [month for _, month in pairs]}
+        return _as_table([table.row(key) for key in pairs], keys)
     cells, lines = _role_by_month_cells(answered, participants)
     rows = _protected_rows(cells, lines, settings.min_respondents)
     inner = [cell for cell in cells if ALL not in cell]
@@ -360,6 +692,7 @@ def comments_for(
     by: str | None = None,
     group: str = ALL,
     settings: AnonymitySettings = DEFAULT_SETTINGS,
+    cohorts: Collection[str] | None = None,
 ) -> list[str]:
     """The free-text comments of one group of the breakdown `by` (All without `by`), submitted on
     or before `as_of`: bare texts, blanks dropped, sorted; a participant's full name, e-mail or id
@@ -368,8 +701,31 @@ def comments_for(
     Empty when the group has fewer than `min_comment_group` distinct respondents, when listing
     its comments would let a smaller group's comments be told apart by subtraction (see the module
     docstring), or when the breakdown has no such group.
+
+    With `cohorts`, the comments of the group given in those cohorts (`responses` being the whole
+    program's, as for `survey_breakdown`): listed only when the group's comments in each chosen
+    cohort would be, in the crossed table of the breakdown with cohorts.
     """
     answered = metrics.responses_as_of(responses, as_of=as_of)
+    if (chosen := _chosen(answered, cohorts)) is not None:
+        texts = _comments_in(answered, participants, by, group, chosen, settings)
+    else:
+        texts = _comments_of(answered, participants, by, group, settings)
+    if texts is None:
+        return []
+    texts = texts.dropna().astype(str).str.strip()
+    identifiers, longest = _identifiers(participants)
+    return sorted(_redacted(text, identifiers, longest) for text in texts if text)
+
+
+def _comments_of(
+    answered: pd.DataFrame,
+    participants: pd.DataFrame,
+    by: str | None,
+    group: str,
+    settings: AnonymitySettings,
+) -> pd.Series | None:
+    """The comments `comments_for` lists for the whole program; None when withheld."""
     if by is None:
         cells: dict[Cell, pd.DataFrame] = {ALL: answered}
         lines: list[Line] = []
@@ -378,10 +734,48 @@ def comments_for(
     people = {cell: _people(frame) for cell, frame in cells.items()}
     hidden = _protect(people, lines, {}, settings.min_comment_group)
     if group not in cells or group in hidden:
-        return []
-    texts = cells[group]["comment"].dropna().astype(str).str.strip()
-    identifiers, longest = _identifiers(participants)
-    return sorted(_redacted(text, identifiers, longest) for text in texts if text)
+        return None
+    return cells[group]["comment"]
+
+
+def _comments_in(
+    answered: pd.DataFrame,
+    participants: pd.DataFrame,
+    by: str | None,
+    group: str,
+    chosen: frozenset[str],
+    settings: AnonymitySettings,
+) -> pd.Series | None:
+    """The comments `comments_for` lists for the chosen cohorts; None when withheld: the
+    crossed table `by` × cohort decided on respondents with `min_comment_group`, its margins
+    fixed as the whole program's comment lists by `by` and by cohort decide them."""
+    minimum = settings.min_comment_group
+
+    def listed(breakdown: str) -> dict[str | None, dict[Cell, str]]:
+        cells, lines = _breakdown_cells(answered, participants, breakdown)
+        return {None: _protect({c: _people(f) for c, f in cells.items()}, lines, {}, minimum)}
+
+    if by is None and group != ALL:
+        return None
+    by = by or "cohort"
+    if group == ALL:
+        key: tuple[str, ...] = (ALL,)
+    elif group in set(_group_of(answered, participants, by)):
+        key = (group,)
+    else:
+        return None
+    margins = _both(
+        _on_axes(listed(by), lambda cell: (cell, ALL)),
+        _on_axes(listed("cohort"), lambda cell: (ALL, cell)),
+    )
+    cells, lines, support = _cube(answered, participants, (by, "cohort"))
+    fixed = frozenset(cell for cell in cells if ALL in cell)
+    decided, people = _decide_cube(cells, lines, support, margins, fixed, minimum, questions=())
+    parts = [key + (cohort,) for cohort in sorted(chosen) if key + (cohort,) in cells]
+    members = frozenset().union(*(people[None][part] for part in parts))
+    if len(members) < minimum or any(part in decided[None] for part in parts):
+        return None
+    return pd.concat([cells[part]["comment"] for part in parts])
 
 
 # --- Names inside comments ------------------------------------------------------------------------

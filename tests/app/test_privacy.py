@@ -2,8 +2,9 @@
 subtraction, per-question blanks, comments gated and without names, nothing after the as-of date.
 """
 
+from dataclasses import replace
 from datetime import date
-from itertools import count
+from itertools import combinations, count
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,10 @@ from app.privacy import (
     generation,
     survey_breakdown,
     survey_trend,
+    with_pair_cohorts,
 )
+from app.scope import program_for_cohorts
+from data_access.queries import ProgramFrames
 from sample_data.generator import generate_program
 
 AS_OF = date(2026, 6, 30)
@@ -440,16 +444,17 @@ def _check_cells(
 
 
 def _determined(unknowns: list[object], equations: list[dict[object, int]]) -> list[object]:
-    """The unknowns whose value follows from the equations (each: coefficients → a known sum)."""
+    """The unknowns whose value follows from the equations (each: coefficients → a known sum):
+    those whose unit vector is in the equations' row space, i.e. adding it as one more equation
+    would not raise the rank — the same as being orthogonal to every solution of the
+    homogeneous system (a null-space basis from one SVD, for speed)."""
     if not equations:
         return []
     matrix = np.array([[equation.get(cell, 0) for cell in unknowns] for equation in equations])
-    rank = np.linalg.matrix_rank(matrix)
-    return [
-        cell
-        for position, cell in enumerate(unknowns)
-        if np.linalg.matrix_rank(np.vstack([matrix, np.eye(len(unknowns))[position]])) == rank
-    ]
+    _, values, rows = np.linalg.svd(matrix.astype(float), full_matrices=True)
+    rank = int((values > values.max() * max(matrix.shape) * np.finfo(float).eps).sum())
+    null = rows[rank:]
+    return [cell for position, cell in enumerate(unknowns) if np.allclose(null[:, position], 0)]
 
 
 def _check_program(responses: pd.DataFrame, people: pd.DataFrame, minimum: int) -> None:
@@ -563,3 +568,339 @@ def test_the_sample_program_keeps_the_rule() -> None:
     program = generate_program(scale="demo", anchor=AS_OF)
     responses = metrics.as_timestamps(program["surveys"], ["submitted_on"])
     _check_program(responses.assign(comment=responses["response_id"]), program["participants"], 5)
+
+
+# --- Cohort filters ------------------------------------------------------------------------------
+def _subsets(cohorts: list[str]) -> list[tuple[str, ...]]:
+    """Every non-empty subset of `cohorts`."""
+    return [subset for size in range(1, len(cohorts) + 1) for subset in combinations(cohorts, size)]
+
+
+class _Published:
+    """Cells of crossed groups and what the module published of them: every cell is the sum of
+    the inner cells of its support (an inner cell's support is itself; inner cells are never
+    published), and may be published by several tables (shown where any of them shows it)."""
+
+    def __init__(self, answered: pd.DataFrame, keys: list[pd.Series]) -> None:
+        self.raw = {
+            key if isinstance(key, tuple) else (key,): frame
+            for key, frame in answered.groupby(keys, sort=False)
+        }
+        self.inner = list(self.raw)
+        self.support = {cell: frozenset({cell}) for cell in self.raw}
+        self.rows: dict[object, list[pd.Series]] = {}
+        self.lines: list[tuple[object, list[object]]] = []
+
+    def add(self, cell: object, inner: list[object], row: pd.Series) -> None:
+        """`row` publishes `cell`, the sum of the inner cells `inner` that have responses."""
+        members = frozenset(part for part in inner if part in self.inner)
+        assert members, cell
+        self.raw[cell] = pd.concat([self.raw[part] for part in sorted(members)])
+        self.support[cell] = members
+        self.rows.setdefault(cell, []).append(row)
+
+    def check(self, unfiltered: set[object], minimum: int) -> None:
+        """No published figure rests on fewer than `minimum` people, no published line's hidden
+        cells together are fewer than `minimum`, and no hidden cell of fewer than `minimum`
+        people can be solved for from all published figures together — unless the whole
+        program's tables (the cells `unfiltered`) alone give it away."""
+        for question in (None, *QUESTIONS):
+            people = {
+                cell: set(
+                    frame["participant_id"]
+                    if question is None
+                    else frame.loc[frame[question].notna(), "participant_id"]
+                )
+                for cell, frame in self.raw.items()
+            }
+            shown = {
+                cell: any(
+                    bool(row["shown"]) and (question is None or not np.isnan(row[question]))
+                    for row in self.rows.get(cell, [])
+                )
+                for cell in self.raw
+            }
+            for cell, members in people.items():
+                if shown[cell] and members:
+                    assert len(members) >= minimum, (question, cell)
+            for total, parts in self.lines:
+                if shown[total]:
+                    together = set().union(*(people[part] for part in parts if not shown[part]))
+                    assert not together or len(together) >= minimum, (question, total, together)
+            everything = self._solvable({cell for cell in self.raw if shown[cell]}, people)
+            already = self._solvable({cell for cell in unfiltered if shown[cell]}, people)
+            for cell in set(everything) - set(already):
+                assert len(people[cell]) >= minimum, (question, cell, people[cell])
+
+    def _solvable(self, known: set[object], people: dict[object, set[str]]) -> list[object]:
+        unknowns = [cell for cell in self.raw if cell not in known and people[cell]]
+        equations = [
+            {part: (-1 if part == cell else 1) for part in [cell, *support] if part in unknowns}
+            for cell, support in self.support.items()
+            if cell not in self.inner
+        ]
+        return _determined(unknowns, [equation for equation in equations if equation])
+
+
+def _check_filtered_program(responses: pd.DataFrame, people: pd.DataFrame, minimum: int) -> None:
+    """Every breakdown published for the whole program and for every set of its cohorts: the
+    rule holds for all of them together (`_Published.check`)."""
+    options = {"as_of": AS_OF, "settings": AnonymitySettings(minimum, max(minimum, 10))}
+    answered = metrics.responses_as_of(responses, as_of=AS_OF)
+    cohort = answered["cohort_id"].fillna("No cohort")
+    subsets = _subsets(sorted(set(responses["cohort_id"].dropna())))
+
+    def table(by: str, cohorts: tuple[str, ...] | None = None) -> pd.DataFrame:
+        return survey_breakdown(responses, people, by=by, cohorts=cohorts, **options).set_index(
+            "group"
+        )
+
+    by_cohort = table("cohort")
+    for by in ("department", "generation", "kind", "cohort"):
+        groups = _raw_groups(answered, people, by)
+        cells = _Published(answered, [groups, cohort])
+        inner, whole = list(cells.inner), table(by)
+        for group in groups.unique():
+            cells.add((group, ALL), [cell for cell in inner if cell[0] == group], whole.loc[group])
+        for c in cohort.unique():
+            cells.add((ALL, c), [cell for cell in inner if cell[1] == c], by_cohort.loc[c])
+        cells.add((ALL, ALL), inner, whole.loc[ALL])
+        cells.add((ALL, ALL), inner, by_cohort.loc[ALL])
+        unfiltered = set(cells.rows)
+        for subset in subsets:
+            narrowed = table(by, subset)
+            inside = [cell for cell in inner if cell[1] in subset]
+            for group, row in narrowed.iterrows():
+                if mine := [cell for cell in inside if group in (ALL, cell[0])]:
+                    cells.add((group, subset), mine, row)
+            groups_in = [(group, subset) for group in narrowed.index if group != ALL]
+            cells.lines.append(((ALL, subset), groups_in))
+        cells.check(unfiltered, minimum)
+    _check_filtered_roles_and_months(responses, people, minimum)
+
+
+def _check_filtered_roles_and_months(
+    responses: pd.DataFrame, people: pd.DataFrame, minimum: int
+) -> None:
+    """The role, month and role × month tables of the whole program and of every set of its
+    cohorts, with the cohort breakdown: the rule holds for all of them together."""
+    options = {"as_of": AS_OF, "settings": AnonymitySettings(minimum, max(minimum, 10))}
+    answered = metrics.responses_as_of(responses, as_of=AS_OF)
+    role, month = _raw_groups(answered, people, "role"), _raw_groups(answered, people, "month")
+    cohort = answered["cohort_id"].fillna("No cohort")
+    cells = _Published(answered, [role, month, cohort])
+    inner = list(cells.inner)
+
+    def tables(cohorts: tuple[str, ...] | None) -> tuple[pd.DataFrame, ...]:
+        def by(what: str) -> pd.DataFrame:
+            return survey_breakdown(
+                responses, people, by=what, cohorts=cohorts, **options
+            ).set_index("group")
+
+        trend = survey_trend(responses, people, by_role=True, cohorts=cohorts, **options)
+        return by("role"), by("month"), trend.set_index(["role", "month"])
+
+    def publish(place: object, roles: pd.DataFrame, months: pd.DataFrame, trend: pd.DataFrame):
+        mine = [cell for cell in inner if place == ALL or cell[2] in place]
+        for r, row in roles.drop(index=ALL).iterrows():
+            cells.add((r, ALL, place), [cell for cell in mine if cell[0] == r], row)
+        for m, row in months.drop(index=ALL).iterrows():
+            cells.add((ALL, m, place), [cell for cell in mine if cell[1] == m], row)
+        for (r, m), row in trend.iterrows():
+            cells.add((r, m, place), [cell for cell in mine if cell[:2] == (r, m)], row)
+        if mine:
+            cells.add((ALL, ALL, place), mine, roles.loc[ALL])
+            cells.add((ALL, ALL, place), mine, months.loc[ALL])
+        for r in roles.index.drop(ALL):
+            parts = [(r, m, place) for (r2, m) in trend.index if r2 == r]
+            cells.lines.append(((r, ALL, place), parts))
+        for m in months.index.drop(ALL):
+            parts = [(r, m, place) for (r, m2) in trend.index if m2 == m]
+            cells.lines.append(((ALL, m, place), parts))
+        groups = [(r, ALL, place) for r in roles.index.drop(ALL)]
+        cells.lines.append(((ALL, ALL, place), groups))
+        cells.lines.append(((ALL, ALL, place), [(ALL, m, place) for m in months.index.drop(ALL)]))
+
+    publish(ALL, *tables(None))
+    by_cohort = survey_breakdown(responses, people, by="cohort", **options).set_index("group")
+    for c in cohort.unique():
+        cells.add((ALL, ALL, c), [cell for cell in inner if cell[2] == c], by_cohort.loc[c])
+    cells.add((ALL, ALL, ALL), inner, by_cohort.loc[ALL])
+    unfiltered = set(cells.rows)
+    for subset in _subsets(sorted(set(responses["cohort_id"].dropna()))):
+        publish(subset, *tables(subset))
+    cells.check(unfiltered, minimum)
+
+
+def _in_cohorts(sizes: dict[tuple[str, str], int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One person per (department, cohort) place, answering once in that cohort."""
+    people, answers = [], []
+    for (department, cohort), size in sizes.items():
+        for index in range(size):
+            person = f"{department}-{cohort}-{index}"
+            people.append(_person(person, department))
+            answers.append(_answer(person, cohort_id=cohort))
+    return _frames(answers, people)
+
+
+def test_a_department_in_one_cohort_cannot_be_subtracted_from_the_whole() -> None:
+    # Finance: 5 people in C1 and 2 in C2; HR: 6 and 6. The whole program shows Finance (7).
+    sizes = {("Finance", "C1"): 5, ("Finance", "C2"): 2, ("HR", "C1"): 6, ("HR", "C2"): 6}
+    responses, people = _in_cohorts(sizes)
+    assert _by_department(responses, people).loc["Finance", "respondents"] == 7
+    # Narrowing the responses first would show Finance in C1 (5): 7 − 5 gives away C2's two.
+    narrowed = responses[responses["cohort_id"] == "C1"]
+    assert _by_department(narrowed, people).loc["Finance", "respondents"] == 5
+    # With cohorts=, Finance in C2 is small; Finance's total is shown, so Finance in C1 goes too;
+    # then each cohort's total would give away its Finance from its HR: HR goes in both. Each
+    # cohort's total stays: it gives the two departments together.
+    for cohort in ("C1", "C2"):
+        table = _by_department(responses, people, cohorts=[cohort])
+        assert table.loc["Finance", "note"] == (SUBTRACTION if cohort == "C1" else SMALL)
+        assert table.loc["HR", "note"] == SUBTRACTION
+        assert table.loc[ALL, "respondents"] == (11 if cohort == "C1" else 8)
+    # Both cohorts are the whole program: its own table.
+    everything = _by_department(responses, people, cohorts=["C1", "C2"])
+    pd.testing.assert_frame_equal(everything, _by_department(responses, people))
+    _check_filtered_program(responses, people, 5)
+
+
+def test_a_program_of_two_cohorts_minus_one_is_not_shown_when_the_other_is_hidden() -> None:
+    sizes = {("Sales", "A"): 8, ("Sales", "B"): 2, ("Sales", "C"): 9}
+    responses, people = _in_cohorts(sizes)
+    by_cohort = survey_breakdown(responses, people, by="cohort", as_of=AS_OF).set_index("group")
+    assert by_cohort["note"].to_dict() == {"A": SUBTRACTION, "B": SMALL, "C": "", ALL: ""}
+    # A + B is shown nowhere: it would be the whole program minus C... and B it with A's.
+    for chosen in (["A", "B"], ["B"], ["A"]):
+        table = _by_department(responses, people, cohorts=chosen)
+        assert not table["shown"].any(), chosen
+    table = _by_department(responses, people, cohorts=["C"])
+    assert table.loc[ALL, "respondents"] == 9 and table.loc["Sales", "respondents"] == 9
+    _check_filtered_program(responses, people, 5)
+
+
+def test_no_cohort_chosen_is_the_whole_program() -> None:
+    responses, people = _in_cohorts({("Sales", "A"): 8, ("HR", "B"): 3, ("IT", "A"): 6})
+    for cohorts in (None, [], ()):
+        _assert_same(
+            _everything(responses, people, as_of=AS_OF),
+            _everything(responses, people, as_of=AS_OF, cohorts=cohorts),
+        )
+
+
+def test_trend_by_role_within_cohorts_keeps_the_rule() -> None:
+    # Mentors and mentees in two cohorts over two months; in cohort B only 2 mentors answered in
+    # June. Narrowed responses would show June's mentors in A and in the whole program.
+    people, answers = [], []
+    for cohort, role, month, size in [
+        ("A", "mentor", MAY, 6),
+        ("A", "mentor", JUNE, 6),
+        ("A", "mentee", MAY, 7),
+        ("A", "mentee", JUNE, 5),
+        ("B", "mentor", JUNE, 2),
+        ("B", "mentee", MAY, 6),
+        ("B", "mentee", JUNE, 6),
+    ]:
+        for index in range(size):
+            person = f"{cohort}-{role}-{month:%m}-{index}"
+            people.append(_person(person, "Sales", role))
+            answers.append(_answer(person, cohort_id=cohort, submitted_on=month))
+    responses, participants = _frames(answers, people)
+    whole = survey_trend(responses, participants, as_of=AS_OF, by_role=True)
+    in_a = survey_trend(responses, participants, as_of=AS_OF, by_role=True, cohorts=["A"])
+    june_mentors = ("mentor", "2026-06")
+    assert whole.set_index(["role", "month"]).loc[june_mentors, "respondents"] == 8
+    assert not in_a.set_index(["role", "month"]).loc[june_mentors, "shown"]
+    _check_filtered_roles_and_months(responses, participants, 5)
+
+
+def test_comments_within_cohorts_follow_the_crossed_table() -> None:
+    sizes = {("Sales", "A"): 12, ("Sales", "B"): 3, ("IT", "A"): 10, ("IT", "B"): 10}
+    responses, people = _in_cohorts({**sizes, ("HR", "A"): 11, ("HR", "B"): 12})
+    responses["comment"] = responses["response_id"]
+
+    def comments(group: str, cohorts: list[str]) -> list[str]:
+        return comments_for(
+            responses, people, as_of=AS_OF, by="department", group=group, cohorts=cohorts
+        )
+
+    # Sales in B (3 people) is withheld, and with it Sales in A (Sales's 15 are listed); then
+    # each cohort's list would give away its Sales from the others: IT (the smallest) goes in
+    # both. HR is listed in each cohort, and so is each cohort's whole list.
+    assert len(comments_for(responses, people, as_of=AS_OF, by="department", group="Sales")) == 15
+    for cohort in ("A", "B"):
+        assert comments("Sales", [cohort]) == comments("IT", [cohort]) == []
+    assert len(comments("HR", ["A"])) == 11 and len(comments("HR", ["B"])) == 12
+    assert len(comments(ALL, ["A"])) == 33 and len(comments(ALL, ["B"])) == 25
+    assert set(comments("HR", ["A"])) < set(comments(ALL, ["A"]))
+    assert comments("Marketing", ["A"]) == []
+
+
+def test_a_response_without_a_cohort_counts_in_its_pairs() -> None:
+    responses = pd.DataFrame(
+        {
+            "participant_id": ["U1", "U2", "U3", "U4"],
+            "pair_id": ["P1", "P2", None, "P2"],
+            "cohort_id": [None, None, None, "C9"],
+        }
+    )
+    pairs = pd.DataFrame({"pair_id": ["P1", "P2"], "cohort_id": ["C1", "C2"]})
+    filled = with_pair_cohorts(responses, pairs)
+    assert filled["cohort_id"].tolist() == ["C1", "C2", None, "C9"]
+    # The same cohorts as app.scope narrows to.
+    program = ProgramFrames(
+        AS_OF,
+        *[pd.DataFrame()] * 1,
+        pd.DataFrame({"participant_id": []}),
+        pairs.assign(mentor_id="M", mentee_id="E"),
+        pd.DataFrame(index=pd.Index([])),
+        pd.DataFrame({"pair_id": []}),
+        responses,
+    )
+    for cohort in ("C1", "C2", "C9"):
+        narrowed = program_for_cohorts(
+            replace(program, cohorts=pd.DataFrame({"cohort_id": []})), [cohort]
+        )
+        assert (
+            narrowed.surveys["participant_id"].tolist()
+            == filled.loc[filled["cohort_id"] == cohort, "participant_id"].tolist()
+        )
+
+
+@st.composite
+def programs_in_cohorts(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """A random small program of 2–4 cohorts: departments of 1–10 people answering 1–3 times
+    over four months, in a random cohort (or none), blank answers here and there, and a random
+    minimum."""
+    cohorts = [f"C{number}" for number in range(1, draw(st.integers(2, 4)) + 1)]
+    sizes = draw(st.lists(st.integers(1, 10), min_size=1, max_size=4))
+    people, answers = [], []
+    score = st.one_of(st.none(), st.integers(1, 5))
+    for department, size in enumerate(sizes):
+        for index in range(size):
+            person = _person(f"P{department}-{index}", f"D{department}")
+            person["role"] = draw(st.sampled_from(["mentor", "mentee"]))
+            person["birth_year"] = draw(st.sampled_from([1970, 1990, 2001, None]))
+            people.append(person)
+            home = draw(st.sampled_from(cohorts))
+            for _ in range(draw(st.integers(1, 3))):
+                answers.append(
+                    _answer(
+                        person["participant_id"],
+                        cohort_id=draw(st.sampled_from([home, home, *cohorts, None])),
+                        submitted_on=AFTER - pd.Timedelta(days=draw(st.integers(1, 110))),
+                        kind=draw(st.sampled_from(KINDS[:2])),
+                        satisfaction=draw(score),
+                        nps=draw(st.one_of(st.none(), st.integers(0, 10))),
+                    )
+                )
+    responses, participants = _frames(answers, people)
+    return responses, participants, draw(st.integers(3, 8))
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None)
+@given(programs_in_cohorts())
+def test_no_small_group_can_be_derived_across_cohort_filters(program: tuple) -> None:
+    responses, people, minimum = program
+    _check_filtered_program(responses, people, minimum)
