@@ -5,7 +5,10 @@ Nothing here names a participant: every figure is a count, a share or a mean ove
 every survey figure passes the anonymity rule (PRODUCT.md §5). That includes the survey KPIs:
 satisfaction and NPS are shown only when the "All" row of the breakdown by role shows them (so
 they agree with the mentor / mentee table beside them), skill uplift only when at least
-`min_respondents` mentees answered both the baseline and the exit question.
+`min_respondents` mentees answered both the baseline and the exit question. With cohorts chosen,
+survey figures come from the whole program's responses with `cohorts=` (`app.privacy`), so no
+choice of cohorts can be subtracted from another or from the whole program; skill uplift is
+withheld then too unless that "All" row shows digital confidence.
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +19,15 @@ import pandas as pd
 
 from app import metrics
 from app.health import AT_RISK, HEALTHY
-from app.privacy import ALL, BY_SUBTRACTION, FEWER, SUPPRESSED, AnonymitySettings, survey_breakdown
+from app.privacy import (
+    ALL,
+    BY_SUBTRACTION,
+    FEWER,
+    SUPPRESSED,
+    AnonymitySettings,
+    survey_breakdown,
+    with_pair_cohorts,
+)
 from app.report import Headline, band_counts, headline_figures
 from app.settings import ProgramSettings
 from data_access.queries import ProgramFrames
@@ -192,25 +203,38 @@ def uplift_respondents(surveys: pd.DataFrame, participants: pd.DataFrame) -> int
 class Snapshot:
     """The program on one date as the summary reads it: `program` narrowed to the chosen
     cohorts, its `health` (`app.report.program_health`), and `whole`, the whole program on the
-    same date, which the anonymity rule needs so that narrowing to cohorts cannot reveal a
-    cohort the whole program's breakdown hides."""
+    same date, whose responses the survey figures are decided on (`app.privacy`, `cohorts=`)."""
 
     program: ProgramFrames
     health: pd.DataFrame
     whole: ProgramFrames
 
 
-def _role_table(program: ProgramFrames, rule: AnonymitySettings) -> pd.DataFrame:
-    """Survey figures by role (mentor, mentee, then All) under the anonymity rule."""
+def _surveys(whole: ProgramFrames) -> pd.DataFrame:
+    """The whole program's responses, each in its cohort (else its pair's)."""
+    return with_pair_cohorts(whole.surveys, whole.pairs)
+
+
+def _role_table(
+    snapshot: Snapshot, cohort_ids: tuple[str, ...], rule: AnonymitySettings
+) -> pd.DataFrame:
+    """Survey figures by role (mentor, mentee, then All) over the chosen cohorts (all when
+    none) under the anonymity rule."""
+    whole = snapshot.whole
     return survey_breakdown(
-        program.surveys, program.participants, by="role", as_of=program.as_of, settings=rule
+        _surveys(whole),
+        whole.participants,
+        by="role",
+        as_of=whole.as_of,
+        settings=rule,
+        cohorts=cohort_ids,
     )
 
 
 def _cohort_table(whole: ProgramFrames, rule: AnonymitySettings) -> pd.DataFrame:
     """Survey figures by cohort of the whole program under the anonymity rule, by cohort id."""
     return survey_breakdown(
-        whole.surveys, whole.participants, by="cohort", as_of=whole.as_of, settings=rule
+        _surveys(whole), whole.participants, by="cohort", as_of=whole.as_of, settings=rule
     ).set_index("group")
 
 
@@ -224,37 +248,22 @@ def _hidden_note(row: pd.Series, question: str, rule: AnonymitySettings) -> str:
     return ""
 
 
-def _narrowing_reveals(
-    snapshot: Snapshot, cohort_ids: tuple[str, ...], question: str, rule: AnonymitySettings
-) -> bool:
-    """Whether showing `question` for the chosen cohorts could reveal a cohort the whole
-    program's breakdown by cohort hides: it could unless every chosen cohort is shown there
-    (then the whole program minus the chosen cohorts still covers the hidden cohorts together,
-    at least `min_respondents` people)."""
-    if not cohort_ids:
-        return False
-    table = _cohort_table(snapshot.whole, rule)
-    chosen = table[table.index.isin(cohort_ids)]
-    return any(_hidden_note(row, question, rule) for _, row in chosen.iterrows())
-
-
 def _withheld(
     snapshot: Snapshot, cohort_ids: tuple[str, ...], rule: AnonymitySettings
 ) -> dict[str, str]:
     """Why each survey KPI of `snapshot` is withheld (absent when shown)."""
     program = snapshot.program
-    total = _role_table(program, rule).set_index("group").loc[ALL]
-    by_subtraction = f"{SUPPRESSED}: {BY_SUBTRACTION}"
+    total = _role_table(snapshot, cohort_ids, rule).set_index("group").loc[ALL]
     hidden = {}
     for label, question in SURVEY_KPIS.items():
         if note := _hidden_note(total, question, rule):
             hidden[label] = note
-        elif _narrowing_reveals(snapshot, cohort_ids, question, rule):
-            hidden[label] = by_subtraction
     if 0 < uplift_respondents(program.surveys, program.participants) < rule.min_respondents:
         hidden[SKILL_UPLIFT] = f"{SUPPRESSED}: {FEWER.format(minimum=rule.min_respondents)}"
-    elif _narrowing_reveals(snapshot, cohort_ids, "digital_confidence", rule):
-        hidden[SKILL_UPLIFT] = by_subtraction
+    elif cohort_ids and _hidden_note(total, "digital_confidence", rule):
+        # Uplift is no sum of cells: over some cohorts it is shown only where their digital
+        # confidence is, so that the whole program's minus theirs stays a group of enough people.
+        hidden[SKILL_UPLIFT] = f"{SUPPRESSED}: {BY_SUBTRACTION}"
     return hidden
 
 
@@ -323,18 +332,11 @@ def cadence_adherence(health: pd.DataFrame) -> CadenceAdherence:
 def role_comparison(
     snapshot: Snapshot, cohort_ids: tuple[str, ...], rule: AnonymitySettings
 ) -> pd.DataFrame:
-    """Satisfaction and NPS of mentors and mentees (and of respondents of no known role) under
-    the anonymity rule; every row is withheld when a chosen cohort is hidden in the whole
-    program's breakdown by cohort. Columns: role, respondents, satisfaction, nps, note ("" when
-    shown)."""
-    table = _role_table(snapshot.program, rule)
-    table = table[table["group"] != ALL].copy()
-    if _narrowing_reveals(snapshot, cohort_ids, "satisfaction", rule) or _narrowing_reveals(
-        snapshot, cohort_ids, "nps", rule
-    ):
-        table[["satisfaction", "nps"]] = np.nan
-        table["respondents"] = pd.NA
-        table["note"] = f"{SUPPRESSED}: {BY_SUBTRACTION}"
+    """Satisfaction and NPS of mentors and mentees (and of respondents of no known role) over
+    the chosen cohorts, under the anonymity rule. Columns: role, respondents, satisfaction, nps,
+    note ("" when shown)."""
+    table = _role_table(snapshot, cohort_ids, rule)
+    table = table[table["group"] != ALL]
     return pd.DataFrame(
         {
             "role": table["group"].str.capitalize(),

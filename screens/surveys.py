@@ -1,8 +1,6 @@
 """Surveys: how mentors and mentees rate the program over time, by survey kind, by role, from
 baseline to exit, and broken down by any group — every figure under the anonymity rule."""
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
@@ -14,8 +12,8 @@ from app.privacy import (
     comments_for,
     survey_breakdown,
     survey_trend,
+    with_pair_cohorts,
 )
-from app.scope import program_for_cohorts
 from app.uplift import skill_uplift_summary
 from components import loaders
 from components import survey_views as views
@@ -45,19 +43,22 @@ if not cohort_ids and program.surveys.empty:
     )
     st.stop()
 stop_if_nothing_matches(len(program.surveys), what="survey responses")
-surveys, people = program.surveys, program.participants
+# Survey figures are decided on the whole program's responses with the chosen cohorts, so that no
+# choice of cohorts can be subtracted from another (app.privacy); the rest uses the narrowed one.
+whole = loaders.program(as_of)
+surveys, people = with_pair_cohorts(whole.surveys, whole.pairs), whole.participants
 
 
 def breakdown(by: str) -> pd.DataFrame:
-    """`app.privacy.survey_breakdown` of the filtered program."""
-    return survey_breakdown(surveys, people, by=by, as_of=as_of, settings=rule)
+    """`app.privacy.survey_breakdown` over the chosen cohorts."""
+    return survey_breakdown(surveys, people, by=by, as_of=as_of, settings=rule, cohorts=cohort_ids)
 
 
 kpi_slot = st.container()
 
 st.subheader("Trends by month")
 by_month = breakdown("month")
-trend = survey_trend(surveys, people, as_of=as_of, settings=rule)
+trend = survey_trend(surveys, people, as_of=as_of, settings=rule, cohorts=cohort_ids)
 views.month_trend_chart(trend)
 
 kind_column, uplift_column = st.columns(2)
@@ -67,7 +68,7 @@ with kind_column:
     views.kind_chart(by_kind)
 with uplift_column:
     st.subheader("Baseline → exit")
-    uplift = skill_uplift_summary(surveys, people, as_of=as_of)
+    uplift = skill_uplift_summary(program.surveys, program.participants, as_of=as_of)
     views.uplift_chart(uplift, rule)
 
 st.subheader("Mentors vs mentees")
@@ -78,7 +79,9 @@ question = url_selectbox(
     default="satisfaction",
     format_func=views.QUESTION_LABELS.__getitem__,
 )
-by_role = survey_trend(surveys, people, as_of=as_of, settings=rule, by_role=True)
+by_role = survey_trend(
+    surveys, people, as_of=as_of, settings=rule, by_role=True, cohorts=cohort_ids
+)
 views.role_trend_chart(by_role, trend["month"], question)
 
 st.subheader("Breakdown")
@@ -100,9 +103,11 @@ with kpi_slot:
 if role == PROGRAM_MANAGER:
     st.subheader("Comments")
     texts, everyone = views.comment_sources(as_of)
-    texts = program_for_cohorts(replace(loaders.program(as_of), surveys=texts), cohort_ids).surveys
+    texts = with_pair_cohorts(texts, whole.pairs)
     comments = {
-        group: comments_for(texts, everyone, as_of=as_of, by=by, group=group, settings=rule)
+        group: comments_for(
+            texts, everyone, as_of=as_of, by=by, group=group, settings=rule, cohorts=cohort_ids
+        )
         for group in [ALL, *table["group"][table["group"] != ALL]]
     }
     views.comment_lists(comments, views.group_names(by, cohorts), rule.min_comment_group)

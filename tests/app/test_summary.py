@@ -111,8 +111,15 @@ def test_narrowing_to_a_cohort_cannot_reveal_a_hidden_one(fixture_engine: Engine
     assert whole.kpi("NPS").value_text() == "+25"
     pilot = _summary(fixture_engine, cohort_ids=("C2024",))
     assert pilot.kpi("NPS").hidden == "hidden: would reveal a small group by subtraction"
-    assert set(pilot.by_role["note"]) == {"hidden: would reveal a small group by subtraction"}
+    # Within the pilot, 1 mentor and 2 mentees answered: each role is hidden as small.
+    assert pilot.by_role["role"].tolist() == ["Mentee", "Mentor"]
+    assert set(pilot.by_role["note"]) == {"hidden: fewer than 3 respondents"}
     assert pilot.by_role[["satisfaction", "nps"]].isna().all().all()
+    assert pilot.by_role["respondents"].isna().all()
+    # Both cohorts are the whole program: its figures.
+    both = _summary(fixture_engine, cohort_ids=("C2024", "C2025"))
+    assert both.kpi("NPS").value_text() == "+25"
+    assert both.kpi("Satisfaction").value_text() == whole.kpi("Satisfaction").value_text()
 
 
 def test_health_bands_and_cadence(fixture_engine: Engine) -> None:

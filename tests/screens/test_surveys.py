@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.privacy import AnonymitySettings, survey_breakdown, survey_trend
+from app.privacy import AnonymitySettings, survey_breakdown, survey_trend, with_pair_cohorts
 from data_access.db import make_engine
 from data_access.importer import read_directory, run_import
 from data_access.queries import cohort_list, load_program
@@ -370,3 +370,34 @@ def test_with_too_few_people_no_comment_is_listed_and_the_rule_is_said(app_on, f
     assert not at.expander
     assert "Comments appear only for groups of 10 or more respondents" in page_text(at)
     assert "great program" not in _everything(at) and "AI every week" not in _everything(at)
+
+
+def test_a_cohort_filter_shows_only_what_no_other_choice_can_be_subtracted_from(
+    app_on, demo_url
+) -> None:
+    engine = make_engine(demo_url)
+    whole = load_program(engine, as_of=DEMO_AS_OF)
+    engine.dispose()
+    surveys = with_pair_cohorts(whole.surveys, whole.pairs)
+    cohort = "C03"
+    at = _open(app_on, demo_url, "executive", DEMO_AS_OF, by="department", cohort=cohort)
+    assert not at.exception
+    table = _table(at).set_index("Group")
+    expected = survey_breakdown(
+        surveys, whole.participants, by="department", as_of=DEMO_AS_OF, cohorts=[cohort]
+    ).set_index("group")
+    assert table.index.tolist() == expected.index.tolist()
+    for group, row in expected.iterrows():
+        shown = "hidden" if not row["shown"] else str(row["respondents"])
+        assert table.loc[group, "Respondents"] == shown, group
+    # Narrowing the responses first would show departments that the whole program's figures
+    # minus these would give away; the screen hides them, saying why.
+    narrowed = survey_breakdown(
+        surveys[surveys["cohort_id"] == cohort],
+        whole.participants,
+        by="department",
+        as_of=DEMO_AS_OF,
+    ).set_index("group")
+    subtracted = expected[~expected["shown"] & narrowed["shown"]].index
+    assert len(subtracted) > 0
+    assert (table.loc[subtracted, "Note"] == SUBTRACTION).all()
