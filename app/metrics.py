@@ -13,6 +13,7 @@ import pandas as pd
 
 DEFAULT_CADENCE_DAYS = 14
 DEFAULT_STALL_FACTOR = 2.0
+UPLIFT_KINDS = ("baseline", "exit")
 ADHERENCE_WINDOW_DAYS = 90
 RETENTION_LOOKBACK_DAYS = 365
 
@@ -189,16 +190,13 @@ def responses_as_of(surveys: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
     return surveys[surveys["submitted_on"] <= _day(as_of)]
 
 
-def skill_uplift(surveys: pd.DataFrame, participants: pd.DataFrame) -> float:
-    """Mean exit minus mean baseline `digital_confidence`, over the mentees who answered both.
-
-    A mentee who answered a kind more than once counts with their latest answer of that kind.
-    NaN when no mentee answered both.
-    """
+def latest_confidence(surveys: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
+    """Per mentee (index participant_id) who gave a `digital_confidence` in both a baseline and
+    an exit survey: columns baseline and exit, each their latest answer of that kind."""
     mentees = participants.loc[participants["role"] == "mentee", "participant_id"]
     answers = surveys[
         surveys["participant_id"].isin(mentees)
-        & surveys["kind"].isin(["baseline", "exit"])
+        & surveys["kind"].isin(UPLIFT_KINDS)
         & surveys["digital_confidence"].notna()
     ]
     latest = (
@@ -206,10 +204,18 @@ def skill_uplift(surveys: pd.DataFrame, participants: pd.DataFrame) -> float:
         .groupby(["participant_id", "kind"])["digital_confidence"]
         .last()
         .unstack("kind")
+        .reindex(columns=list(UPLIFT_KINDS))
     )
-    if not {"baseline", "exit"} <= set(latest.columns):
-        return float("nan")
-    both = latest.dropna(subset=["baseline", "exit"])
+    return latest.dropna().astype(float)
+
+
+def skill_uplift(surveys: pd.DataFrame, participants: pd.DataFrame) -> float:
+    """Mean exit minus mean baseline `digital_confidence`, over the mentees who answered both.
+
+    A mentee who answered a kind more than once counts with their latest answer of that kind
+    (`latest_confidence`). NaN when no mentee answered both.
+    """
+    both = latest_confidence(surveys, participants)
     if both.empty:
         return float("nan")
     return float(both["exit"].mean() - both["baseline"].mean())

@@ -3,6 +3,7 @@
 from collections.abc import Collection
 from dataclasses import replace
 
+from app.privacy import with_pair_cohorts
 from data_access.queries import ProgramFrames
 
 
@@ -20,9 +21,8 @@ def program_for_cohorts(program: ProgramFrames, cohort_ids: Collection[str]) -> 
     pairs = program.pairs[program.pairs["cohort_id"].isin(chosen)]
     pair_ids = set(pairs["pair_id"])
     people = set(pairs["mentor_id"]) | set(pairs["mentee_id"])
-    surveys = program.surveys
-    by_cohort = surveys["cohort_id"].isin(chosen)
-    by_pair = surveys["cohort_id"].isna() & surveys["pair_id"].isin(pair_ids)
+    # The cohort a response counts in: its own, else its pair's (one definition, in privacy).
+    counted_in = with_pair_cohorts(program.surveys, program.pairs)["cohort_id"]
     return replace(
         program,
         cohorts=program.cohorts[program.cohorts["cohort_id"].isin(chosen)],
@@ -30,5 +30,5 @@ def program_for_cohorts(program: ProgramFrames, cohort_ids: Collection[str]) -> 
         pairs=pairs,
         meeting_stats=program.meeting_stats[program.meeting_stats.index.isin(pair_ids)],
         goals=program.goals[program.goals["pair_id"].isin(pair_ids)],
-        surveys=surveys[by_cohort | by_pair],
+        surveys=program.surveys[counted_in.isin(chosen)],
     )

@@ -5,14 +5,13 @@ both); the Surveys screen also shows the two means it is the difference of, and 
 they come from, so that it can hide them under the anonymity rule's minimum group size.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
 
 from app import metrics
-
-KINDS = ("baseline", "exit")
+from app.privacy import BY_SUBTRACTION, SUPPRESSED
 
 
 @dataclass(frozen=True)
@@ -23,6 +22,8 @@ class UpliftSummary:
     mentees: int
     baseline: float
     exit: float
+    #: Why the figures are withheld beyond the mentee count (empty when they are not).
+    withheld: str = ""
 
     @property
     def uplift(self) -> float:
@@ -30,32 +31,23 @@ class UpliftSummary:
         return self.exit - self.baseline
 
 
-def latest_confidence(surveys: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
-    """Per mentee (index participant_id) who gave a digital confidence in both a baseline and an
-    exit survey: columns baseline and exit, each their latest answer of that kind."""
-    mentees = participants.loc[participants["role"] == "mentee", "participant_id"]
-    answers = surveys[
-        surveys["participant_id"].isin(mentees)
-        & surveys["kind"].isin(KINDS)
-        & surveys["digital_confidence"].notna()
-    ]
-    latest = (
-        answers.sort_values("submitted_on")
-        .groupby(["participant_id", "kind"])["digital_confidence"]
-        .last()
-        .unstack("kind")
-        .reindex(columns=list(KINDS))
-    )
-    return latest.dropna().astype(float)
-
-
 def skill_uplift_summary(
     surveys: pd.DataFrame, participants: pd.DataFrame, *, as_of: date
 ) -> UpliftSummary:
     """`UpliftSummary` of the responses submitted on or before `as_of`."""
-    both = latest_confidence(metrics.responses_as_of(surveys, as_of=as_of), participants)
+    both = metrics.latest_confidence(metrics.responses_as_of(surveys, as_of=as_of), participants)
     return UpliftSummary(
         mentees=len(both),
         baseline=float(both["baseline"].mean()),
         exit=float(both["exit"].mean()),
     )
+
+
+def over_chosen_cohorts(summary: UpliftSummary, total: pd.Series) -> UpliftSummary:
+    """`summary` of the chosen cohorts, withheld unless `total` — the "All" row of a survey
+    breakdown over those cohorts (`app.privacy.survey_breakdown(..., cohorts=...)`) — shows
+    digital confidence. Uplift is no sum of cells, so this is what keeps the whole program's
+    uplift minus the chosen cohorts' from describing a group the rule hides."""
+    if summary.mentees and not (bool(total["shown"]) and pd.notna(total["digital_confidence"])):
+        return replace(summary, withheld=f"{SUPPRESSED}: {BY_SUBTRACTION}")
+    return summary

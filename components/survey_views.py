@@ -173,7 +173,9 @@ def kpi_row(row: pd.Series, uplift: UpliftSummary, rule: AnonymitySettings) -> N
         column: _figure_text(row, column) if shown else SUPPRESSED
         for column in ("responses", "respondents", "nps", "satisfaction")
     }
-    if uplift.mentees >= rule.min_respondents:
+    if uplift.withheld:
+        text["uplift"] = SUPPRESSED
+    elif uplift.mentees >= rule.min_respondents:
         text["uplift"] = f"{uplift.uplift:+.1f}"
     else:
         text["uplift"] = SUPPRESSED if uplift.mentees else NO_ANSWERS
@@ -201,7 +203,9 @@ def kpi_row(row: pd.Series, uplift: UpliftSummary, rule: AnonymitySettings) -> N
     ]
     if empty:
         reasons.append(f"No {' or '.join(empty)} answers in these surveys yet.")
-    if uplift.mentees == 0:
+    if uplift.withheld:
+        reasons.append(f"Skill uplift {uplift.withheld}.")
+    elif uplift.mentees == 0:
         reasons.append("No mentee has answered both a baseline and an exit survey yet.")
     elif uplift.mentees < rule.min_respondents:
         reasons.append(
@@ -324,6 +328,9 @@ def kind_chart(kinds: pd.DataFrame) -> None:
 
 def uplift_chart(uplift: UpliftSummary, rule: AnonymitySettings) -> None:
     """Mean baseline next to mean exit digital confidence, or why it is not shown."""
+    if uplift.withheld:
+        st.info(f"Skill uplift {uplift.withheld}.", icon=":material/visibility_off:")
+        return
     if uplift.mentees == 0:
         st.info("No mentee has answered both a baseline and an exit survey yet.")
         return
@@ -424,3 +431,4 @@ def comment_lists(
         with st.expander(f"{label} · {len(texts)} comments"):
             # A table, not markdown: a comment is shown as typed, never rendered as markup.
             st.dataframe(pd.DataFrame({"Comment": texts}), hide_index=True)
+

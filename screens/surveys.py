@@ -1,6 +1,7 @@
 """Surveys: how mentors and mentees rate the program over time, by survey kind, by role, from
 baseline to exit, and broken down by any group — every figure under the anonymity rule."""
 
+
 import pandas as pd
 import streamlit as st
 
@@ -14,7 +15,7 @@ from app.privacy import (
     survey_trend,
     with_pair_cohorts,
 )
-from app.uplift import skill_uplift_summary
+from app.uplift import over_chosen_cohorts, skill_uplift_summary
 from components import loaders
 from components import survey_views as views
 from components.access import PROGRAM_MANAGER, require_access
@@ -69,6 +70,8 @@ with kind_column:
 with uplift_column:
     st.subheader("Baseline → exit")
     uplift = skill_uplift_summary(program.surveys, program.participants, as_of=as_of)
+    if cohort_ids:
+        uplift = over_chosen_cohorts(uplift, by_month.set_index("group").loc[ALL])
     views.uplift_chart(uplift, rule)
 
 st.subheader("Mentors vs mentees")

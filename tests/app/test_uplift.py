@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from app import metrics
-from app.metrics import as_timestamps
-from app.uplift import latest_confidence, skill_uplift_summary
+from app.metrics import as_timestamps, latest_confidence
+from app.uplift import UpliftSummary, over_chosen_cohorts, skill_uplift_summary
 from sample_data.generator import generate_program
 
 AS_OF = date(2026, 6, 30)
@@ -65,3 +65,18 @@ def test_the_uplift_is_the_metric_on_the_demo_program() -> None:
     summary = skill_uplift_summary(surveys, participants, as_of=AS_OF)
     assert summary.mentees > 10
     assert summary.uplift == pytest.approx(metrics.skill_uplift(surveys, participants))
+
+
+def _total(shown: bool, confidence: float) -> pd.Series:
+    return pd.Series({"shown": shown, "digital_confidence": confidence})
+
+
+def test_uplift_over_chosen_cohorts_follows_their_digital_confidence() -> None:
+    summary = UpliftSummary(mentees=6, baseline=2.0, exit=3.5)
+    assert over_chosen_cohorts(summary, _total(True, 3.1)) == summary
+    for total in (_total(True, float("nan")), _total(False, float("nan"))):
+        withheld = over_chosen_cohorts(summary, total)
+        assert withheld.withheld == "hidden: would reveal a small group by subtraction"
+        assert withheld.mentees == 6  # the count stays; the screen shows neither mean
+    nobody = UpliftSummary(mentees=0, baseline=float("nan"), exit=float("nan"))
+    assert over_chosen_cohorts(nobody, _total(False, float("nan"))).withheld == ""
