@@ -1,7 +1,6 @@
 """Surveys: how mentors and mentees rate the program over time, by survey kind, by role, from
 baseline to exit, and broken down by any group — every figure under the anonymity rule."""
 
-
 import pandas as pd
 import streamlit as st
 
@@ -10,13 +9,9 @@ from app.privacy import (
     BREAKDOWNS,
     MEANS,
     AnonymitySettings,
-    comments_for,
-    survey_breakdown,
-    survey_trend,
-    with_pair_cohorts,
 )
 from app.uplift import over_chosen_cohorts, skill_uplift_summary
-from components import loaders
+from components import loaders, survey_data
 from components import survey_views as views
 from components.access import PROGRAM_MANAGER, require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
@@ -46,20 +41,18 @@ if not cohort_ids and program.surveys.empty:
 stop_if_nothing_matches(len(program.surveys), what="survey responses")
 # Survey figures are decided on the whole program's responses with the chosen cohorts, so that no
 # choice of cohorts can be subtracted from another (app.privacy); the rest uses the narrowed one.
-whole = loaders.program(as_of)
-surveys, people = with_pair_cohorts(whole.surveys, whole.pairs), whole.participants
 
 
 def breakdown(by: str) -> pd.DataFrame:
     """`app.privacy.survey_breakdown` over the chosen cohorts."""
-    return survey_breakdown(surveys, people, by=by, as_of=as_of, settings=rule, cohorts=cohort_ids)
+    return survey_data.breakdown(as_of, cohort_ids, by, rule)
 
 
 kpi_slot = st.container()
 
 st.subheader("Trends by month")
 by_month = breakdown("month")
-trend = survey_trend(surveys, people, as_of=as_of, settings=rule, cohorts=cohort_ids)
+trend = survey_data.trend(as_of, cohort_ids, rule)
 views.month_trend_chart(trend)
 
 kind_column, uplift_column = st.columns(2)
@@ -82,9 +75,7 @@ question = url_selectbox(
     default="satisfaction",
     format_func=views.QUESTION_LABELS.__getitem__,
 )
-by_role = survey_trend(
-    surveys, people, as_of=as_of, settings=rule, by_role=True, cohorts=cohort_ids
-)
+by_role = survey_data.trend(as_of, cohort_ids, rule, by_role=True)
 views.role_trend_chart(by_role, trend["month"], question)
 
 st.subheader("Breakdown")
@@ -105,12 +96,6 @@ with kpi_slot:
 
 if role == PROGRAM_MANAGER:
     st.subheader("Comments")
-    texts, everyone = views.comment_sources(as_of)
-    texts = with_pair_cohorts(texts, whole.pairs)
-    comments = {
-        group: comments_for(
-            texts, everyone, as_of=as_of, by=by, group=group, settings=rule, cohorts=cohort_ids
-        )
-        for group in [ALL, *table["group"][table["group"] != ALL]]
-    }
+    groups = [ALL, *table["group"][table["group"] != ALL]]
+    comments = survey_data.comments(as_of, cohort_ids, by, groups, rule)
     views.comment_lists(comments, views.group_names(by, cohorts), rule.min_comment_group)

@@ -1,0 +1,107 @@
+"""The Surveys screen's figures, each decided once by `app.privacy` per store, as-of date,
+chosen cohorts and anonymity settings, then served from Streamlit's cache (a filter changed
+back costs nothing). Writes clear these with every other cached result
+(`components.store.store_data_changed`)."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from app.privacy import (
+    AnonymitySettings,
+    comments_for,
+    survey_breakdown,
+    survey_trend,
+    with_pair_cohorts,
+)
+from components import loaders
+from components.survey_views import comment_sources
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _responses(url: str, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    whole = loaders.program(as_of)
+    return with_pair_cohorts(whole.surveys, whole.pairs), whole.participants
+
+
+@st.cache_data(show_spinner="Applying the anonymity rule…", max_entries=64)
+def _breakdown(
+    url: str, as_of: date, cohort_ids: tuple[str, ...], by: str, rule: tuple[int, int]
+) -> pd.DataFrame:
+    surveys, people = _responses(url, as_of)
+    return survey_breakdown(
+        surveys,
+        people,
+        by=by,
+        as_of=as_of,
+        settings=AnonymitySettings(*rule),
+        cohorts=cohort_ids,
+    )
+
+
+@st.cache_data(show_spinner="Applying the anonymity rule…", max_entries=32)
+def _trend(
+    url: str, as_of: date, cohort_ids: tuple[str, ...], rule: tuple[int, int], by_role: bool
+) -> pd.DataFrame:
+    surveys, people = _responses(url, as_of)
+    return survey_trend(
+        surveys,
+        people,
+        as_of=as_of,
+        settings=AnonymitySettings(*rule),
+        by_role=by_role,
+        cohorts=cohort_ids,
+    )
+
+
+@st.cache_data(show_spinner="Gathering comments…", max_entries=32)
+def _comments(
+    url: str,
+    as_of: date,
+    cohort_ids: tuple[str, ...],
+    by: str,
+    groups: tuple[str, ...],
+    rule: tuple[int, int],
+) -> dict[str, list[str]]:
+    texts, everyone = comment_sources(as_of)
+    texts = with_pair_cohorts(texts, loaders.program(as_of).pairs)
+    settings = AnonymitySettings(*rule)
+    return {
+        group: comments_for(
+            texts, everyone, as_of=as_of, by=by, group=group, settings=settings, cohorts=cohort_ids
+        )
+        for group in groups
+    }
+
+
+def _key(rule: AnonymitySettings) -> tuple[int, int]:
+    return (rule.min_respondents, rule.min_comment_group)
+
+
+def breakdown(
+    as_of: date, cohort_ids: tuple[str, ...], by: str, rule: AnonymitySettings
+) -> pd.DataFrame:
+    """`app.privacy.survey_breakdown` of the whole program's responses over `cohort_ids`."""
+    return _breakdown(loaders.store_key(), as_of, tuple(sorted(cohort_ids)), by, _key(rule))
+
+
+def trend(
+    as_of: date, cohort_ids: tuple[str, ...], rule: AnonymitySettings, *, by_role: bool = False
+) -> pd.DataFrame:
+    """`app.privacy.survey_trend` of the whole program's responses over `cohort_ids`."""
+    return _trend(loaders.store_key(), as_of, tuple(sorted(cohort_ids)), _key(rule), by_role)
+
+
+def comments(
+    as_of: date,
+    cohort_ids: tuple[str, ...],
+    by: str,
+    groups: list[str],
+    rule: AnonymitySettings,
+) -> dict[str, list[str]]:
+    """`app.privacy.comments_for` of each of `groups` of the breakdown `by`. Program managers
+    only: the page must not call this for an executive."""
+    return _comments(
+        loaders.store_key(), as_of, tuple(sorted(cohort_ids)), by, tuple(groups), _key(rule)
+    )
