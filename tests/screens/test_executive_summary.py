@@ -4,7 +4,6 @@ the one-page PDF."""
 
 import csv
 import io
-import time
 
 import pypdf
 import pytest
@@ -153,7 +152,7 @@ def test_no_participant_is_named_anywhere_on_the_page(app_on, fixture_url) -> No
                 assert value not in text, value
 
 
-def test_the_pdf_of_the_demo_program_is_one_page_and_quick(app_on, demo_url) -> None:
+def test_the_pdf_of_the_demo_program_is_one_page_with_its_kpis_and_charts(app_on, demo_url) -> None:
     from app.executive_pdf import executive_pdf
     from app.scope import program_for_cohorts
     from app.summary import Snapshot, executive_summary, previous_as_of
@@ -171,17 +170,14 @@ def test_the_pdf_of_the_demo_program_is_one_page_and_quick(app_on, demo_url) -> 
         snapshot(DEMO_AS_OF), snapshot(previous_as_of(DEMO_AS_OF)), settings
     )
     engine.dispose()
-    started = time.perf_counter()
     charts = [
         ("Health of active pairs", health_chart(summary).to_json()),
         ("Cohort comparison", cohort_chart(summary).to_json()),
     ]
     pdf = executive_pdf(summary, scope="All cohorts", charts=charts)
-    elapsed = time.perf_counter() - started
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     for kpi in summary.kpis:
         assert kpi.label in text and kpi.value_text() in text
     assert len(reader.pages[0].images) == 2
-    assert elapsed < 10, f"the PDF took {elapsed:.1f} s"
