@@ -1,0 +1,251 @@
+"""The coordinator's follow-up queue (PRODUCT.md §2, screen 6): who needs a nudge this morning.
+
+**The queue** as of a date: the *active* pairs that are **stalled** or in the **At risk** band
+(`app.health.pair_health`), most urgent first — stalled pairs first, then the lowest health
+score, then the longest since the last meeting. Healthy and Watch pairs that are not stalled,
+Too early pairs and completed / ended / paused pairs are never in it.
+
+**Snooze and resolve.** A pair's latest follow-up (recorded by the end of the as-of day) decides:
+
+- `snoozed`: the pair is off the queue while the as-of date is before `snoozed_until`;
+- `resolved`: the pair is off the queue from then on;
+- in both cases it comes back at once if it **got worse**: it is stalled now and it became
+  stalled *after* the day of the snooze or resolution. The day a pair became stalled is computed
+  from the health frame alone: its last meeting (or start) plus the stall limit (stall factor ×
+  target cadence) plus one day. A pair that was already stalled when it was snoozed therefore
+  stays snoozed; one that met, then drifted into a new stall, comes back;
+- a `logged` follow-up keeps the pair in the queue (it shows as its last follow-up and owner).
+
+**Reason kinds** (for the filter and the nudge): `first_meeting` (no meeting held yet),
+`drifted` (met before, but longer ago than the target cadence), `goals_overdue`, and `other`
+(low adherence or low satisfaction only).
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import quote
+
+import pandas as pd
+
+from app.health import AT_RISK, TOO_EARLY
+from app.metrics import ACTIVE
+
+FIRST_MEETING = "first_meeting"
+DRIFTED = "drifted"
+GOALS_OVERDUE = "goals_overdue"
+OTHER = "other"
+REASON_KINDS = {
+    FIRST_MEETING: "First meeting not yet held",
+    DRIFTED: "Drifted: no recent meeting",
+    GOALS_OVERDUE: "Goals overdue",
+    OTHER: "Other (adherence, sentiment)",
+}
+UNASSIGNED = "Unassigned"
+
+QUEUE_COLUMNS = (
+    "cohort_id",
+    "mentor_id",
+    "mentee_id",
+    "band",
+    "health_score",
+    "stalled",
+    "days_since_last_meeting",
+    "cadence_days",
+    "overdue_goals",
+    "reasons",
+    "reason_kinds",
+    "last_action",
+    "last_follow_up_on",
+    "last_note",
+    "next_step",
+    "due_on",
+    "owner",
+)
+
+
+def reason_kinds(row) -> tuple[str, ...]:
+    """The reason kinds of one health row (see the module docstring), most pressing first."""
+    kinds = []
+    if pd.isna(row.last_meeting_on):
+        kinds.append(FIRST_MEETING)
+    elif row.stalled or row.days_since_last_meeting > row.cadence_days:
+        kinds.append(DRIFTED)
+    if row.overdue_goals:
+        kinds.append(GOALS_OVERDUE)
+    return tuple(kinds) or (OTHER,)
+
+
+def stalled_since(health: pd.DataFrame, *, as_of: date, stall_factor: float) -> pd.Series:
+    """The day each pair became (or will become) stalled: its last meeting or start plus the
+    stall limit plus one day, given as timestamps."""
+    limit = (health["cadence_days"] * stall_factor).map(math.floor)
+    reference = pd.Timestamp(as_of) - pd.to_timedelta(health["days_since_last_meeting"], unit="D")
+    return reference + pd.to_timedelta(limit + 1, unit="D")
+
+
+def _hidden(
+    health: pd.DataFrame, latest: pd.DataFrame, *, as_of: date, stall_factor: float
+) -> pd.Series:
+    """True for pairs whose latest snooze or resolution still holds (see the module docstring)."""
+    latest = latest.reindex(health.index)
+    action_day = latest["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+    worse = health["stalled"] & (
+        stalled_since(health, as_of=as_of, stall_factor=stall_factor) > action_day
+    )
+    snoozed = (latest["action"] == "snoozed") & (pd.Timestamp(as_of) < latest["snoozed_until"])
+    resolved = latest["action"] == "resolved"
+    return (snoozed | resolved) & ~worse
+
+
+def follow_up_queue(
+    health: pd.DataFrame, latest: pd.DataFrame, *, as_of: date, stall_factor: float
+) -> pd.DataFrame:
+    """The queue as of `as_of`, indexed by pair_id, with `QUEUE_COLUMNS`, most urgent first.
+
+    `health` is `app.health.pair_health` (or `app.report.program_health`) as of `as_of`;
+    `latest` is `data_access.follow_ups.latest_follow_ups` as of the same date.
+    """
+    needs = (
+        (health["status"] == ACTIVE)
+        & (health["band"] != TOO_EARLY)
+        & (health["stalled"] | (health["band"] == AT_RISK))
+    )
+    needs &= ~_hidden(health, latest, as_of=as_of, stall_factor=stall_factor)
+    queue = health[needs].copy()
+    queue["reason_kinds"] = [reason_kinds(row) for row in queue.itertuples()]
+    last = latest.reindex(queue.index)
+    queue["last_action"] = last["action"]
+    queue["last_follow_up_on"] = (
+        last["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+    )
+    queue["last_note"] = last["note"]
+    queue["next_step"] = last["next_step"]
+    queue["due_on"] = last["due_on"]
+    queue["owner"] = last["owner"].astype(object).fillna(UNASSIGNED)
+    queue = queue.sort_values(
+        ["stalled", "health_score", "days_since_last_meeting"],
+        ascending=[False, True, False],
+        na_position="last",
+        kind="stable",
+    )
+    return queue[list(QUEUE_COLUMNS)]
+
+
+def filter_queue(
+    queue: pd.DataFrame, *, owners: list[str] | None = None, kinds: list[str] | None = None
+) -> pd.DataFrame:
+    """The queue rows with one of `owners` (UNASSIGNED for none) and one of the reason `kinds`;
+    an empty or missing list keeps every row."""
+    keep = pd.Series(True, index=queue.index)
+    if owners:
+        keep &= queue["owner"].isin(owners)
+    if kinds:
+        keep &= queue["reason_kinds"].map(lambda found: bool(set(found) & set(kinds)))
+    return queue[keep]
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A ready-to-send message to a pair: subject, body, and a mailto: link."""
+
+    subject: str
+    body: str
+    mailto: str
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def nudge(
+    row,
+    *,
+    mentor_name: str,
+    mentee_name: str,
+    emails: list[str],
+    sender: str,
+) -> Nudge:
+    """The nudge for one queue row: the subject follows its most pressing reason kind, the body
+    names every kind. `emails` go in the mailto: link's To (blank ones are left out)."""
+    kinds = row.reason_kinds
+    days = int(row.days_since_last_meeting)
+    cadence = int(row.cadence_days)
+    lines = [f"Hi {mentor_name} and {mentee_name},", ""]
+    if FIRST_MEETING in kinds:
+        subject = "Time for your first mentoring meeting"
+        lines.append(
+            f"Your reverse-mentoring pair started {_plural(days, 'day')} ago and your first "
+            "meeting has not been held yet. Could you find 30 minutes in the next week to meet "
+            "and agree on your goals?"
+        )
+    elif DRIFTED in kinds:
+        subject = "Let's get your mentoring meetings back on track"
+        lines.append(
+            f"It has been {_plural(days, 'day')} since your last meeting; you aimed to meet every "
+            f"{_plural(cadence, 'day')}. Could you put your next meeting in the diary this week?"
+        )
+    elif GOALS_OVERDUE in kinds:
+        subject = "Your mentoring goals are past their due date"
+    else:
+        subject = "Checking in on your mentoring pair"
+        lines.append(
+            "I wanted to check in on how your mentoring is going. Is there anything that would "
+            "help you get more from it?"
+        )
+    if GOALS_OVERDUE in kinds:
+        count = int(row.overdue_goals)
+        lines.append(
+            f"{_plural(count, 'goal')} "
+            f"{'is past its' if count == 1 else 'are past their'} due date. "
+            "Could you review them together: finish, re-plan or drop what no longer fits?"
+        )
+    lines += ["", "If anything is getting in the way, just reply and I will help.", "", sender]
+    body = "\n".join(lines)
+    to = ",".join(quote(email, safe="@") for email in emails if email)
+    mailto = f"mailto:{to}?subject={quote(subject)}&body={quote(body)}"
+    return Nudge(subject=subject, body=body, mailto=mailto)
+
+
+def _markdown_text(value: object) -> str:
+    """User-entered text made inert in Markdown (no links, emphasis, headings or HTML)."""
+    text = " ".join(str(value).split())
+    for char in "\\`*_{}[]<>()#+-.!|~":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def digest(queue: pd.DataFrame, *, as_of: date, names: pd.DataFrame | None = None) -> str:
+    """The queue grouped by owner (owners A–Z, Unassigned last) as Markdown. `names` (indexed by
+    pair_id, with mentor_name and mentee_name) gives who is in each pair; else pair ids."""
+    lines = [f"# Follow-ups as of {as_of.isoformat()}", ""]
+    if queue.empty:
+        return "\n".join([*lines, "No pair needs a follow-up."]) + "\n"
+    lines += [f"{_plural(len(queue), 'pair')} need a follow-up.", ""]
+    owners = sorted(set(queue["owner"]) - {UNASSIGNED}) + (
+        [UNASSIGNED] if (queue["owner"] == UNASSIGNED).any() else []
+    )
+    for owner in owners:
+        rows = queue[queue["owner"] == owner]
+        lines += [f"## {_markdown_text(owner)} ({len(rows)})", ""]
+        for pair_id, row in rows.iterrows():
+            who = str(pair_id)
+            if names is not None and pair_id in names.index:
+                who = f"{names.at[pair_id, 'mentor_name']} & {names.at[pair_id, 'mentee_name']}"
+            state = f"{row['band']}, stalled" if row["stalled"] else row["band"]
+            line = (
+                f"- **{_markdown_text(who)}** ({_markdown_text(row['cohort_id'])}): {state}; "
+                f"{_markdown_text(row['reasons'])}"
+            )
+            if pd.notna(row["next_step"]):
+                line += f". Next step: {_markdown_text(row['next_step'])}"
+                if pd.notna(row["due_on"]):
+                    line += f" (due {row['due_on']:%Y-%m-%d})"
+            lines.append(line)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def next_check_day(as_of: date) -> date:
+    """The default snooze end: one week after `as_of`."""
+    return as_of + timedelta(days=7)

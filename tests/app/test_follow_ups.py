@@ -1,0 +1,226 @@
+"""app.follow_ups: the queue's rules, snooze / resolve, filters, nudge wording and the digest."""
+
+from datetime import date
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pandas as pd
+import pytest
+
+from app.follow_ups import (
+    DRIFTED,
+    FIRST_MEETING,
+    GOALS_OVERDUE,
+    OTHER,
+    UNASSIGNED,
+    digest,
+    filter_queue,
+    follow_up_queue,
+    nudge,
+)
+
+AS_OF = date(2025, 3, 31)
+FACTOR = 2.0
+
+
+def _pair(pair_id, *, status="active", band="Watch", score=50.0, stalled=False, days=10,
+          met=True, cadence=14, overdue=0, reasons="r"):  # fmt: skip
+    last = pd.Timestamp(AS_OF) - pd.Timedelta(days=days) if met else pd.NaT
+    return {
+        "pair_id": pair_id,
+        "cohort_id": "C1",
+        "mentor_id": f"{pair_id}-mentor",
+        "mentee_id": f"{pair_id}-mentee",
+        "status": status,
+        "cadence_days": cadence,
+        "last_meeting_on": last,
+        "days_since_last_meeting": days,
+        "stalled": stalled,
+        "overdue_goals": overdue,
+        "health_score": score,
+        "band": band,
+        "reasons": reasons,
+    }
+
+
+HEALTH = pd.DataFrame(
+    [
+        _pair("HEALTHY", band="Healthy", score=85),
+        _pair("WATCH", band="Watch", score=55, days=20),
+        _pair("RISK_LOW", band="At risk", score=20, days=16, overdue=2),
+        _pair("RISK_HIGH", band="At risk", score=35, days=10),
+        _pair("STALL_OLD", band="Watch", score=60, stalled=True, days=90),
+        _pair("STALL_NEW", band="At risk", score=30, stalled=True, days=40, met=False),
+        _pair("EARLY", band="Too early", score=float("nan"), days=5, met=False),
+        _pair("ENDED", status="ended_early", band="At risk", score=10, days=200),
+        _pair("PAUSED", status="paused", band="At risk", score=10, days=200),
+    ]
+).set_index("pair_id")
+NO_FOLLOW_UPS = pd.DataFrame(
+    columns=["action", "note", "next_step", "owner", "due_on", "snoozed_until", "created_at"]
+).astype({"created_at": "datetime64[ns, UTC]", "snoozed_until": "datetime64[ns]"})
+
+
+def _latest(rows: dict[str, dict]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=NO_FOLLOW_UPS.columns)
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    frame["snoozed_until"] = pd.to_datetime(frame["snoozed_until"])
+    frame["due_on"] = pd.to_datetime(frame["due_on"])
+    return frame
+
+
+def _queue(latest: pd.DataFrame = NO_FOLLOW_UPS, as_of: date = AS_OF) -> pd.DataFrame:
+    return follow_up_queue(HEALTH, latest, as_of=as_of, stall_factor=FACTOR)
+
+
+def test_queue_holds_active_stalled_or_at_risk_pairs_most_urgent_first() -> None:
+    queue = _queue()
+    # stalled first (lowest score first among them), then at-risk by score
+    assert queue.index.tolist() == ["STALL_NEW", "STALL_OLD", "RISK_LOW", "RISK_HIGH"]
+    assert (queue["owner"] == UNASSIGNED).all()
+    assert queue.at["STALL_NEW", "reason_kinds"] == (FIRST_MEETING,)
+    assert queue.at["STALL_OLD", "reason_kinds"] == (DRIFTED,)
+    assert queue.at["RISK_LOW", "reason_kinds"] == (DRIFTED, GOALS_OVERDUE)
+    assert queue.at["RISK_HIGH", "reason_kinds"] == (OTHER,)
+
+
+def test_equal_scores_put_the_longest_silence_first() -> None:
+    health = pd.DataFrame(
+        [_pair("A", band="At risk", score=30, days=5), _pair("B", band="At risk", score=30, days=9)]
+    ).set_index("pair_id")
+    queue = follow_up_queue(health, NO_FOLLOW_UPS, as_of=AS_OF, stall_factor=FACTOR)
+    assert queue.index.tolist() == ["B", "A"]
+
+
+def test_a_logged_follow_up_keeps_the_pair_and_shows_owner_and_next_step() -> None:
+    latest = _latest(
+        {
+            "RISK_LOW": {
+                "action": "logged",
+                "owner": "Sam",
+                "next_step": "Call",
+                "due_on": "2025-04-02",
+                "created_at": "2025-03-30T09:00:00Z",
+            }
+        }
+    )
+    queue = _queue(latest)
+    assert "RISK_LOW" in queue.index
+    assert queue.at["RISK_LOW", "owner"] == "Sam"
+    assert queue.at["RISK_LOW", "last_follow_up_on"] == pd.Timestamp("2025-03-30")
+
+
+def test_a_snooze_holds_until_its_day() -> None:
+    latest = _latest(
+        {
+            "RISK_HIGH": {
+                "action": "snoozed",
+                "snoozed_until": "2025-04-05",
+                "created_at": "2025-03-29T09:00:00Z",
+            }
+        }
+    )
+    assert "RISK_HIGH" not in _queue(latest).index
+    assert "RISK_HIGH" not in _queue(latest, as_of=date(2025, 4, 4)).index
+    assert "RISK_HIGH" in _queue(latest, as_of=date(2025, 4, 5)).index
+
+
+def test_a_resolved_pair_stays_off_the_queue_unless_it_gets_worse() -> None:
+    # STALL_OLD: last met 90 days before AS_OF, stall limit 28 → stalled since day 29 after it
+    stalled_on = pd.Timestamp(AS_OF) - pd.Timedelta(days=90 - 29)
+    on_that_day = _latest({"STALL_OLD": {"action": "resolved", "created_at": stalled_on}})
+    assert "STALL_OLD" not in _queue(on_that_day).index
+    day_before = _latest(
+        {"STALL_OLD": {"action": "resolved", "created_at": stalled_on - pd.Timedelta(days=1)}}
+    )
+    assert "STALL_OLD" in _queue(day_before).index  # it became stalled after the resolution
+    # an at-risk pair that is not stalled stays resolved
+    risk = _latest({"RISK_HIGH": {"action": "resolved", "created_at": "2025-01-01T00:00:00Z"}})
+    assert "RISK_HIGH" not in _queue(risk).index
+
+
+def test_a_snoozed_pair_that_stalls_comes_back_before_its_day() -> None:
+    # STALL_NEW started 40 days before AS_OF (no meeting): stalled since 11 days ago
+    latest = _latest(
+        {
+            "STALL_NEW": {
+                "action": "snoozed",
+                "snoozed_until": "2025-05-01",
+                "created_at": pd.Timestamp(AS_OF) - pd.Timedelta(days=20),
+            }
+        }
+    )
+    assert "STALL_NEW" in _queue(latest).index
+
+
+def test_filters_by_owner_and_reason_kind() -> None:
+    latest = _latest(
+        {"RISK_LOW": {"action": "logged", "owner": "Sam", "created_at": "2025-03-30T09:00:00Z"}}
+    )
+    queue = _queue(latest)
+    assert filter_queue(queue, owners=["Sam"]).index.tolist() == ["RISK_LOW"]
+    assert "RISK_LOW" not in filter_queue(queue, owners=[UNASSIGNED]).index
+    assert filter_queue(queue, kinds=[GOALS_OVERDUE]).index.tolist() == ["RISK_LOW"]
+    assert filter_queue(queue, kinds=[FIRST_MEETING, OTHER]).index.tolist() == [
+        "STALL_NEW",
+        "RISK_HIGH",
+    ]
+    assert filter_queue(queue).index.tolist() == queue.index.tolist()
+
+
+@pytest.mark.parametrize(
+    ("pair_id", "subject", "sentence"),
+    [
+        ("STALL_NEW", "Time for your first mentoring meeting", "started 40 days ago"),
+        ("STALL_OLD", "Let's get your mentoring meetings back on track", "90 days since"),
+        ("RISK_HIGH", "Checking in on your mentoring pair", "check in on how"),
+    ],
+)
+def test_nudge_wording_follows_the_reason(pair_id: str, subject: str, sentence: str) -> None:
+    row = _queue().loc[pair_id]
+    message = nudge(
+        row,
+        mentor_name="Ana Ruiz",
+        mentee_name="Bo Li",
+        emails=["ana@example.org", "", "bo@example.org"],
+        sender="Coordinator (demo mode)",
+    )
+    assert message.subject == subject
+    assert sentence in message.body
+    assert message.body.startswith("Hi Ana Ruiz and Bo Li,")
+    parts = urlsplit(message.mailto)
+    assert parts.scheme == "mailto" and unquote(parts.path) == "ana@example.org,bo@example.org"
+    query = parse_qs(parts.query)
+    assert query["subject"] == [subject] and query["body"] == [message.body]
+
+
+def test_nudge_for_overdue_goals_counts_them() -> None:
+    message = nudge(
+        _queue().loc["RISK_LOW"], mentor_name="A", mentee_name="B", emails=[], sender="S"
+    )
+    assert "16 days since your last meeting" in message.body
+    assert "2 goals are past their due date" in message.body
+
+
+def test_digest_groups_by_owner_with_unassigned_last() -> None:
+    latest = _latest(
+        {
+            "RISK_LOW": {
+                "action": "logged",
+                "owner": "Zoe",
+                "next_step": "Call [them](http://x)",
+                "due_on": "2025-04-02",
+                "created_at": "2025-03-30T09:00:00Z",
+            },
+            "RISK_HIGH": {"action": "logged", "owner": "Al", "created_at": "2025-03-30T09:00:00Z"},
+        }
+    )
+    names = pd.DataFrame(
+        {"mentor_name": ["Ana"], "mentee_name": ["Bo"]}, index=pd.Index(["RISK_LOW"])
+    )
+    text = digest(_queue(latest), as_of=AS_OF, names=names)
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings == ["## Al (1)", "## Zoe (1)", "## Unassigned (2)"]
+    assert "4 pairs need a follow-up." in text
+    assert "**Ana & Bo**" in text and "(due 2025-04-02)" in text
+    assert "[them](http://x)" not in text  # user text cannot become a link
+    assert digest(_queue().iloc[0:0], as_of=AS_OF).endswith("No pair needs a follow-up.\n")
