@@ -1,4 +1,5 @@
-"""The command line: `python -m app init | import | export | seed | report | match | bench`.
+"""The command line: `python -m app init | import | export | seed | report | digest | match |
+bench`.
 
 Each command reads `DATABASE_URL` (default: the embedded SQLite file) and brings the store's
 schema up to date first. Exit status: 0 done, 2 refused (bad input, nothing written), 1 the store
@@ -17,14 +18,16 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from app.bench import run_benchmarks
+from app.follow_ups import digest, follow_up_queue
 from app.matching import MODES, MatchingError, MatchSettings, pool_from_program, propose_for_pool
 from app.report import band_counts, headline_figures, program_health
 from app.settings import default_as_of, load_settings
 from app.store import fill_empty_store_with_demo, open_store
 from data_access.csv_format import escape_cell
 from data_access.exporter import export_directory
+from data_access.follow_ups import latest_follow_ups
 from data_access.importer import ImportSourceError, read_directory, run_import
-from data_access.queries import load_program
+from data_access.queries import load_program, pair_directory
 from data_access.scenarios import matching_frames
 from sample_data.seed import SCALES, StoreNotEmptyError, seed_store
 
@@ -72,6 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the date to report on (default: PAIRPULSE_AS_OF, else today)",
     )
+
+    digester = commands.add_parser("digest", help="print the follow-up queue grouped by owner")
+    digester.add_argument(
+        "--as-of",
+        type=_iso_date,
+        default=None,
+        help="the date of the queue (default: PAIRPULSE_AS_OF, else today)",
+    )
+    digester.add_argument("--out", type=Path, default=None, help="write the Markdown to FILE.md")
 
     match = commands.add_parser("match", help="propose pairs for a cohort (what-if pairing)")
     match.add_argument("--cohort", required=True, help="the cohort the new pairs join")
@@ -183,6 +195,27 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _digest(args: argparse.Namespace) -> int:
+    engine = open_store()
+    as_of = args.as_of or default_as_of()
+    settings = load_settings(engine)
+    health = program_health(load_program(engine, as_of=as_of), settings)
+    queue = follow_up_queue(
+        health,
+        latest_follow_ups(engine, as_of),
+        as_of=as_of,
+        stall_factor=settings.stall_factor,
+    )
+    text = digest(queue, as_of=as_of, names=pair_directory(engine))
+    if args.out is None:
+        print(text, end="")
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+        print(f"{len(queue):,} pairs in the follow-up digest written to {args.out}")
+    return EXIT_OK
+
+
 MATCH_CSV_COLUMNS = (
     "mentor_id",
     "mentor_name",
@@ -271,6 +304,7 @@ COMMANDS = {
     "export": _export,
     "seed": _seed,
     "report": _report,
+    "digest": _digest,
     "match": _match,
     "bench": _bench,
 }

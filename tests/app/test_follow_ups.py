@@ -1,11 +1,14 @@
 """app.follow_ups: the queue's rules, snooze / resolve, filters, nudge wording and the digest."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pandas as pd
 import pytest
+from sqlalchemy import Engine
 
+from app.cli import EXIT_OK, main
 from app.follow_ups import (
     DRIFTED,
     FIRST_MEETING,
@@ -17,6 +20,8 @@ from app.follow_ups import (
     follow_up_queue,
     nudge,
 )
+from data_access.follow_ups import log_follow_up
+from data_access.importer import read_directory, run_import
 
 AS_OF = date(2025, 3, 31)
 FACTOR = 2.0
@@ -224,3 +229,80 @@ def test_digest_groups_by_owner_with_unassigned_last() -> None:
     assert "**Ana & Bo**" in text and "(due 2025-04-02)" in text
     assert "[them](http://x)" not in text  # user text cannot become a link
     assert digest(_queue().iloc[0:0], as_of=AS_OF).endswith("No pair needs a follow-up.\n")
+
+
+# A hand-made program for the screen and the CLI. As of QUEUE_AS_OF (2025-03-31), cadence 14,
+# stall limit 28 days:
+# - Q1 active, last met 2025-01-20: 70 days → stalled; 1 of 6 meetings expected → score 8.3
+# - Q2 active, started 2025-02-17, never met: 42 days → stalled, first meeting; score 0
+# - Q3 active, last met 2025-03-05: 26 days → not stalled; 1 meeting, goal overdue → At risk
+# - Q4 active, met every 14 days up to 2025-03-24 → Healthy (not in the queue)
+# - Q5 active, started 2025-03-25 → Too early (not in the queue)
+# - Q6 ended early on 2025-02-01, never met (not in the queue)
+QUEUE_AS_OF = date(2025, 3, 31)
+QUEUE_ORDER = ["Q2", "Q1", "Q3"]
+QUEUE_PROGRAM = {
+    "cohorts.csv": """cohort_id,name,start_date,end_date,focus_area,target_cadence_days
+C1,Winter 2025,2025-01-06,,AI,14
+""",
+    "participants.csv": "participant_id,name,email,role\n"
+    + "".join(
+        f"M{n},Mentor {n},m{n}@example.org,mentor\nE{n},Mentee {n},e{n}@example.org,mentee\n"
+        for n in range(1, 7)
+    ),
+    "pairs.csv": """pair_id,cohort_id,mentor_id,mentee_id,started_on,ended_on,status
+Q1,C1,M1,E1,2025-01-06,,active
+Q2,C1,M2,E2,2025-02-17,,active
+Q3,C1,M3,E3,2025-01-06,,active
+Q4,C1,M4,E4,2025-01-06,,active
+Q5,C1,M5,E5,2025-03-25,,active
+Q6,C1,M6,E6,2025-01-06,2025-02-01,ended_early
+""",
+    "meetings.csv": "meeting_id,pair_id,held_on\nX1,Q1,2025-01-20\nX3,Q3,2025-03-05\n"
+    + "".join(
+        f"X4{n},Q4,{day}\n"
+        for n, day in enumerate(
+            ["2025-01-13", "2025-01-27", "2025-02-10", "2025-02-24", "2025-03-10", "2025-03-24"]
+        )
+    ),
+    "goals.csv": """goal_id,pair_id,title,due_on,status
+G3,Q3,Try an AI assistant,2025-03-01,not_started
+""",
+}
+
+
+def write_queue_program(directory: Path) -> Path:
+    """Write the hand-made queue program's CSV files into `directory`; returns it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in QUEUE_PROGRAM.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+def test_digest_command_prints_the_queue_by_owner(
+    cli_store: str, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_import(read_directory(write_queue_program(tmp_path / "p")), engine=engine).applied
+    log_follow_up(engine, pair_id="Q3", actor="Kim", owner="Sam", note="called")
+    as_of = datetime.now(UTC).date()
+    # as of today every active pair of 2025 has long stalled; Q3 is Sam's
+    assert main(["digest", "--as-of", as_of.isoformat()]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert text.startswith(f"# Follow-ups as of {as_of.isoformat()}")
+    assert "## Sam (1)" in text and "**Mentor 3 & Mentee 3**" in text
+    out = tmp_path / "digest.md"
+    assert main(["digest", "--as-of", "2025-03-31", "--out", str(out)]) == EXIT_OK
+    written = out.read_text(encoding="utf-8")
+    assert "3 pairs need a follow-up." in written  # Sam's follow-up is later than 2025-03-31
+    assert written.index("Mentor 2 & Mentee 2") < written.index("Mentor 1 & Mentee 1")
+    assert "Mentor 4" not in written and "Mentor 5" not in written and "Mentor 6" not in written
+
+
+def test_digest_command_refuses_a_date_that_is_not_a_date(
+    cli_store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["digest", "--as-of", "2025-02-30"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "is not an ISO date" in err and "Traceback" not in err
