@@ -48,6 +48,13 @@ SCREENS = (
         frozenset({PROGRAM_MANAGER, COORDINATOR}),
     ),
     Screen(
+        "follow_ups",
+        "screens/follow_ups.py",
+        "Follow-ups",
+        ":material/checklist:",
+        frozenset({PROGRAM_MANAGER, COORDINATOR}),
+    ),
+    Screen(
         "meetings",
         "screens/meetings.py",
         "Meetings",

@@ -1,0 +1,227 @@
+"""The Follow-ups screen's pieces: the queue (cached), its filters and table, the actions on one
+pair (log, snooze, resolve), the nudge and the CSV export.
+
+Notes and next steps are typed by people: they are shown as plain text (table cells, st.text),
+never rendered as Markdown or HTML.
+"""
+
+import csv
+import io
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from app import follow_ups
+from components import loaders
+from components.access import ROLES
+from components.filters import url_multiselect
+from components.store import store_data_changed, store_engine
+from data_access import follow_ups as follow_up_store
+from data_access.csv_format import escape_cell
+
+TABLE_KEY = "follow_up_table"
+_DONE_KEY = "_follow_up_done"
+
+COLUMN_CONFIG = {
+    "mentor": st.column_config.TextColumn("Mentor"),
+    "mentee": st.column_config.TextColumn("Mentee"),
+    "cohort": st.column_config.TextColumn("Cohort"),
+    "band": st.column_config.TextColumn("Band"),
+    "stalled": st.column_config.CheckboxColumn("Stalled"),
+    "days_since_last_meeting": st.column_config.NumberColumn(
+        "Days since last meeting", format="%d"
+    ),
+    "reasons": st.column_config.TextColumn("Reasons", width="large"),
+    "last_follow_up": st.column_config.TextColumn("Last follow-up", width="medium"),
+    "owner": st.column_config.TextColumn("Owner"),
+}
+EXPORT_COLUMNS = (
+    "pair_id",
+    "mentor",
+    "mentee",
+    "cohort",
+    "band",
+    "stalled",
+    "days_since_last_meeting",
+    "reasons",
+    "last_follow_up",
+    "next_step",
+    "due_on",
+    "owner",
+)
+
+
+def demo_actor(role: str) -> str:
+    """Who a write is recorded as in demo mode: the role's name."""
+    return f"{ROLES[role]} (demo mode)"
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _latest(url: str, as_of: date, _engine: Engine) -> pd.DataFrame:
+    return follow_up_store.latest_follow_ups(_engine, as_of)
+
+
+def queue(as_of: date, cohort_ids: tuple[str, ...]) -> pd.DataFrame:
+    """The follow-up queue on `as_of` over `cohort_ids`, with names, cohort name and the last
+    follow-up as one line of text."""
+    health = loaders.health(as_of, cohort_ids)
+    latest = _latest(loaders.store_key(), as_of, store_engine())
+    stall_factor = loaders.program_settings().stall_factor
+    rows = follow_ups.follow_up_queue(health, latest, as_of=as_of, stall_factor=stall_factor)
+    directory = loaders.directory().reindex(rows.index)
+    rows = rows.assign(
+        mentor=directory["mentor_name"],
+        mentee=directory["mentee_name"],
+        cohort=directory["cohort_name"],
+        mentor_email=directory["mentor_email"],
+        mentee_email=directory["mentee_email"],
+    )
+    rows["last_follow_up"] = [
+        _last_follow_up(row)
+        for row in rows[["last_action", "last_follow_up_on", "last_note"]].itertuples()
+    ]
+    return rows
+
+
+def _last_follow_up(row: Any) -> str | None:
+    if pd.isna(row.last_action):
+        return None
+    text = f"{row.last_follow_up_on:%Y-%m-%d} {row.last_action}"
+    return f"{text}: {row.last_note}" if pd.notna(row.last_note) else text
+
+
+def queue_filters(rows: pd.DataFrame, columns: list[Any]) -> pd.DataFrame:
+    """Owner and reason-kind filters (link parameters `owner`, `reason`); the rows they keep."""
+    owners = sorted(set(rows["owner"]) - {follow_ups.UNASSIGNED}) + [follow_ups.UNASSIGNED]
+    chosen_owners = url_multiselect(
+        "Owner", owners, param="owner", container=columns[0], placeholder="Any owner"
+    )
+    kinds = url_multiselect(
+        "Reason",
+        list(follow_ups.REASON_KINDS),
+        param="reason",
+        format_func=follow_ups.REASON_KINDS.get,
+        container=columns[1],
+        placeholder="Any reason",
+    )
+    return follow_ups.filter_queue(rows, owners=chosen_owners, kinds=kinds)
+
+
+def queue_table(rows: pd.DataFrame) -> str | None:
+    """The queue as a table with one selectable row; the selected pair, if any."""
+    event = st.dataframe(
+        rows.reset_index()[list(COLUMN_CONFIG)],
+        key=TABLE_KEY,
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        column_config=COLUMN_CONFIG,
+        placeholder="—",
+    )
+    selected = event.selection.rows if event is not None else []
+    if not selected or selected[0] >= len(rows):
+        return None
+    return str(rows.index[selected[0]])
+
+
+def show_done() -> None:
+    """The success message of the write made on the previous run, once."""
+    if message := st.session_state.pop(_DONE_KEY, None):
+        st.success(message, icon=":material/task_alt:")
+
+
+def _written(message: str, *, as_of: date) -> None:
+    if as_of < datetime.now(UTC).date():
+        message += " It is dated today, so views as of earlier dates do not show it."
+    store_data_changed()
+    st.session_state[_DONE_KEY] = message
+    st.session_state.pop(TABLE_KEY, None)
+    st.rerun()
+
+
+def actions(pair_id: str, row: pd.Series, *, actor: str, as_of: date) -> None:
+    """Log a follow-up, snooze or resolve the selected pair; each is one write."""
+    engine = store_engine()
+    who = f"{row['mentor']} & {row['mentee']}"
+    log, later = st.columns([3, 2])
+    with log.form("log_follow_up", clear_on_submit=True):
+        st.markdown("**Log a follow-up**")
+        note = st.text_area("Note", key="follow_up_note")
+        next_step = st.text_input("Next step", key="follow_up_next_step")
+        owner = st.text_input(
+            "Owner",
+            value="" if row["owner"] == follow_ups.UNASSIGNED else row["owner"],
+            key="follow_up_owner",
+            help="Blank: you.",
+        )
+        due_on = st.date_input("Due", value=None, key="follow_up_due", format="YYYY-MM-DD")
+        if st.form_submit_button("Log follow-up", icon=":material/add_task:"):
+            follow_up_store.log_follow_up(
+                engine,
+                pair_id=pair_id,
+                actor=actor,
+                note=note,
+                next_step=next_step,
+                owner=owner,
+                due_on=due_on,
+            )
+            _written(f"Follow-up logged for {who}.", as_of=as_of)
+    with later:
+        until = st.date_input(
+            "Snooze until",
+            value=follow_ups.next_check_day(as_of),
+            min_value=as_of,
+            key="snooze_until",
+            format="YYYY-MM-DD",
+        )
+        if st.button("Snooze", key="snooze", icon=":material/snooze:"):
+            follow_up_store.snooze(engine, pair_id=pair_id, actor=actor, until=until)
+            _written(
+                f"{who} snoozed until {until:%Y-%m-%d}; back sooner if the pair stalls.",
+                as_of=as_of,
+            )
+        if st.button("Resolve", key="resolve", icon=":material/check_circle:"):
+            follow_up_store.resolve(engine, pair_id=pair_id, actor=actor)
+            _written(f"{who} resolved; back in the queue if the pair stalls again.", as_of=as_of)
+    if pd.notna(row["last_note"]) or pd.notna(row["next_step"]):
+        st.caption("Last follow-up")
+        st.text(row["last_follow_up"] or "")
+        if pd.notna(row["next_step"]):
+            due = f" (due {row['due_on']:%Y-%m-%d})" if pd.notna(row["due_on"]) else ""
+            st.text(f"Next step: {row['next_step']}{due}")
+
+
+def nudge_block(row: pd.Series, *, sender: str) -> None:
+    """A ready-to-send nudge for the pair: subject and body to copy, and a mailto: link."""
+    message = follow_ups.nudge(
+        row,
+        mentor_name=row["mentor"],
+        mentee_name=row["mentee"],
+        emails=[row["mentor_email"], row["mentee_email"]],
+        sender=sender,
+    )
+    st.subheader("Nudge")
+    st.code(message.subject, language=None)
+    st.code(message.body, language=None, wrap_lines=True)
+    st.link_button("Open in e-mail", message.mailto, icon=":material/mail:")
+
+
+def _cell(cell: object) -> str:
+    if pd.isna(cell):
+        return ""
+    if isinstance(cell, pd.Timestamp):
+        return f"{cell:%Y-%m-%d}"
+    return escape_cell(str(cell))
+
+
+def queue_csv(rows: pd.DataFrame) -> bytes:
+    """The queue as CSV, text cells guarded against spreadsheet formulas."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for record in rows.reset_index()[list(EXPORT_COLUMNS)].itertuples(index=False):
+        writer.writerow([_cell(cell) for cell in record])
+    return buffer.getvalue().encode("utf-8")

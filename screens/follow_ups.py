@@ -1,0 +1,54 @@
+"""Follow-ups: the coordinator's morning queue of stalled and at-risk pairs, and what was done."""
+
+import streamlit as st
+
+from components import follow_ups, loaders
+from components.access import require_access
+from components.empty import stop_if_no_program, stop_if_nothing_matches
+from components.filters import cohort_filter, current_as_of
+
+role = require_access("follow_ups")
+st.title("Follow-ups")
+st.caption(
+    "Active pairs that are stalled or At risk, most urgent first. Log what you did, snooze a pair "
+    "until a date or resolve it: it comes back sooner if it stalls again. The rules are in "
+    "docs/screens.md."
+)
+as_of = current_as_of()
+stop_if_no_program(loaders.program(as_of))
+follow_ups.show_done()
+
+columns = st.columns(3)
+cohort_ids = cohort_filter(loaders.cohort_names(), container=columns[0])
+queue = follow_ups.queue(as_of, cohort_ids)
+shown = follow_ups.queue_filters(queue, columns[1:])
+if queue.empty:
+    st.success("No pair needs a follow-up on this date.", icon=":material/celebration:")
+    st.stop()
+stop_if_nothing_matches(len(shown))
+
+stalled = int(shown["stalled"].sum())
+st.metric("Pairs to follow up", f"{len(shown):,}")
+st.caption(
+    f"{stalled:,} stalled, {len(shown) - stalled:,} At risk but not stalled. "
+    "Pick a row to act on it."
+)
+pair_id = follow_ups.queue_table(shown)
+st.download_button(
+    "Export the queue (CSV)",
+    follow_ups.queue_csv(shown),
+    file_name=f"follow-ups-{as_of:%Y-%m-%d}.csv",
+    mime="text/csv",
+    key="export_queue",
+    icon=":material/download:",
+)
+
+if pair_id is None:
+    st.info("Select a pair in the table to log a follow-up, snooze, resolve or nudge it.")
+else:
+    row = shown.loc[pair_id]
+    st.header(f"{row['mentor']} & {row['mentee']}")
+    st.text(row["reasons"])
+    actor = follow_ups.demo_actor(role)
+    follow_ups.actions(pair_id, row, actor=actor, as_of=as_of)
+    follow_ups.nudge_block(row, sender=actor)

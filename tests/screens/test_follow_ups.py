@@ -1,0 +1,171 @@
+"""Follow-ups: the queue of stalled / at-risk active pairs, its filters in the link, logging,
+snoozing and resolving through the screen, the nudge and the export, and who may see it."""
+
+import csv
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from components.follow_ups import TABLE_KEY
+from data_access.db import make_engine
+from data_access.follow_ups import follow_up_count
+from data_access.importer import read_directory, run_import
+from tests.app.test_follow_ups import QUEUE_AS_OF, QUEUE_ORDER, write_queue_program
+from tests.screens.conftest import DEMO_AS_OF, FIXTURE_AS_OF, page_text
+
+PAGE = "screens/follow_ups.py"
+ROLES = ["program_manager", "coordinator"]
+TODAY = datetime.now(UTC).date()
+# As of today every active pair of the hand-made queue program (tests/app/test_follow_ups.py)
+# has stalled, the Too early Q5 and the Healthy Q4 included; the ended Q6 never shows.
+TODAY_PAIRS = {"Q1", "Q2", "Q3", "Q4", "Q5"}
+
+
+@pytest.fixture
+def queue_url(sqlite_url: str, tmp_path: Path) -> str:
+    engine = make_engine(sqlite_url)
+    assert run_import(read_directory(write_queue_program(tmp_path / "program")), engine=engine)
+    engine.dispose()
+    return sqlite_url
+
+
+def _rows(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        return follow_up_count(engine)
+    finally:
+        engine.dispose()
+
+
+def _table(at):
+    return next(frame for frame in at.dataframe if frame.key == TABLE_KEY).value
+
+
+def _mentors(at) -> list[str]:
+    return _table(at)["mentor"].tolist()
+
+
+def _select(at, row: int):
+    # AppTest cannot click a row; the table's selection state is what a click sets.
+    at.session_state[TABLE_KEY] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    return at.run()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_queue_lists_exactly_the_stalled_and_at_risk_active_pairs(app_on, queue_url, role) -> None:
+    at = app_on(queue_url, role=role, page=PAGE, as_of=QUEUE_AS_OF).run()
+    assert not at.exception
+    assert at.title[0].value == "Follow-ups"
+    expected = [f"Mentor {pair_id[1]}" for pair_id in QUEUE_ORDER]
+    assert _mentors(at) == expected  # Q2 (never met), Q1 (stalled), Q3 (At risk)
+    table = _table(at)
+    assert table["band"].tolist()[2] == "At risk"
+    assert table["stalled"].tolist() == [True, True, False]
+    assert table["days_since_last_meeting"].tolist() == [42, 70, 26]
+    assert (table["owner"] == "Unassigned").all()
+    assert at.metric[0].value == "3"
+
+
+def test_the_fixture_program_has_nobody_to_follow_up(app_on, fixture_url) -> None:
+    # P03, the only active pair, is Watch and not stalled (tests/app/test_report.py); the
+    # paused P04 and ended P02 are At risk but not active.
+    at = app_on(fixture_url, role="coordinator", page=PAGE, as_of=FIXTURE_AS_OF).run()
+    assert not at.exception
+    assert "No pair needs a follow-up on this date." in page_text(at)
+    assert not at.dataframe
+
+
+def test_reason_filter_narrows_the_queue_and_goes_in_the_link(app_on, queue_url) -> None:
+    at = app_on(queue_url, role="coordinator", page=PAGE, as_of=QUEUE_AS_OF).run()
+    at.multiselect(key="link:reason").set_value(["first_meeting"]).run()
+    assert _mentors(at) == ["Mentor 2"]
+    assert at.query_params["reason"] == "first_meeting"
+    at.multiselect(key="link:reason").set_value(["goals_overdue"]).run()
+    assert _mentors(at) == ["Mentor 3"]
+
+
+def test_logging_a_follow_up_writes_one_row_and_sets_the_owner(app_on, queue_url) -> None:
+    at = app_on(queue_url, role="coordinator", page=PAGE, as_of=TODAY).run()
+    assert set(_table(at)["mentor"]) == {f"Mentor {pair_id[1]}" for pair_id in TODAY_PAIRS}
+    first = _mentors(at)[0]
+    at = _select(at, 0)
+    at.text_area(key="follow_up_note").input("<b>Called</b> **both**")
+    at.text_input(key="follow_up_next_step").input("Book a meeting")
+    at.text_input(key="follow_up_owner").input("Sam")
+    at.button(key="FormSubmitter:log_follow_up-Log follow-up").click().run()
+    assert not at.exception
+    assert _rows(queue_url) == 1
+    assert any("Follow-up logged" in message.value for message in at.success)
+    table = _table(at)
+    row = table[table["mentor"] == first].iloc[0]
+    assert row["owner"] == "Sam"
+    assert "<b>Called</b> **both**" in row["last_follow_up"]  # shown as typed, not rendered
+    at.multiselect(key="link:owner").set_value(["Sam"]).run()
+    assert _mentors(at) == [first]
+    assert at.query_params["owner"] == "Sam"
+
+
+def test_snoozing_and_resolving_take_pairs_off_the_queue(app_on, queue_url) -> None:
+    at = app_on(queue_url, role="program_manager", page=PAGE, as_of=TODAY).run()
+    first, second = _mentors(at)[:2]
+    at = _select(at, 0)
+    at.button(key="snooze").click().run()
+    assert _rows(queue_url) == 1
+    assert first not in _mentors(at) and len(_mentors(at)) == len(TODAY_PAIRS) - 1
+    at = _select(at, 0)
+    assert _mentors(at)[0] == second
+    at.button(key="resolve").click().run()
+    assert not at.exception
+    assert _rows(queue_url) == 2
+    assert second not in _mentors(at) and len(_mentors(at)) == len(TODAY_PAIRS) - 2
+
+
+def test_nudge_and_export_for_the_selected_pair(app_on, queue_url) -> None:
+    at = app_on(queue_url, role="coordinator", page=PAGE, as_of=QUEUE_AS_OF).run()
+    at = _select(at, 0)  # Q2: never met
+    assert at.code[0].value == "Time for your first mentoring meeting"
+    assert at.code[1].value.startswith("Hi Mentor 2 and Mentee 2,")
+    link = at.get("link_button")[0].proto.url
+    assert link.startswith("mailto:m2@example.org,e2@example.org?subject=Time%20for")
+    export = at.get("download_button")[0]
+    assert export.proto.label == "Export the queue (CSV)"
+
+
+def test_export_escapes_formula_cells() -> None:
+    import pandas as pd
+
+    from components.follow_ups import EXPORT_COLUMNS, queue_csv
+
+    row = dict.fromkeys(EXPORT_COLUMNS, None) | {
+        "mentor": "=HYPERLINK(1)",
+        "mentee": "Bo",
+        "band": "At risk",
+        "due_on": pd.Timestamp("2025-04-02"),
+    }
+    frame = pd.DataFrame([row]).set_index("pair_id")
+    rows = list(csv.reader(io.StringIO(queue_csv(frame).decode("utf-8"))))
+    assert rows[0] == list(EXPORT_COLUMNS)
+    assert rows[1][1] == "'=HYPERLINK(1)" and rows[1][10] == "2025-04-02"
+
+
+def test_executive_gets_only_the_access_message(app_on, queue_url) -> None:
+    at = app_on(queue_url, role="executive", page=PAGE, as_of=QUEUE_AS_OF).run()
+    assert not at.exception
+    assert "Follow-ups** is for coordinators and program managers" in at.warning[0].value
+    assert not at.dataframe and "Mentor" not in page_text(at)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_renders_on_demo_data(app_on, demo_url, role) -> None:
+    at = app_on(demo_url, role=role, page=PAGE, as_of=DEMO_AS_OF).run()
+    assert not at.exception
+    assert at.title[0].value == "Follow-ups" and len(_table(at)) > 0
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_renders_on_an_empty_store(app_on, sqlite_url, role) -> None:
+    at = app_on(sqlite_url, role=role, page=PAGE, as_of=DEMO_AS_OF).run()
+    assert not at.exception
+    assert "The store holds no program yet." in page_text(at)
