@@ -24,6 +24,7 @@ from data_access.csv_format import escape_cell
 
 TABLE_KEY = "follow_up_table"
 _DONE_KEY = "_follow_up_done"
+_SHOWN_KEY = "_follow_up_shown"
 
 COLUMN_CONFIG = {
     "mentor": st.column_config.TextColumn("Mentor"),
@@ -111,7 +112,12 @@ def queue_filters(rows: pd.DataFrame, columns: list[Any]) -> pd.DataFrame:
 
 
 def queue_table(rows: pd.DataFrame) -> str | None:
-    """The queue as a table with one selectable row; the selected pair, if any."""
+    """The queue as a table with one selectable row; the selected pair, if any. A selection
+    is dropped when the rows change (filters, as-of date), so it never lands on another pair."""
+    ids = rows.index.tolist()
+    if st.session_state.get(_SHOWN_KEY) != ids:
+        st.session_state.pop(TABLE_KEY, None)
+    st.session_state[_SHOWN_KEY] = ids
     event = st.dataframe(
         rows.reset_index()[list(COLUMN_CONFIG)],
         key=TABLE_KEY,

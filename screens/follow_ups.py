@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from app.cohort_view import pair_rows
 from components import follow_ups, loaders
 from components.access import require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
 from components.filters import cohort_filter, current_as_of
+from components.pair_detail import pair_detail
 
 role = require_access("follow_ups")
 st.title("Follow-ups")
@@ -52,3 +54,6 @@ else:
     actor = follow_ups.demo_actor(role)
     follow_ups.actions(pair_id, row, actor=actor, as_of=as_of)
     follow_ups.nudge_block(row, sender=actor)
+    with st.expander("Pair detail and follow-up history", icon=":material/history:"):
+        detail = pair_rows(loaders.health(as_of, cohort_ids), loaders.directory()).loc[pair_id]
+        pair_detail(detail, as_of=as_of, stall_factor=loaders.program_settings().stall_factor)

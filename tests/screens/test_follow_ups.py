@@ -82,8 +82,11 @@ def test_reason_filter_narrows_the_queue_and_goes_in_the_link(app_on, queue_url)
     at.multiselect(key="link:reason").set_value(["first_meeting"]).run()
     assert _mentors(at) == ["Mentor 2"]
     assert at.query_params["reason"] == "first_meeting"
+    at = _select(at, 0)
+    assert at.header[0].value == "Mentor 2 & Mentee 2"
     at.multiselect(key="link:reason").set_value(["goals_overdue"]).run()
     assert _mentors(at) == ["Mentor 3"]
+    assert not at.header  # the selection does not jump to another pair
 
 
 def test_logging_a_follow_up_writes_one_row_and_sets_the_owner(app_on, queue_url) -> None:
@@ -101,6 +104,9 @@ def test_logging_a_follow_up_writes_one_row_and_sets_the_owner(app_on, queue_url
     table = _table(at)
     row = table[table["mentor"] == first].iloc[0]
     assert row["owner"] == "Sam"
+    at = _select(at, _mentors(at).index(first))
+    history = next(tab for tab in at.tabs if tab.label.startswith("Follow-ups"))
+    assert history.label == "Follow-ups (1)"
     assert "<b>Called</b> **both**" in row["last_follow_up"]  # shown as typed, not rendered
     at.multiselect(key="link:owner").set_value(["Sam"]).run()
     assert _mentors(at) == [first]
