@@ -14,7 +14,7 @@ Snoozes and resolutions carry the owner of the pair's latest follow-up, so the o
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, insert, select
+from sqlalchemy import Engine, func, insert, select
 
 from data_access.models import FollowUp
 
@@ -146,7 +146,7 @@ def latest_follow_ups(engine: Engine, as_of: date) -> pd.DataFrame:
     )
     statement = select(
         ranked.c.pair_id, *(ranked.c[column] for column in LATEST_COLUMNS), ranked.c["count"]
-    ).where(and_(ranked.c.rank == 1))
+    ).where(ranked.c.rank == 1)
     with engine.connect() as connection:
         frame = pd.read_sql(statement, connection)
     for column in ("due_on", "snoozed_until"):
