@@ -5,11 +5,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from app.store import fill_empty_store_with_demo, open_store
+from data_access.db import database_url, normalise_url
 
 
 @st.cache_resource(show_spinner="Opening the store…")
-def _ready_engine() -> Engine:
-    engine = open_store()
+def _ready_engine(url: str) -> Engine:
+    engine = open_store(url)
     fill_empty_store_with_demo(engine)
     return engine
 
@@ -21,7 +22,7 @@ def store_engine() -> Engine:
     nothing else on the page runs against a store that is not there.
     """
     try:
-        return _ready_engine()
+        return _ready_engine(normalise_url(database_url()))
     except OperationalError as error:
         st.error(
             "PairPulse cannot reach its store right now. Check `DATABASE_URL` and that the "

@@ -68,3 +68,12 @@ def test_nonsense_in_the_link_is_ignored_with_a_note(app_on, demo_url, param, va
     assert at.sidebar.selectbox(key="link:role").value == "program_manager"
     if param != "cohort":  # the cohort filter lives on the pages that have one
         assert any("ignored" in toast.value for toast in at.toast)
+
+
+def test_two_stores_opened_in_one_process_are_kept_apart(app_on, demo_url, sqlite_url) -> None:
+    # The store's engine is cached per URL: a second store is never served the first one's.
+    demo = app_on(demo_url, page="screens/data.py", as_of=DEMO_AS_OF).run()
+    assert "The store is empty" not in page_text(demo)
+    empty = app_on(sqlite_url, page="screens/data.py", as_of=DEMO_AS_OF).run()
+    assert not empty.exception
+    assert "The store is empty" in page_text(empty)
