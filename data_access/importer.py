@@ -345,7 +345,8 @@ def _parse_csv(text: str) -> tuple[list[list[str]], Sequence[int], list[tuple[in
     try:
         rows = list(reader)
         if reader.line_num == len(rows):
-            return rows, range(1, len(rows) + 1), []
+            lines: Sequence[int] = range(1, len(rows) + 1)
+            return rows, lines, _unclosed_quote(text, lines)
     except csv.Error:
         pass  # parsed again below, to keep the rows before the broken line
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -359,7 +360,39 @@ def _parse_csv(text: str) -> tuple[list[list[str]], Sequence[int], list[tuple[in
     except csv.Error as error:
         problem = f"cannot be read as CSV from this line on: {error}"
         return rows, lines, [(reader.line_num, "(file)", problem)]
-    return rows, lines, []
+    return rows, lines, _unclosed_quote(text, lines)
+
+
+def _unclosed_quote(text: str, lines: Sequence[int]) -> list[tuple[int, str, str]]:
+    """A problem when the last row opens a quoted cell that the file never closes.
+
+    The csv module then reads the rest of the file as that one cell and says nothing: rows after
+    a stray `"` would be silently lost (or one cell cut off), so the file is refused instead.
+    """
+    if not lines:
+        return []
+    tail = io.StringIO(text, newline="")
+    if isinstance(lines, range):  # one row per line: the last row is the last line
+        last = text.rstrip("\r\n")
+        tail = io.StringIO(last[max(last.rfind("\n"), last.rfind("\r")) + 1 :], newline="")
+    else:
+        for _ in range(lines[-1] - 1):
+            tail.readline()
+    rest = tail.read()
+    if '"' not in rest:
+        return []
+    try:
+        for _ in csv.reader(io.StringIO(rest, newline=""), strict=True):
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" not in str(error):
+            return []  # not strict CSV in another way, which the lenient reading accepts
+        problem = (
+            'a quoted cell opened on this line is never closed (its closing " is missing, or '
+            "the file was cut off), so the rest of the file cannot be read"
+        )
+        return [(lines[-1], "(file)", problem)]
+    return []
 
 
 def _report_undecodable_cells(table: RawTable) -> None:

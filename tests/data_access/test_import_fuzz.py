@@ -432,3 +432,60 @@ def test_a_mutated_program_is_imported_or_refused_whole_on_every_backend(
         assert run_import(read_directory(FIXTURE_PROGRAM), engine=engine).applied
     write_program(folder, files)
     event(check_one_import(engine, folder))
+
+
+# --- Found by fuzzing -----------------------------------------------------------------------------
+
+
+def test_a_quote_never_closed_refuses_the_file_instead_of_swallowing_its_last_rows(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    # the csv module reads everything after a stray `"` as one cell: P02–P04 would be silently
+    # dropped from the import and P01's focus area would hold the rest of the file
+    engine = make_engine(sqlite_url)
+    assert run_import(read_directory(FIXTURE_PROGRAM), engine=engine).applied
+    files = dict(FIXTURE_FILES)
+    files["pairs.csv"] = files["pairs.csv"].replace(b",completed,AI,\n", b',completed,"AI,\n')
+    write_program(tmp_path / "import", files)
+    before = snapshot(engine)
+
+    report = run_import(read_directory(tmp_path / "import"), engine=engine)
+
+    assert not report.applied
+    assert [(p.file, p.line, p.column) for p in report.problems] == [("pairs.csv", 2, "(file)")]
+    assert "never closed" in report.problems[0].problem
+    assert snapshot(engine) == before
+    engine.dispose()
+
+
+def test_a_file_cut_off_inside_a_quoted_cell_is_refused(sqlite_url: str, tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url)
+    files = dict(FIXTURE_FILES)
+    content = files["surveys.csv"]
+    files["surveys.csv"] = content[: content.index(b'"Eye-opening, I now') + len(b'"Eye-op')]
+    write_program(tmp_path / "import", files)
+
+    report = run_import(read_directory(tmp_path / "import"), engine=engine)
+
+    assert not report.applied
+    assert [(p.file, p.line, p.column) for p in report.problems] == [("surveys.csv", 3, "(file)")]
+    assert table_counts(engine)["cohorts"] == 0
+    engine.dispose()
+
+
+def test_quoted_cells_over_several_lines_and_stray_quotes_inside_cells_still_import(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(sqlite_url)
+    files = dict(FIXTURE_FILES)
+    files["meetings.csv"] = (
+        files["meetings.csv"].replace(b"intro; goals", b'"intro;\ngoals, ""quoted"""')
+        + b'M008,P01,2024-03-11,30,video,a 5" screen\n'
+    )
+    write_program(tmp_path / "import", files)
+
+    report = run_import(read_directory(tmp_path / "import"), engine=engine)
+
+    assert report.applied, report.as_text()
+    assert table_counts(engine)["meetings"] == 8
+    engine.dispose()
