@@ -68,6 +68,10 @@ def serve_app(
         "STREAMLIT_SERVER_PORT": str(port),
         "STREAMLIT_SERVER_HEADLESS": "true",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        # Tests write files under the project (.hypothesis/, caches) while the app is served;
+        # a watcher would take them for code changes and reload modules mid-run.
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+        "STREAMLIT_SERVER_RUN_ON_SAVE": "false",
     }
     log = log_path.open("w")
     process = subprocess.Popen(
