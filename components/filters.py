@@ -16,13 +16,14 @@ from app.settings import default_as_of
 AS_OF_PARAM = "as_of"
 EARLIEST_AS_OF = date(2000, 1, 1)
 _NOTES_KEY = "_link_notes"
+_AS_OF_KEY = "as_of"
 
 
 def _key(param: str) -> str:
     return f"link:{param}"
 
 
-def _note(message: str) -> None:
+def note_link_problem(message: str) -> None:
     """Remember a problem with the link, shown once by `show_link_notes`."""
     st.session_state.setdefault(_NOTES_KEY, []).append(message)
 
@@ -55,7 +56,9 @@ def url_selectbox(
     if key not in st.session_state or st.session_state[key] not in options:
         linked = st.query_params.get(param)
         if linked is not None and linked not in options:
-            _note(f"The link's {label.lower()} {linked[:40]!r} is not in this program; ignored.")
+            note_link_problem(
+                f"The link's {label.lower()} {linked[:40]!r} is not in this program; ignored."
+            )
             linked = None
         st.session_state[key] = linked if linked is not None else default
     value = container.selectbox(label, options, key=key, format_func=format_func, help=help)
@@ -80,7 +83,7 @@ def url_multiselect(
         unknown = [value for value in linked if value not in options]
         if unknown:
             shown = ", ".join(repr(value[:40]) for value in unknown[:3])
-            _note(f"The link's {label.lower()} {shown} not in this program; ignored.")
+            note_link_problem(f"The link's {label.lower()} {shown} not in this program; ignored.")
         st.session_state[key] = [value for value in dict.fromkeys(linked) if value in options]
     else:
         st.session_state[key] = [value for value in st.session_state[key] if value in options]
@@ -96,32 +99,49 @@ def latest_as_of() -> date:
     return max(date.today(), default_as_of())
 
 
+def _as_of_from_link(default: date) -> date:
+    linked = st.query_params.get(AS_OF_PARAM)
+    if linked is None:
+        return default
+    try:
+        chosen = date.fromisoformat(linked)
+    except ValueError:
+        note_link_problem(
+            f"The link's as-of date {linked[:40]!r} is not a date (YYYY-MM-DD); ignored."
+        )
+        return default
+    if not EARLIEST_AS_OF <= chosen <= latest_as_of():
+        note_link_problem(
+            f"The link's as-of date {chosen:%d %b %Y} is outside "
+            f"{EARLIEST_AS_OF:%Y}–{latest_as_of():%d %b %Y}; ignored."
+        )
+        return default
+    return chosen
+
+
+def _as_of_picked() -> None:
+    picked = st.session_state[_key(AS_OF_PARAM)]
+    if isinstance(picked, date):  # a cleared date box keeps the date it had
+        st.session_state[_AS_OF_KEY] = picked
+
+
 def as_of_control(container: Any = st.sidebar) -> date:
-    """The global as-of date: from the link's `as_of`, else `PAIRPULSE_AS_OF`, else today."""
+    """The global as-of date: from the link's `as_of`, else `PAIRPULSE_AS_OF`, else today.
+
+    Like the role, it is kept in the session apart from its date box and changed only when the
+    person picks a date, so a box that loses its value while pages switch changes nothing."""
     default = default_as_of()
-    key = _key(AS_OF_PARAM)
-    if key not in st.session_state:
-        linked = st.query_params.get(AS_OF_PARAM)
-        chosen = default
-        if linked is not None:
-            try:
-                chosen = date.fromisoformat(linked)
-            except ValueError:
-                _note(f"The link's as-of date {linked[:40]!r} is not a date (YYYY-MM-DD); ignored.")
-            else:
-                if not EARLIEST_AS_OF <= chosen <= latest_as_of():
-                    _note(
-                        f"The link's as-of date {chosen:%d %b %Y} is outside "
-                        f"{EARLIEST_AS_OF:%Y}–{latest_as_of():%d %b %Y}; ignored."
-                    )
-                    chosen = default
-        st.session_state[key] = chosen
-    value = container.date_input(
+    if not isinstance(st.session_state.get(_AS_OF_KEY), date):
+        st.session_state[_AS_OF_KEY] = _as_of_from_link(default)
+    value = st.session_state[_AS_OF_KEY]
+    st.session_state[_key(AS_OF_PARAM)] = value
+    container.date_input(
         "As of",
-        key=key,
+        key=_key(AS_OF_PARAM),
         min_value=EARLIEST_AS_OF,
         max_value=latest_as_of(),
         format="YYYY-MM-DD",
+        on_change=_as_of_picked,
         help="Every figure counts only what happened on or before this date.",
     )
     _write_param(AS_OF_PARAM, value.isoformat(), default.isoformat())
@@ -130,7 +150,7 @@ def as_of_control(container: Any = st.sidebar) -> date:
 
 def current_as_of() -> date:
     """The as-of date the router settled on for this run."""
-    value = st.session_state.get(_key(AS_OF_PARAM))
+    value = st.session_state.get(_AS_OF_KEY)
     return value if isinstance(value, date) else default_as_of()
 
 

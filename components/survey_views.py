@@ -431,4 +431,3 @@ def comment_lists(
         with st.expander(f"{label} · {len(texts)} comments"):
             # A table, not markdown: a comment is shown as typed, never rendered as markup.
             st.dataframe(pd.DataFrame({"Comment": texts}), hide_index=True)
-

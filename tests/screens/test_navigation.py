@@ -1,6 +1,8 @@
 """The router: the navigation per role, each page's own access check, the as-of date and the
 role carried in the link, nonsense in the link refused politely."""
 
+from datetime import date
+
 import pytest
 
 from components.access import ROLES, SCREENS
@@ -77,3 +79,14 @@ def test_two_stores_opened_in_one_process_are_kept_apart(app_on, demo_url, sqlit
     empty = app_on(sqlite_url, page="screens/data.py", as_of=DEMO_AS_OF).run()
     assert not empty.exception
     assert "The store is empty" in page_text(empty)
+
+
+def test_picking_a_date_or_a_role_changes_the_view_and_the_link(app_on, demo_url) -> None:
+    at = app_on(demo_url, as_of=DEMO_AS_OF).run()
+    at = at.sidebar.date_input(key="link:as_of").set_value(date(2026, 6, 30)).run()
+    assert at.query_params["as_of"] in (["2026-06-30"], "2026-06-30")
+    assert "as of 30 Jun 2026" in page_text(at)
+    at = at.sidebar.selectbox(key="link:role").set_value("coordinator").run()
+    assert at.query_params["role"] in (["coordinator"], "coordinator")
+    assert at.sidebar.date_input(key="link:as_of").value == date(2026, 6, 30)  # kept
+    assert not at.exception
