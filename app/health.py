@@ -51,22 +51,47 @@ def meetings_component(
     return pd.concat([recency, adherence * 100.0], axis=1).mean(axis=1, skipna=True)
 
 
-def goals_component(goals: pd.DataFrame, *, as_of: date) -> tuple[pd.Series, pd.Series]:
-    """0–100 per pair with goals that are not dropped (NaN for others), and each pair's count of
-    overdue goals. `goals` must already be as of `as_of` (see `metrics.goals_as_of`)."""
-    counted = goals[goals["status"] != "dropped"].copy()
-    counted["progress"] = np.where(
-        counted["status"] == "done", 1.0, counted["progress_pct"].fillna(0).astype(float) / 100.0
+def goal_counts(goals: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
+    """Per pair with goals that are not dropped (indexed by `pair_id`): `goals` (how many),
+    `progress_pct_sum` (a float: done counts as 100, a blank progress as 0) and `overdue_goals`.
+
+    This is the definition; `data_access.queries.goal_counts` computes the same in SQL, and a
+    test keeps the two equal. `goals` must already be as of `as_of` (see `metrics.goals_as_of`).
+    """
+    counted = goals[goals["status"] != "dropped"]
+    done = (counted["status"] == "done").to_numpy()
+    progress = np.where(done, 100, counted["progress_pct"].fillna(0).to_numpy(dtype=float))
+    overdue = metrics.overdue(counted, as_of=as_of).to_numpy()
+    per_goal = pd.DataFrame(
+        {"goals": 1, "progress_pct_sum": progress, "overdue_goals": overdue.astype("int64")},
+        index=pd.Index(counted["pair_id"].to_numpy(), name="pair_id"),
     )
-    counted["overdue"] = metrics.overdue(counted, as_of=as_of)
-    by_pair = counted.groupby("pair_id")
-    score = 100.0 * (by_pair["progress"].mean() + (1.0 - by_pair["overdue"].mean())) / 2.0
-    return score, by_pair["overdue"].sum().astype(int)
+    return per_goal.groupby(level=0).sum()
+
+
+def goals_component(counts: pd.DataFrame) -> pd.Series:
+    """0–100 per pair of `goal_counts`: the mean progress of its goals averaged with the share of
+    them not overdue."""
+    progress = counts["progress_pct_sum"] / (100.0 * counts["goals"])
+    not_overdue = 1.0 - counts["overdue_goals"] / counts["goals"]
+    return 100.0 * (progress + not_overdue) / 2.0
+
+
+SENTIMENT_COLUMNS = tuple(
+    f"{role}_{measure}"
+    for measure in ("satisfaction", "relationship_quality")
+    for role in ("mentor", "mentee")
+)
 
 
 def latest_sentiment(pairs: pd.DataFrame, surveys: pd.DataFrame) -> pd.DataFrame:
     """Per pair: the latest satisfaction and relationship quality of its mentor and its mentee
-    (columns like `mentee_satisfaction`), from responses that name the pair."""
+    (columns like `mentee_satisfaction`), from responses that name the pair. When one person
+    gave several answers on their latest day, the lowest of them counts.
+
+    This is the definition; `data_access.queries.latest_sentiment` computes the same in SQL, and
+    a test keeps the two equal.
+    """
     answers = surveys[surveys["pair_id"].isin(pairs["pair_id"])]
     roles = pd.concat(
         [
@@ -81,7 +106,9 @@ def latest_sentiment(pairs: pd.DataFrame, surveys: pd.DataFrame) -> pd.DataFrame
     answers = answers.merge(roles, on=["pair_id", "participant_id"])
     latest = {}
     for measure in ("satisfaction", "relationship_quality"):
-        answered = answers[answers[measure].notna()].sort_values("submitted_on")
+        answered = answers[answers[measure].notna()].sort_values(
+            ["submitted_on", measure], ascending=[True, False], kind="stable"
+        )
         last = answered.groupby(["pair_id", "role"])[measure].last().unstack("role")
         for role in ("mentor", "mentee"):
             latest[f"{role}_{measure}"] = last[role] if role in last else pd.Series(dtype=float)
@@ -116,39 +143,77 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _reasons(row) -> str:
-    """Plain-language reasons for one pair's score, most pressing first."""
-    if row.band == TOO_EARLY:
-        return f"started {_plural(int(row.days_since_start), 'day')} ago: too early to judge"
-    if row.status != metrics.ACTIVE:
-        return f"pair is {row.status.replace('_', ' ')}"
-    reasons = []
-    cadence = int(row.cadence_days)
-    if pd.isna(row.last_meeting_on):
-        if row.stalled:
-            reasons.append(
-                f"no meeting yet, started {row.days_since_last_meeting} days ago; "
-                f"target every {cadence}"
-            )
-    elif row.stalled:
-        reasons.append(f"no meeting for {row.days_since_last_meeting} days; target every {cadence}")
-    elif row.days_since_last_meeting > cadence:
-        reasons.append(
-            f"last meeting {row.days_since_last_meeting} days ago; target every {cadence}"
+_SENTIMENT_REASONS = tuple(
+    (role, measure, label)
+    for role in ("mentee", "mentor")
+    for measure, label in (
+        ("satisfaction", "satisfaction"),
+        ("relationship_quality", "relationship quality"),
+    )
+)
+
+
+def _reasons(frame: pd.DataFrame) -> list[str]:
+    """Plain-language reasons for each pair's score, most pressing first.
+
+    Each kind of reason is worked out for the whole column at once, and its text written only
+    for the pairs it applies to; then each pair's reasons are joined in order.
+    """
+    rows = len(frame)
+    band_ = frame["band"].to_numpy()
+    status = frame["status"].to_numpy(dtype=object)
+    days = frame["days_since_last_meeting"].to_numpy()
+    cadence = frame["cadence_days"].to_numpy()
+    stalled = frame["stalled"].to_numpy(dtype=bool)
+    adherence = frame["cadence_adherence"].to_numpy(dtype=float)
+    overdue_goals = frame["overdue_goals"].to_numpy()
+    too_early = band_ == TOO_EARLY
+    not_active = ~too_early & (status != metrics.ACTIVE)
+    judged = ~too_early & ~not_active
+    never_met = frame["last_meeting_on"].isna().to_numpy()
+
+    parts: list[np.ndarray] = []
+
+    def reason(applies: np.ndarray, text) -> None:
+        column = np.full(rows, None, dtype=object)
+        for at in np.flatnonzero(applies):
+            column[at] = text(at)
+        parts.append(column)
+
+    reason(
+        judged & never_met & stalled,
+        lambda at: f"no meeting yet, started {days[at]} days ago; target every {int(cadence[at])}",
+    )
+    reason(
+        judged & ~never_met & stalled,
+        lambda at: f"no meeting for {days[at]} days; target every {int(cadence[at])}",
+    )
+    reason(
+        judged & ~never_met & ~stalled & (days > cadence.astype(int)),
+        lambda at: f"last meeting {days[at]} days ago; target every {int(cadence[at])}",
+    )
+    reason(
+        judged & ~np.isnan(adherence) & (adherence < 0.5),
+        lambda at: f"cadence adherence {adherence[at]:.0%}",
+    )
+    reason(
+        judged & (overdue_goals != 0),
+        lambda at: f"{_plural(int(overdue_goals[at]), 'goal')} overdue",
+    )
+    for role, measure, label in _SENTIMENT_REASONS:
+        values = frame[f"{role}_{measure}"].to_numpy(dtype=float)
+        reason(
+            judged & ~np.isnan(values) & (values <= 2),
+            lambda at, role=role, label=label, values=values: f"{role} {label} {int(values[at])}/5",
         )
-    if pd.notna(row.cadence_adherence) and row.cadence_adherence < 0.5:
-        reasons.append(f"cadence adherence {row.cadence_adherence:.0%}")
-    if row.overdue_goals:
-        reasons.append(f"{_plural(int(row.overdue_goals), 'goal')} overdue")
-    for role in ("mentee", "mentor"):
-        for measure, label in (
-            ("satisfaction", "satisfaction"),
-            ("relationship_quality", "relationship quality"),
-        ):
-            value = getattr(row, f"{role}_{measure}")
-            if pd.notna(value) and value <= 2:
-                reasons.append(f"{role} {label} {int(value)}/5")
-    return "; ".join(reasons) if reasons else "on track"
+
+    reasons = ["; ".join(filter(None, found)) or "on track" for found in zip(*parts, strict=True)]
+    days_since_start = frame["days_since_start"].to_numpy()
+    for at in np.flatnonzero(too_early):
+        reasons[at] = f"started {_plural(int(days_since_start[at]), 'day')} ago: too early to judge"
+    for at in np.flatnonzero(not_active):
+        reasons[at] = f"pair is {status[at].replace('_', ' ')}"
+    return reasons
 
 
 def _days_since_last_meeting_while_running(
@@ -179,6 +244,32 @@ def pair_health(
     cadence_adherence, stalled, overdue_goals, the latest sentiment answers, the three component
     scores, health_score (0–100, NaN for a pair with nothing to measure), band and reasons.
     """
+    current = metrics.pairs_as_of(pairs, as_of=as_of)
+    return health_from_aggregates(
+        pairs,
+        stats,
+        goal_counts(metrics.goals_as_of(goals, as_of=as_of), as_of=as_of),
+        latest_sentiment(current, metrics.responses_as_of(surveys, as_of=as_of)),
+        cohorts,
+        as_of=as_of,
+        settings=settings,
+    )
+
+
+def health_from_aggregates(
+    pairs: pd.DataFrame,
+    stats: pd.DataFrame,
+    goals: pd.DataFrame,
+    sentiment: pd.DataFrame,
+    cohorts: pd.DataFrame,
+    *,
+    as_of: date,
+    settings: HealthSettings | None = None,
+) -> pd.DataFrame:
+    """`pair_health` from the per-pair aggregates instead of the goal and response rows:
+    `goals` is `goal_counts` and `sentiment` is `latest_sentiment` as of `as_of` (or their SQL
+    twins in `data_access.queries`, which is how a large store is scored without reading every
+    goal and response)."""
     settings = settings or HealthSettings()
     current = metrics.pairs_as_of(pairs, as_of=as_of)
     stats = stats.reindex(current["pair_id"])
@@ -194,11 +285,10 @@ def pair_health(
         current, stats, cohorts, as_of=as_of, stall_factor=settings.stall_factor
     )
 
-    goal_score, overdue_goals = goals_component(
-        metrics.goals_as_of(goals, as_of=as_of), as_of=as_of
-    )
-    frame["overdue_goals"] = overdue_goals.reindex(frame.index, fill_value=0)
-    sentiment = latest_sentiment(current, metrics.responses_as_of(surveys, as_of=as_of))
+    goals = goals.reindex(frame.index)
+    frame["overdue_goals"] = goals["overdue_goals"].fillna(0).astype("int64")
+    sentiment = sentiment.reindex(index=frame.index, columns=list(SENTIMENT_COLUMNS))
+    sentiment = sentiment.astype(float)
     frame = frame.join(sentiment)
 
     components = pd.DataFrame(
@@ -209,7 +299,7 @@ def pair_health(
                 frame["cadence_adherence"],
                 stall_factor=settings.stall_factor,
             ),
-            "goals": goal_score.reindex(frame.index),
+            "goals": goals_component(goals),
             "sentiment": sentiment_component(sentiment),
         }
     )
@@ -219,5 +309,5 @@ def pair_health(
     frame["health_score"] = score.round(1)
     too_early = frame["days_since_start"] < settings.too_early_days
     frame["band"] = band(frame["health_score"], too_early=too_early, settings=settings)
-    frame["reasons"] = [_reasons(row) for row in frame.itertuples()]
+    frame["reasons"] = _reasons(frame)
     return frame

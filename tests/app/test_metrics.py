@@ -234,6 +234,38 @@ def test_pair_health_bands_and_reasons() -> None:
     assert WATCH not in health["band"].tolist()
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_two_answers_on_the_latest_day_count_the_lower_whatever_their_order(reverse) -> None:
+    """Sentiment is each person's latest answer; on a day with two, the lower one counts, so the
+    score never depends on the order the rows come in (it did, with an unstable sort)."""
+    pairs = _pairs([{"pair_id": "p", "started_on": _days_before(120)}])
+    rows = [
+        ("E", _days_before(40), 5, 5),
+        ("E", _days_before(10), 4, 2),
+        ("E", _days_before(10), 1, 3),
+        ("E", _days_before(10), 3, None),
+        ("M", _days_before(10), 4, 4),
+        ("E", _days_before(-1), 5, 5),  # after the as-of date: never counts
+    ]
+    surveys = pd.DataFrame(
+        rows[::-1] if reverse else rows,
+        columns=["participant_id", "submitted_on", "satisfaction", "relationship_quality"],
+    ).assign(pair_id="p")
+    no_goals = pd.DataFrame({"pair_id": [], "status": [], "progress_pct": []}).assign(
+        **{
+            day: pd.Series(dtype="datetime64[ns]")
+            for day in ("created_on", "due_on", "completed_on")
+        }
+    )
+    health = pair_health(
+        pairs, _stats(pairs, _meetings([])), no_goals, surveys, COHORTS, as_of=AS_OF
+    )
+    assert health.loc["p", "mentee_satisfaction"] == 1
+    assert health.loc["p", "mentee_relationship_quality"] == 2
+    assert health.loc["p", "mentor_satisfaction"] == 4
+    assert "mentee satisfaction 1/5; mentee relationship quality 2/5" in health.loc["p", "reasons"]
+
+
 def test_meetings_per_pair_per_month() -> None:
     pairs = _pairs(
         [
