@@ -1,5 +1,12 @@
-"""Who is using the app. Demo mode (no `[auth]` in secrets): a **View as** selector in the
-sidebar and a banner that says no sign-in is configured.
+"""Who is using the app.
+
+Sign-in mode (an `[auth]` section in `.streamlit/secrets.toml`, see docs/sign-in.md): the person
+signs in with `st.login`; their role is the one the app-users table gives their e-mail address
+(program managers manage it on the Data screen). Someone signed in without a role sees only a
+page saying so. The link's `role` has no say.
+
+Demo mode (no `[auth]`): a **View as** selector in the sidebar and a banner that says no sign-in
+is configured.
 
 The role lives in the session as `ROLE_KEY`, set from the link on the session's first run and
 changed only by the person picking another role (the selector's callback); the selector is
@@ -11,6 +18,8 @@ import streamlit as st
 
 from components.access import DEFAULT_ROLE, ROLE_KEY, ROLES
 from components.filters import note_link_problem
+from components.store import store_engine
+from data_access.app_users import role_for_email
 
 ROLE_PARAM = "role"
 SELECTOR_KEY = "link:role"
@@ -35,8 +44,74 @@ def _role_from_link() -> str:
     return linked
 
 
+def sign_in_configured() -> bool:
+    """True when `[auth]` is configured in the secrets; no secrets file at all is demo mode."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # StreamlitSecretNotFoundError: there is no secrets file
+        return False
+
+
+def signed_in_email() -> str | None:
+    """The e-mail address of the person signed in through `st.login`, or None."""
+    if not st.user.is_logged_in:
+        return None
+    email = st.user.get("email")
+    return email.strip().lower() if isinstance(email, str) and email.strip() else None
+
+
+def acting_as(fallback: str) -> str:
+    """Who to name in the audit log for a change made now: the signed-in e-mail address, else
+    `fallback` (demo mode, where nobody is signed in)."""
+    if sign_in_configured():
+        return signed_in_email() or fallback
+    return fallback
+
+
+def _sign_in_page() -> None:
+    st.title("PairPulse")
+    st.write("Sign in with your organisation account to see your reverse mentoring programs.")
+    if st.button("Sign in", type="primary", icon=":material/login:"):
+        st.login()
+    st.stop()
+
+
+def _no_access_page(email: str | None) -> None:
+    st.title("PairPulse")
+    who = f"You are signed in as **{email}**" if email else "You are signed in"
+    st.info(
+        f"{who}, but PairPulse has not been opened to you yet. Ask your program manager for "
+        "access; once they have added you, sign in again.",
+        icon=":material/lock_person:",
+    )
+    if st.button("Sign out", icon=":material/logout:"):
+        st.logout()
+    st.stop()
+
+
+def _signed_in_role() -> str:
+    """The signed-in person's role from the store; anything else ends the run on the sign-in
+    page or the no-access page, before any navigation or data."""
+    st.session_state.pop(ROLE_KEY, None)
+    if not st.user.is_logged_in:
+        _sign_in_page()
+    email = signed_in_email()
+    role = role_for_email(store_engine(), email)
+    if role not in ROLES:
+        _no_access_page(email)
+    assert role is not None  # the pages above end the run
+    st.session_state[ROLE_KEY] = role
+    st.query_params.pop(ROLE_PARAM, None)  # the link cannot choose a role here
+    st.sidebar.caption(f"Signed in as **{email}** · {ROLES[role]}")
+    if st.sidebar.button("Sign out", icon=":material/logout:"):
+        st.logout()
+    return role
+
+
 def choose_role() -> str:
     """The role for this run, kept in the session as `ROLE_KEY` for the pages to check."""
+    if sign_in_configured():
+        return _signed_in_role()
     if st.session_state.get(ROLE_KEY) not in ROLES:
         st.session_state[ROLE_KEY] = _role_from_link()
     role = st.session_state[ROLE_KEY]

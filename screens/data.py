@@ -6,18 +6,19 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from components.access import require_access
+from components.access import ROLES, require_access
 from components.import_report import show_import_contents, show_import_verdict
+from components.session import acting_as, sign_in_configured
 from components.settings_form import settings_form
 from components.store import store_data_changed, store_engine
+from data_access.app_users import AppUserError, app_users, grant_role, remove_access
 from data_access.db import current_revision, table_counts
 from data_access.exporter import export_zip, template_zip
 from data_access.importer import ImportSource, ImportSourceError, read_uploads, run_import
 from sample_data.seed import seed_store
 
-ACTOR = "Data screen"
-
 require_access("data")
+ACTOR = acting_as("Data screen")
 st.title("Data")
 st.caption(
     "Load your program from CSV files or an XLSX workbook, download a template or a full "
@@ -64,7 +65,9 @@ def _import_with_progress(source: ImportSource, total_rows: int) -> None:
     st.rerun()
 
 
-import_tab, export_tab, store_tab, settings_tab = st.tabs(["Import", "Export", "Store", "Settings"])
+import_tab, export_tab, store_tab, settings_tab, people_tab = st.tabs(
+    ["Import", "Export", "Store", "Settings", "People with access"]
+)
 
 with import_tab:
     files = st.file_uploader(
@@ -163,3 +166,70 @@ with settings_tab:
         "may be before it is hidden. The definitions are in docs/metrics.md."
     )
     settings_form(engine, actor=ACTOR)
+
+
+def _change_access(change, *args) -> None:
+    """Run an app-user change; on success start the page afresh with its message, on refusal
+    say why (nothing was written)."""
+    try:
+        state.access_done = change(engine, *args, actor=ACTOR)
+    except AppUserError as refusal:
+        st.error(str(refusal), icon=":material/block:")
+        return
+    st.rerun()
+
+
+with people_tab:
+    st.caption(
+        "Who may sign in, and as which role. People not listed here see only a page asking "
+        "them to ask a program manager for access. Sign-in is set up in docs/sign-in.md."
+    )
+    if not sign_in_configured():
+        st.info(
+            "Sign-in is not configured, so this list has no effect yet: everyone can use "
+            "**View as**. Add yourself as program manager here before you configure `[auth]`.",
+            icon=":material/lock_open:",
+        )
+    if message := state.pop("access_done", None):
+        st.success(message, icon=":material/task_alt:")
+    users = app_users(engine)
+    if users:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "E-mail": [user.email for user in users],
+                    "Role": [ROLES.get(user.role, user.role) for user in users],
+                    "Added": [user.added_at for user in users],
+                    "Added by": [user.added_by for user in users],
+                }
+            ),
+            hide_index=True,
+            column_config={"Added": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+        )
+    else:
+        st.info("Nobody has been given access yet.", icon=":material/group_off:")
+
+    with st.form("grant_access", border=True):
+        st.markdown("**Give access or change a role**")
+        email_column, role_column = st.columns([2, 1])
+        email = email_column.text_input(
+            "E-mail address",
+            key="access_email",
+            max_chars=254,
+            placeholder="name@example.org",
+            help="The address the person signs in with; upper or lower case does not matter.",
+        )
+        role = role_column.selectbox(
+            "Role", list(ROLES), key="access_role", format_func=ROLES.__getitem__
+        )
+        if st.form_submit_button("Save access", icon=":material/person_add:"):
+            _change_access(grant_role, email, role)
+
+    if users:
+        with st.form("remove_access", border=True):
+            st.markdown("**Remove access**")
+            leaving = st.selectbox(
+                "Person", [user.email for user in users], key="access_remove_email"
+            )
+            if st.form_submit_button("Remove access", icon=":material/person_remove:"):
+                _change_access(remove_access, leaving)

@@ -1,11 +1,15 @@
-"""The Data screen: upload, validation report, import, the demo program, the store's contents."""
+"""The Data screen: upload, validation report, import, the demo program, the store's contents,
+settings, and who has access."""
 
+import json
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from app.settings import ProgramSettings, load_settings
+from data_access.app_users import app_users
 from data_access.db import make_engine, table_counts
+from data_access.models import AuditLog
 
 FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
 DATA_PAGE = "screens/data.py"
@@ -109,3 +113,77 @@ def test_inconsistent_settings_are_refused_and_nothing_is_saved(app_on, sqlite_u
     assert "Not saved" in _text(at)
     assert "Watch threshold must be below the Healthy threshold" in _text(at)
     assert load_settings(make_engine(sqlite_url)) == ProgramSettings()
+
+
+def _save_access(at, email: str, role: str):
+    at.text_input(key="access_email").input(email)
+    at.selectbox(key="access_role").set_value(role)
+    return next(button for button in at.button if button.label == "Save access").click().run()
+
+
+def _remove_access(at, email: str):
+    at.selectbox(key="access_remove_email").set_value(email)
+    return next(button for button in at.button if button.label == "Remove access").click().run()
+
+
+def _people(at) -> list[tuple[str, str]]:
+    table = next(frame.value for frame in at.dataframe if "E-mail" in frame.value.columns)
+    return list(zip(table["E-mail"], table["Role"], strict=True))
+
+
+def _access_audit(engine: Engine) -> list[tuple[str, dict]]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(AuditLog.actor, AuditLog.detail).where(AuditLog.action == "app_user")
+        ).all()
+    return [(actor, json.loads(detail)) for actor, detail in rows]
+
+
+def test_a_program_manager_gives_changes_and_removes_access(app_on, engine: Engine) -> None:
+    at = app_on(engine.url.render_as_string(hide_password=False), page=DATA_PAGE).run()
+    assert "Nobody has been given access yet." in _text(at)
+    assert "Sign-in is not configured" in _text(at)
+
+    at = _save_access(at, "Ana@Example.org", "coordinator")
+    assert not at.exception
+    assert "ana@example.org can now sign in as coordinator" in _text(at)
+    assert _people(at) == [("ana@example.org", "Coordinator")]
+
+    at = _save_access(at, "ana@example.org", "executive")
+    assert "ana@example.org is now executive (was coordinator)" in _text(at)
+    assert _people(at) == [("ana@example.org", "Executive")]
+
+    at = _remove_access(at, "ana@example.org")
+    assert not at.exception
+    assert "ana@example.org no longer has access." in _text(at)
+    assert app_users(engine) == []
+    assert [detail["change"] for _, detail in _access_audit(engine)] == [
+        "added",
+        "changed",
+        "removed",
+    ]
+    assert {actor for actor, _ in _access_audit(engine)} == {"Data screen"}  # demo mode
+
+
+def test_a_bad_address_is_refused_on_the_data_screen(app_on, engine: Engine) -> None:
+    at = app_on(engine.url.render_as_string(hide_password=False), page=DATA_PAGE).run()
+    at = _save_access(at, "not an address", "coordinator")
+    assert not at.exception
+    assert "'not an address' is not an e-mail address." in [error.value for error in at.error]
+    assert app_users(engine) == []
+    assert _access_audit(engine) == []
+
+
+def test_the_last_program_manager_cannot_be_removed_on_the_data_screen(
+    app_on, engine: Engine
+) -> None:
+    at = app_on(engine.url.render_as_string(hide_password=False), page=DATA_PAGE).run()
+    at = _save_access(at, "pm@example.org", "program_manager")
+    at = _remove_access(at, "pm@example.org")
+    assert not at.exception
+    assert any("only program manager" in error.value for error in at.error)
+    at = _save_access(at, "pm@example.org", "coordinator")
+    assert any("only program manager" in error.value for error in at.error)
+    assert [(user.email, user.role) for user in app_users(engine)] == [
+        ("pm@example.org", "program_manager")
+    ]
