@@ -18,13 +18,15 @@ from app import follow_ups
 from components import loaders
 from components.access import ROLES
 from components.filters import url_multiselect
-from components.store import store_data_changed, store_engine
+from components.linked_table import linked_table
+from components.pair_detail import forget_histories
+from components.pair_table import PAIR_PARAM
+from components.store import store_engine
 from data_access import follow_ups as follow_up_store
 from data_access.csv_format import escape_cell
 
 TABLE_KEY = "follow_up_table"
 _DONE_KEY = "_follow_up_done"
-_SHOWN_KEY = "_follow_up_shown"
 
 COLUMN_CONFIG = {
     "mentor": st.column_config.TextColumn("Mentor"),
@@ -112,25 +114,15 @@ def queue_filters(rows: pd.DataFrame, columns: list[Any]) -> pd.DataFrame:
 
 
 def queue_table(rows: pd.DataFrame) -> str | None:
-    """The queue as a table with one selectable row; the selected pair, if any. A selection
-    is dropped when the rows change (filters, as-of date), so it never lands on another pair."""
-    ids = rows.index.tolist()
-    if st.session_state.get(_SHOWN_KEY) != ids:
-        st.session_state.pop(TABLE_KEY, None)
-    st.session_state[_SHOWN_KEY] = ids
-    event = st.dataframe(
+    """The queue as a table with one selectable row, the selection kept in the link (`pair`,
+    as on Cohort health); the pair in the link, if any — possibly one not in `rows`."""
+    return linked_table(
         rows.reset_index()[list(COLUMN_CONFIG)],
+        rows.index.tolist(),
         key=TABLE_KEY,
-        on_select="rerun",
-        selection_mode="single-row",
-        hide_index=True,
+        param=PAIR_PARAM,
         column_config=COLUMN_CONFIG,
-        placeholder="—",
     )
-    selected = event.selection.rows if event is not None else []
-    if not selected or selected[0] >= len(rows):
-        return None
-    return str(rows.index[selected[0]])
 
 
 def show_done() -> None:
@@ -139,12 +131,17 @@ def show_done() -> None:
         st.success(message, icon=":material/task_alt:")
 
 
-def _written(message: str, *, as_of: date) -> None:
+def _written(message: str, *, as_of: date, close: bool = False) -> None:
+    """After a write: clear the caches a follow-up makes stale (the latest follow-ups and the
+    pair histories; health, meetings and surveys stay cached), say what was done on the next
+    run; `close` (the pair leaves the queue) closes the pair, else it stays open."""
     if as_of < datetime.now(UTC).date():
         message += " It is dated today, so views as of earlier dates do not show it."
-    store_data_changed()
+    _latest.clear()
+    forget_histories()
     st.session_state[_DONE_KEY] = message
-    st.session_state.pop(TABLE_KEY, None)
+    if close:
+        st.query_params.pop(PAIR_PARAM, None)
     st.rerun()
 
 
@@ -188,10 +185,15 @@ def actions(pair_id: str, row: pd.Series, *, actor: str, as_of: date) -> None:
             _written(
                 f"{who} snoozed until {until:%Y-%m-%d}; back sooner if the pair stalls.",
                 as_of=as_of,
+                close=True,
             )
         if st.button("Resolve", key="resolve", icon=":material/check_circle:"):
             follow_up_store.resolve(engine, pair_id=pair_id, actor=actor)
-            _written(f"{who} resolved; back in the queue if the pair stalls again.", as_of=as_of)
+            _written(
+                f"{who} resolved; back in the queue if the pair stalls again.",
+                as_of=as_of,
+                close=True,
+            )
     if pd.notna(row["last_note"]) or pd.notna(row["next_step"]):
         st.caption("Last follow-up")
         st.text(row["last_follow_up"] or "")

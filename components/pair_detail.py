@@ -12,12 +12,18 @@ from components import loaders
 from components.health_charts import meeting_timeline_chart, survey_scores_chart
 from components.pair_table import PAIR_PARAM
 from components.store import store_engine
+from data_access import follow_ups as follow_up_store
 from data_access.pair_history import PairHistory, pair_history
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _history(url: str, pair_id: str, as_of: date, _engine: Engine) -> PairHistory:
     return pair_history(_engine, pair_id=pair_id, as_of=as_of)
+
+
+def forget_histories() -> None:
+    """A follow-up was written: the cached pair histories are stale (nothing else here is)."""
+    _history.clear()
 
 
 def _plural(count: int, noun: str) -> str:
@@ -111,38 +117,48 @@ def _surveys(history: PairHistory) -> None:
         )
 
 
+#: The newest entries the follow-up history shows; older ones are counted, not listed.
+FOLLOW_UP_FEED_LIMIT = 20
+_ACTION_TITLES = {
+    follow_up_store.LOGGED: "Follow-up logged",
+    follow_up_store.SNOOZED: "Snoozed",
+    follow_up_store.RESOLVED: "Resolved",
+}
+
+
+def _follow_up_entry(entry: pd.Series) -> None:
+    """One entry of the history. Whatever people typed is shown as typed (st.text), never
+    rendered as Markdown or HTML."""
+    with st.container(border=True):
+        title = _ACTION_TITLES.get(entry["action"], "Follow-up")
+        st.markdown(f"**{title}** · {entry['created_at']:%d %b %Y, %H:%M} UTC")
+        facts = [f"By: {entry['created_by']}"]
+        if pd.notna(entry["owner"]) and entry["owner"]:
+            facts.append(f"Owner: {entry['owner']}")
+        if pd.notna(entry["due_on"]):
+            facts.append(f"Due: {entry['due_on']:%d %b %Y}")
+        if pd.notna(entry["snoozed_until"]):
+            facts.append(f"Snoozed until: {entry['snoozed_until']:%d %b %Y}")
+        st.text(" · ".join(facts))
+        if pd.notna(entry["note"]) and entry["note"]:
+            st.text(entry["note"])
+        if pd.notna(entry["next_step"]) and entry["next_step"]:
+            st.text(f"Next step: {entry['next_step']}")
+
+
 def _follow_ups(history: PairHistory) -> None:
     follow_ups = history.follow_ups
     if follow_ups.empty:
         st.info("No follow-ups logged yet.", icon=":material/support_agent:")
         return
-    st.dataframe(
-        follow_ups.sort_values("created_at", ascending=False),
-        hide_index=True,
-        placeholder="—",
-        column_order=[
-            "created_at",
-            "action",
-            "note",
-            "next_step",
-            "owner",
-            "due_on",
-            "snoozed_until",
-            "created_by",
-        ],
-        column_config={
-            "created_at": st.column_config.DatetimeColumn(
-                "Recorded (UTC)", format="D MMM YYYY, HH:mm"
-            ),
-            "action": "Action",
-            "note": st.column_config.TextColumn("Note", width="large"),
-            "next_step": "Next step",
-            "owner": "Owner",
-            "due_on": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-            "snoozed_until": st.column_config.DateColumn("Snoozed until", format="D MMM YYYY"),
-            "created_by": "By",
-        },
-    )
+    newest_first = follow_ups.iloc[::-1].sort_values("created_at", ascending=False, kind="stable")
+    for _, entry in newest_first.head(FOLLOW_UP_FEED_LIMIT).iterrows():
+        _follow_up_entry(entry)
+    if len(newest_first) > FOLLOW_UP_FEED_LIMIT:
+        st.caption(
+            f"The {FOLLOW_UP_FEED_LIMIT} newest of {len(newest_first):,} entries; "
+            f"{len(newest_first) - FOLLOW_UP_FEED_LIMIT:,} earlier ones are not listed."
+        )
 
 
 def pair_detail(pair: pd.Series, *, as_of: date, stall_factor: float) -> None:

@@ -14,6 +14,7 @@ import streamlit as st
 from app import cohort_view
 from app.cohort_view import PairFilters
 from components.filters import url_multiselect, url_selectbox
+from components.linked_table import linked_table
 from components.palette import BAND_ORDER
 
 PAIR_PARAM = "pair"
@@ -29,8 +30,6 @@ _STATUS_LABELS = {
     "ended_early": "Ended early",
     ALL_STATUSES: "All statuses",
 }
-# What the table showed last run: its pair ids in row order and the selected rows.
-_SHOWN_KEY = "_pair_table_shown"
 
 
 def pair_filter_bar(rows: pd.DataFrame, columns: Sequence[Any]) -> PairFilters:
@@ -121,55 +120,19 @@ COLUMN_CONFIG = {
 }
 
 
-def _selected_rows() -> list[int] | None:
-    """The table's selected rows as the browser (or a programmatic write) left them; None when
-    the table was not on the page last run (coming back from another page)."""
-    if TABLE_KEY not in st.session_state:
-        return None
-    state = st.session_state[TABLE_KEY] or {}
-    return list(state.get("selection", {}).get("rows", []))
-
-
-def _clicked_pair(rows: list[int] | None) -> tuple[bool, str | None]:
-    """Whether the person changed the selection since the last run, and the pair they picked."""
-    last_ids, last_rows = st.session_state.get(_SHOWN_KEY, ([], []))
-    if rows is None or rows == last_rows:
-        return False, None
-    return True, (last_ids[rows[0]] if rows and rows[0] < len(last_ids) else None)
-
-
 def pair_table(shown: pd.DataFrame) -> str | None:
     """The pairs of `shown` (most urgent first, at most `MAX_ROWS`) as a sortable table with
     one selectable row; returns the pair in the link (picked now or before), if any."""
-    selected_rows = _selected_rows()
-    changed, clicked = _clicked_pair(selected_rows)
-    if changed:
-        if clicked is None:
-            st.query_params.pop(PAIR_PARAM, None)
-        else:
-            st.query_params[PAIR_PARAM] = clicked
-    linked = st.query_params.get(PAIR_PARAM)
-
     visible = shown.head(MAX_ROWS)
-    ids = visible["pair_id"].tolist()
-    wanted = [ids.index(linked)] if linked in ids else []
-    if selected_rows is not None and selected_rows != wanted:
-        st.session_state[TABLE_KEY] = {"selection": {"rows": wanted, "columns": [], "cells": []}}
-
     if len(shown) > MAX_ROWS:
         st.caption(
             f"Showing the {MAX_ROWS:,} most urgent of {len(shown):,} pairs. Narrow the filters "
             "to see the others."
         )
-    st.dataframe(
+    return linked_table(
         _table_frame(visible),
+        visible["pair_id"].tolist(),
         key=TABLE_KEY,
-        on_select="rerun",
-        selection_mode="single-row",
-        selection_default={"selection": {"rows": wanted}},
-        hide_index=True,
+        param=PAIR_PARAM,
         column_config=COLUMN_CONFIG,
-        placeholder="—",
     )
-    st.session_state[_SHOWN_KEY] = (ids, wanted)
-    return linked

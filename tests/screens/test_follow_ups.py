@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, event
 
 from components.follow_ups import TABLE_KEY
 from data_access.db import make_engine
@@ -86,7 +87,10 @@ def test_reason_filter_narrows_the_queue_and_goes_in_the_link(app_on, queue_url)
     assert at.header[0].value == "Mentor 2 & Mentee 2"
     at.multiselect(key="link:reason").set_value(["goals_overdue"]).run()
     assert _mentors(at) == ["Mentor 3"]
-    assert not at.header  # the selection does not jump to another pair
+    # The picked pair stays open from the link; the selection never jumps to another pair.
+    assert [header.value for header in at.header] == ["Mentor 2 & Mentee 2"]
+    assert "This pair is outside the filters above" in page_text(at)
+    assert at.query_params["pair"] == "Q2"
 
 
 def test_logging_a_follow_up_writes_one_row_and_sets_the_owner(app_on, queue_url) -> None:
@@ -104,9 +108,14 @@ def test_logging_a_follow_up_writes_one_row_and_sets_the_owner(app_on, queue_url
     table = _table(at)
     row = table[table["mentor"] == first].iloc[0]
     assert row["owner"] == "Sam"
-    at = _select(at, _mentors(at).index(first))
+    # The pair stays open after the write, its history already holding the new entry.
+    assert at.header[0].value.startswith(f"{first} & ")
     history = next(tab for tab in at.tabs if tab.label.startswith("Follow-ups"))
     assert history.label == "Follow-ups (1)"
+    entry = [text.value for text in history.text]
+    assert "<b>Called</b> **both**" in entry  # the note in the history, as typed
+    assert "Next step: Book a meeting" in entry
+    assert any("Owner: Sam" in line for line in entry)
     assert "<b>Called</b> **both**" in row["last_follow_up"]  # shown as typed, not rendered
     at.multiselect(key="link:owner").set_value(["Sam"]).run()
     assert _mentors(at) == [first]
@@ -175,3 +184,49 @@ def test_renders_on_an_empty_store(app_on, sqlite_url, role) -> None:
     at = app_on(sqlite_url, role=role, page=PAGE, as_of=DEMO_AS_OF).run()
     assert not at.exception
     assert "The store holds no program yet." in page_text(at)
+
+
+def test_the_pair_in_the_link_opens_and_an_unknown_one_is_ignored_with_a_note(
+    app_on, queue_url
+) -> None:
+    at = app_on(queue_url, role="coordinator", page=PAGE, as_of=QUEUE_AS_OF)
+    at.query_params["pair"] = "Q1"
+    at.run()
+    assert [header.value for header in at.header] == ["Mentor 1 & Mentee 1"]
+    assert _table(at)["mentor"].tolist().index("Mentor 1") == 1  # its row, wherever it is
+
+    at = app_on(queue_url, role="coordinator", page=PAGE, as_of=QUEUE_AS_OF)
+    at.query_params["pair"] = "Q6"  # ended: never in the queue
+    at.run()
+    assert not at.exception and not at.header
+    assert "The link's pair 'Q6' is not in the queue" in page_text(at)
+    assert "pair" not in at.query_params
+
+
+def test_a_follow_up_re_reads_the_follow_ups_and_not_the_program(app_on, queue_url) -> None:
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args) -> None:
+        statements.append(" ".join(statement.split()).lower())
+
+    at = app_on(queue_url, role="coordinator", page=PAGE, as_of=TODAY).run()
+    at = _select(at, 0)
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        at.text_area(key="follow_up_note").input("Left a voicemail")
+        at.button(key="FormSubmitter:log_follow_up-Log follow-up").click().run()
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert not at.exception
+    reads = [sql for sql in statements if sql.startswith(("select", "with"))]
+    assert any("from follow_up" in sql for sql in reads)  # the queue's last follow-ups
+    # The program's health, meetings and surveys stay cached: a follow-up does not change them.
+    # Only the open pair's history (which lists follow-ups) is read again, for that one pair.
+    program_reads = [
+        sql
+        for sql in reads
+        if ("from meeting" in sql or "from survey_response" in sql) and "pair_id = ?" not in sql
+    ]
+    assert not program_reads
+    assert any("from meeting" in sql for sql in reads)  # the open pair's history
+    assert "Left a voicemail" in _table(at)["last_follow_up"].iloc[0]
