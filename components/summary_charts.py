@@ -50,7 +50,12 @@ def cohort_chart(summary: ExecutiveSummary) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("cohort:N", sort=list(summary.cohorts["cohort"]), title=None),
+            y=alt.Y(
+                "cohort:N",
+                sort=list(summary.cohorts["cohort"]),
+                title=None,
+                axis=alt.Axis(labelLimit=260),
+            ),
             yOffset=alt.YOffset("measure:N", sort=measures),
             x=alt.X(
                 "share:Q", title=None, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")

@@ -31,7 +31,7 @@ st.caption(
     f"{summary.previous_as_of:%d %b %Y}. Aggregates only: no participant is named."
 )
 
-kpi_row(summary.kpis, previous_as_of_text=f"{summary.previous_as_of:%d %b %Y}")
+kpi_row(summary.kpis, previous_as_of_text=f"{summary.previous_as_of:%-d %b}")
 health, cadence = st.columns(2)
 with health:
     show_health_distribution(summary)
