@@ -138,3 +138,22 @@ def test_changes_on_the_data_screen_are_audited_under_the_signed_in_address(
     added = [user for user in app_users(engine) if user.email == "new@example.org"]
     engine.dispose()
     assert [(user.role, user.added_by) for user in added] == [("executive", "pm@example.org")]
+
+
+def test_a_token_without_an_email_address_gets_the_polite_page(app_on, demo_url) -> None:
+    at = app_on(demo_url, as_of=DEMO_AS_OF)
+    at.secrets["auth"] = dict(AUTH)
+    at.user = {"is_logged_in": True, "name": "No Mail"}
+    at = at.run()
+    assert not at.exception
+    assert NO_ROLE_MESSAGE in at.info[0].value
+    _shows_nothing_of_the_program(at)
+
+
+def test_secrets_without_an_auth_section_leave_the_app_in_demo_mode(app_on, demo_url) -> None:
+    at = app_on(demo_url, role="coordinator", as_of=DEMO_AS_OF)
+    at.secrets["smtp"] = {"host": "mail.example.org"}
+    at = at.run()
+    assert not at.exception
+    assert "no sign-in is configured" in page_text(at)
+    assert at.sidebar.selectbox(key="link:role").value == "coordinator"
