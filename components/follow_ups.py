@@ -28,18 +28,19 @@ from data_access.csv_format import escape_cell
 TABLE_KEY = "follow_up_table"
 _DONE_KEY = "_follow_up_done"
 
+# In the order a coordinator reads a row: who, how bad, whose it is and what was done, why.
 COLUMN_CONFIG = {
     "mentor": st.column_config.TextColumn("Mentor"),
     "mentee": st.column_config.TextColumn("Mentee"),
-    "cohort": st.column_config.TextColumn("Cohort"),
-    "band": st.column_config.TextColumn("Band"),
-    "stalled": st.column_config.CheckboxColumn("Stalled"),
+    "band": st.column_config.TextColumn("Band", width="small"),
+    "stalled": st.column_config.CheckboxColumn("Stalled", width="small"),
     "days_since_last_meeting": st.column_config.NumberColumn(
         "Days since last meeting", format="%d"
     ),
-    "reasons": st.column_config.TextColumn("Reasons", width="large"),
-    "last_follow_up": st.column_config.TextColumn("Last follow-up", width="medium"),
     "owner": st.column_config.TextColumn("Owner"),
+    "last_follow_up": st.column_config.TextColumn("Last follow-up", width="medium"),
+    "reasons": st.column_config.TextColumn("Reasons", width="large"),
+    "cohort": st.column_config.TextColumn("Cohort"),
 }
 EXPORT_COLUMNS = (
     "pair_id",

@@ -4,7 +4,9 @@
 
 Serves the app over a fresh SQLite store filled with the demo program anchored on `AS_OF`,
 opens each screen as a role that may see it, and saves one full-page PNG per screen
-(`docs/screenshots/<screen>.png`), plus the Executive summary as an executive sees it.
+(`docs/screenshots/<screen>.png`), plus the Executive summary as an executive sees it. Where a
+screen's point is what it does with a pick, the shot shows it: Cohort health and Follow-ups
+with their most urgent pair open, What-if pairing with a proposal.
 Exits 1, naming the screen, if a screen shows an exception.
 """
 
@@ -16,12 +18,24 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from components.access import EXECUTIVE, PROGRAM_MANAGER, SCREENS
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, EXCEPTION, READY, serve_app
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    EXCEPTION,
+    READY,
+    select_first_row,
+    serve_app,
+)
 
 AS_OF = "2026-11-23"
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 VIEWPORT = {"width": 1440, "height": 1000}
 MAX_HEIGHT = 5000
+
+
+#: What to do on a screen before its shot: "first row" opens the table's first row, any other
+#: text is the label of a button to press.
+ACTIONS = {"cohort_health": "first row", "follow_ups": "first row", "what_if": "Propose pairs"}
 
 
 def shots() -> list[tuple[str, str, str]]:
@@ -30,10 +44,20 @@ def shots() -> list[tuple[str, str, str]]:
     return [*pages, ("executive_summary_as_executive.png", EXECUTIVE, "executive_summary")]
 
 
-def _capture(page: Page, url: str, path: Path) -> None:
+def _act(page: Page, action: str | None) -> None:
+    if action == "first row":
+        select_first_row(page)
+    elif action is not None:
+        page.get_by_role("button", name=action).click()
+        page.wait_for_timeout(500)
+        page.wait_for_selector(READY, timeout=120_000)
+
+
+def _capture(page: Page, url: str, path: Path, action: str | None = None) -> None:
     page.goto(url)
     page.wait_for_timeout(500)
     page.wait_for_selector(READY, timeout=120_000)
+    _act(page, action)
     page.wait_for_timeout(1500)  # let charts finish drawing
     if page.locator(EXCEPTION).count():
         raise RuntimeError(f"{url} shows an exception")
@@ -55,7 +79,8 @@ def main() -> int:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_context(viewport=VIEWPORT).new_page()
                 for name, role, path in shots():
-                    _capture(page, f"{url}/{path}?role={role}", TARGET / name)
+                    action = ACTIONS.get(path) if role == PROGRAM_MANAGER else None
+                    _capture(page, f"{url}/{path}?role={role}", TARGET / name, action)
                     print(f"wrote docs/screenshots/{name}")
                 browser.close()
         except RuntimeError as error:

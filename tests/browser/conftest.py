@@ -126,3 +126,20 @@ def wait_for_app(page: Page) -> None:
     """Wait until the script run has finished, then fail on any exception box on screen."""
     page.wait_for_selector(READY, timeout=60_000)
     expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+TABLE_HEADER_HEIGHT = 36  # a table's header row, in CSS pixels
+TABLE_ROW_HEIGHT = 35
+
+
+def select_first_row(page: Page) -> None:
+    """Tick the first row of the page's first table (drawn on a canvas: click its checkbox),
+    then wait for the run that the selection starts."""
+    table = page.get_by_test_id("data-grid-canvas").first
+    table.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)  # let the scroll settle before reading where the table is
+    box = table.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 16, box["y"] + TABLE_HEADER_HEIGHT + TABLE_ROW_HEIGHT / 2)
+    page.wait_for_timeout(300)
+    wait_for_app(page)

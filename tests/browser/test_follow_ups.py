@@ -7,12 +7,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import serve_app, wait_for_app
+from tests.browser.conftest import select_first_row, serve_app, wait_for_app
 
 pytestmark = pytest.mark.browser
-
-HEADER_HEIGHT = 36  # the table's header row, in CSS pixels
-ROW_HEIGHT = 35
 
 
 @pytest.fixture(scope="module")
@@ -28,17 +25,6 @@ def own_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def settle(page: Page) -> None:
     page.wait_for_timeout(300)
     wait_for_app(page)
-
-
-def select_first_row(page: Page) -> None:
-    """Tick the first row of the queue (the table is drawn on a canvas: click its checkbox)."""
-    table = page.get_by_test_id("data-grid-canvas").first
-    table.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)  # let the scroll settle before reading where the table is
-    box = table.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + 16, box["y"] + HEADER_HEIGHT + ROW_HEIGHT / 2)
-    settle(page)
 
 
 def test_a_coordinator_logs_a_follow_up_and_sees_it_in_the_pairs_history(
