@@ -23,9 +23,10 @@ Too early pairs and completed / ended / paused pairs are never in it.
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote
 
+import icalendar
 import pandas as pd
 
 from app.health import AT_RISK, TOO_EARLY
@@ -205,6 +206,43 @@ def nudge(
     to = ",".join(quote(email, safe="@") for email in emails if email)
     mailto = f"mailto:{to}?subject={quote(subject)}&body={quote(body)}"
     return Nudge(subject=subject, body=body, mailto=mailto)
+
+
+#: A suggested check-in: this long, at this local time, on the first working day after the
+#: as-of date.
+CHECK_IN_MINUTES = 30
+CHECK_IN_TIME = time(10, 0)
+
+
+def check_in_day(as_of: date) -> date:
+    """The first working day (Monday–Friday) after `as_of`."""
+    day = as_of + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def check_in_invite(message: Nudge, *, pair_id: str, emails: list[str], as_of: date) -> bytes:
+    """An iCalendar (.ics) invitation for a check-in with the pair: the nudge's subject and
+    body, both people invited (blank e-mails left out), at `CHECK_IN_TIME` (the reader's own
+    time zone) on `check_in_day(as_of)`."""
+    start = datetime.combine(check_in_day(as_of), CHECK_IN_TIME)
+    event = icalendar.Event()
+    event.add("uid", f"check-in-{pair_id}-{start:%Y%m%d}@pairpulse")
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=CHECK_IN_MINUTES))
+    event.add("summary", message.subject)
+    event.add("description", message.body)
+    for email in emails:
+        if isinstance(email, str) and email:
+            event.add("attendee", f"mailto:{email}")
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//PairPulse//Follow-ups//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "REQUEST")
+    calendar.add_component(event)
+    return calendar.to_ical()
 
 
 def _markdown_text(value: object) -> str:

@@ -203,8 +203,9 @@ def actions(pair_id: str, row: pd.Series, *, actor: str, as_of: date) -> None:
             st.text(f"Next step: {row['next_step']}{due}")
 
 
-def nudge_block(row: pd.Series, *, sender: str) -> None:
-    """A ready-to-send nudge for the pair: subject and body to copy, and a mailto: link."""
+def nudge_block(row: pd.Series, *, sender: str, as_of: date) -> None:
+    """A ready-to-send nudge for the pair: subject and body to copy, a mailto: link, and a
+    suggested check-in as an .ics invitation on the first working day after `as_of`."""
     message = follow_ups.nudge(
         row,
         mentor_name=row["mentor"],
@@ -215,7 +216,23 @@ def nudge_block(row: pd.Series, *, sender: str) -> None:
     st.subheader("Nudge")
     st.code(message.subject, language=None)
     st.code(message.body, language=None, wrap_lines=True)
-    st.link_button("Open in e-mail", message.mailto, icon=":material/mail:")
+    mail, invite = st.columns(2)
+    mail.link_button("Open in e-mail", message.mailto, icon=":material/mail:")
+    day = follow_ups.check_in_day(as_of)
+    invite.download_button(
+        f"Suggested check-in, {day:%a %d %b} (.ics)",
+        follow_ups.check_in_invite(
+            message,
+            pair_id=str(row.name),
+            emails=[row["mentor_email"], row["mentee_email"]],
+            as_of=as_of,
+        ),
+        file_name=f"check-in-{row.name}-{day:%Y-%m-%d}.ics",
+        mime="text/calendar",
+        key="check_in_ics",
+        icon=":material/event:",
+        help="A 30-minute meeting invitation for both of them, to open in a calendar.",
+    )
 
 
 def _cell(cell: object) -> str:

@@ -64,7 +64,7 @@ else:
     st.text(row["reasons"])
     actor = follow_ups.demo_actor(role)
     follow_ups.actions(pair_id, row, actor=actor, as_of=as_of)
-    follow_ups.nudge_block(row, sender=actor)
+    follow_ups.nudge_block(row, sender=actor, as_of=as_of)
     with st.expander("Pair detail and follow-up history", icon=":material/history:"):
         detail = pair_rows(loaders.health(as_of, cohort_ids), loaders.directory()).loc[pair_id]
         pair_detail(detail, as_of=as_of, stall_factor=loaders.program_settings().stall_factor)

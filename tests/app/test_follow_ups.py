@@ -1,9 +1,10 @@
 """app.follow_ups: the queue's rules, snooze / resolve, filters, nudge wording and the digest."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import icalendar
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
@@ -15,6 +16,8 @@ from app.follow_ups import (
     GOALS_OVERDUE,
     OTHER,
     UNASSIGNED,
+    check_in_day,
+    check_in_invite,
     digest,
     filter_queue,
     follow_up_queue,
@@ -306,3 +309,35 @@ def test_digest_command_refuses_a_date_that_is_not_a_date(
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "is not an ISO date" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("as_of", "day"),
+    [
+        (date(2025, 3, 31), date(2025, 4, 1)),  # Monday → Tuesday
+        (date(2025, 4, 4), date(2025, 4, 7)),  # Friday → Monday
+        (date(2025, 4, 5), date(2025, 4, 7)),  # Saturday → Monday
+    ],
+)
+def test_the_check_in_is_on_the_next_working_day(as_of: date, day: date) -> None:
+    assert check_in_day(as_of) == day
+
+
+def test_the_check_in_invitation_reads_back_as_one_event_for_both_people() -> None:
+    message = nudge(
+        _queue().loc["RISK_LOW"], mentor_name="Ana", mentee_name="Bo", emails=[], sender="S"
+    )
+    ics = check_in_invite(
+        message,
+        pair_id="RISK_LOW",
+        emails=["ana@example.org", None, float("nan"), "bo@example.org"],
+        as_of=date(2025, 4, 4),
+    )
+    calendar = icalendar.Calendar.from_ical(ics)
+    (event,) = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == datetime(2025, 4, 7, 10, 0)  # Monday 10:00, local
+    assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(minutes=30)
+    assert str(event["summary"]) == message.subject
+    assert str(event["description"]) == message.body
+    attendees = event["attendee"]
+    assert [str(a) for a in attendees] == ["mailto:ana@example.org", "mailto:bo@example.org"]

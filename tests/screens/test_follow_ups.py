@@ -144,8 +144,10 @@ def test_nudge_and_export_for_the_selected_pair(app_on, queue_url) -> None:
     assert at.code[1].value.startswith("Hi Mentor 2 and Mentee 2,")
     link = at.get("link_button")[0].proto.url
     assert link.startswith("mailto:m2@example.org,e2@example.org?subject=Time%20for")
-    export = at.get("download_button")[0]
+    export, invite = at.get("download_button")
     assert export.proto.label == "Export the queue (CSV)"
+    assert invite.proto.label.startswith("Suggested check-in, ")
+    assert invite.proto.label.endswith("(.ics)")
 
 
 def test_export_escapes_formula_cells() -> None:
