@@ -1,5 +1,5 @@
 """The command line: `python -m app init | import | export | seed | report | digest | match |
-bench`.
+bench | grant | users`.
 
 Each command reads `DATABASE_URL` (default: the embedded SQLite file) and brings the store's
 schema up to date first. Exit status: 0 done, 2 refused (bad input, nothing written), 1 the store
@@ -23,6 +23,7 @@ from app.matching import MODES, MatchingError, MatchSettings, pool_from_program,
 from app.report import band_counts, headline_figures, program_health
 from app.settings import default_as_of, load_settings
 from app.store import fill_empty_store_with_demo, open_store
+from data_access.app_users import APP_ROLES, AppUserError, app_users, grant_role, remove_access
 from data_access.csv_format import escape_cell
 from data_access.exporter import export_directory
 from data_access.follow_ups import latest_follow_ups
@@ -123,6 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="pool sizes (mentees × mentor places) to time the matching on, comma-separated; "
         "empty for none",
     )
+
+    grant = commands.add_parser(
+        "grant",
+        help="give an e-mail address a role in sign-in mode, or take its access away (--remove)",
+    )
+    grant.add_argument("email", help="the address the person signs in with")
+    grant.add_argument("role", nargs="?", default=None, help=f"one of: {', '.join(APP_ROLES)}")
+    grant.add_argument("--remove", action="store_true", help="take the address's access away")
+
+    commands.add_parser("users", help="list who has access in sign-in mode, and their roles")
     return parser
 
 
@@ -298,6 +309,44 @@ def _bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+CLI_ACTOR = "command line"  # who the audit log names for a change made here
+
+
+def _grant(args: argparse.Namespace) -> int:
+    if args.remove and args.role is not None:
+        print("Give a role or --remove, not both; nothing changed.", file=sys.stderr)
+        return EXIT_REFUSED
+    if not args.remove and args.role is None:
+        print(f"Give a role (one of: {', '.join(APP_ROLES)}) or --remove.", file=sys.stderr)
+        return EXIT_REFUSED
+    engine = open_store()
+    try:
+        if args.remove:
+            message = remove_access(engine, args.email, actor=CLI_ACTOR)
+        else:
+            message = grant_role(engine, args.email, args.role, actor=CLI_ACTOR)
+    except AppUserError as error:
+        bad_role = args.role is not None and args.role not in APP_ROLES
+        roles = f" The roles are: {', '.join(APP_ROLES)}." if bad_role else ""
+        print(f"Refused, nothing changed: {error}{roles}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(message)
+    return EXIT_OK
+
+
+def _users(_args: argparse.Namespace) -> int:
+    rows = app_users(open_store())
+    if not rows:
+        print("Nobody has access yet: add the first program manager with")
+        print("  python -m app grant EMAIL program_manager")
+        return EXIT_OK
+    width = max(len(row.email) for row in rows)
+    for row in rows:
+        added = f"added {row.added_at:%Y-%m-%d} by {row.added_by or 'unknown'}"
+        print(f"{row.email:<{width}}  {row.role:<15}  {added}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "init": _init,
     "import": _import,
@@ -307,6 +356,8 @@ COMMANDS = {
     "digest": _digest,
     "match": _match,
     "bench": _bench,
+    "grant": _grant,
+    "users": _users,
 }
 
 
