@@ -6,9 +6,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from app import metrics
-from app.health import BANDS, pair_health
+from app.health import BANDS, health_from_aggregates, pair_health
 from app.settings import ProgramSettings
-from data_access.queries import ProgramFrames
+from data_access.queries import HealthInputs, ProgramFrames
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,20 @@ def program_health(program: ProgramFrames, settings: ProgramSettings) -> pd.Data
         program.surveys,
         program.cohorts,
         as_of=program.as_of,
+        settings=settings.health(),
+    )
+
+
+def store_health(inputs: HealthInputs, settings: ProgramSettings) -> pd.DataFrame:
+    """`program_health` from the per-pair aggregates `data_access.queries.load_health_inputs`
+    reads: the same pairs and figures, without loading every goal and survey response."""
+    return health_from_aggregates(
+        inputs.pairs,
+        inputs.meeting_stats,
+        inputs.goal_counts,
+        inputs.sentiment,
+        inputs.cohorts,
+        as_of=inputs.as_of,
         settings=settings.health(),
     )
 

@@ -5,11 +5,12 @@ health score needs are aggregated in SQL (`meeting_stats`), so computing health 
 meetings table itself — at the `enterprise` scale that is about a million rows.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Connection, Date, Engine, and_, bindparam, case, func, select
+from sqlalchemy import Connection, Date, Engine, and_, bindparam, case, func, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 
 from data_access.models import Cohort, Goal, Meeting, Pair, Participant, SurveyResponse
@@ -85,18 +86,30 @@ def _meeting_stats_statement(connection: Connection, as_of: date, window_days: i
         .cte("windows")
         .prefix_with("MATERIALIZED")
     )
-    in_window = and_(
-        Meeting.held_on >= windows.c.window_start, Meeting.held_on <= windows.c.window_end
+    # One index look-up per pair (on ix_meeting_pair_id_held_on) for its last meeting and one
+    # range count for its window, rather than a join and GROUP BY over every meeting row.
+    last_meeting_on = (
+        select(func.max(Meeting.held_on))
+        .where(Meeting.pair_id == windows.c.pair_id, Meeting.held_on <= as_of_param)
+        .scalar_subquery()
     )
-    return (
-        select(
-            Meeting.pair_id,
-            func.max(Meeting.held_on).label("last_meeting_on"),
-            func.sum(case((in_window, 1), else_=0)).label("meetings_in_window"),
+    meetings_in_window = (
+        select(func.count())
+        .select_from(Meeting)
+        .where(
+            Meeting.pair_id == windows.c.pair_id,
+            Meeting.held_on >= windows.c.window_start,
+            Meeting.held_on <= windows.c.window_end,
         )
-        .join(windows, windows.c.pair_id == Meeting.pair_id)
-        .where(Meeting.held_on <= as_of_param)
-        .group_by(Meeting.pair_id)
+        .scalar_subquery()
+    )
+    per_pair = select(
+        windows.c.pair_id,
+        last_meeting_on.label("last_meeting_on"),
+        meetings_in_window.label("meetings_in_window"),
+    ).subquery("per_pair")
+    return (
+        select(per_pair).where(per_pair.c.last_meeting_on.is_not(None)).order_by(per_pair.c.pair_id)
     )
 
 
@@ -178,6 +191,166 @@ def load_program(
                 ),
                 "survey_response",
             ),
+        )
+
+
+#: The pair columns pair health reads.
+HEALTH_PAIR_COLUMNS = [
+    Pair.pair_id,
+    Pair.cohort_id,
+    Pair.mentor_id,
+    Pair.mentee_id,
+    Pair.status,
+    Pair.started_on,
+    Pair.ended_on,
+    Pair.target_cadence_days,
+]
+
+
+@dataclass(frozen=True)
+class HealthInputs:
+    """What pair health needs of the program as of one date, aggregated per pair in SQL: the
+    inputs of `app.health.health_from_aggregates`."""
+
+    as_of: date
+    cohorts: pd.DataFrame
+    pairs: pd.DataFrame
+    meeting_stats: pd.DataFrame
+    goal_counts: pd.DataFrame
+    sentiment: pd.DataFrame
+
+
+def goal_counts(
+    connection: Connection, *, as_of: date, cohort_ids: Collection[str] = ()
+) -> pd.DataFrame:
+    """Per pair with goals that are not dropped as of `as_of` (indexed by `pair_id`; of the
+    pairs of `cohort_ids` when given): `goals`, `progress_pct_sum` and `overdue_goals`, exactly
+    as `app.health.goal_counts` defines them over `app.metrics.goals_as_of`."""
+    as_of_param = _as_of_param(as_of)
+    # A goal completed after the as-of date was still in progress that day.
+    status = case(
+        (and_(Goal.completed_on.is_not(None), Goal.completed_on > as_of_param), "in_progress"),
+        else_=Goal.status,
+    )
+    overdue = and_(status.not_in(["done", "dropped"]), Goal.due_on < as_of_param)
+    statement = (
+        select(
+            Goal.pair_id,
+            func.count().label("goals"),
+            func.sum(
+                case((status == "done", 100), else_=func.coalesce(Goal.progress_pct, 0))
+            ).label("progress_pct_sum"),
+            func.sum(case((overdue, 1), else_=0)).label("overdue_goals"),
+        )
+        .where(or_(Goal.created_on.is_(None), Goal.created_on <= as_of_param), status != "dropped")
+        .group_by(Goal.pair_id)
+    )
+    if cohort_ids:
+        statement = statement.where(
+            Goal.pair_id.in_(select(Pair.pair_id).where(Pair.cohort_id.in_(sorted(cohort_ids))))
+        )
+    counts = pd.read_sql(statement, connection).set_index("pair_id")
+    return counts.astype({"goals": "int64", "progress_pct_sum": float, "overdue_goals": "int64"})
+
+
+#: Latest answers are found with one MAX per person and measure over a key that orders them as
+#: the definition does (later day first, then the lower answer): day number × `_KEY_RADIX` +
+#: (`_KEY_RADIX` − 1 − answer). The answers are 1–5 (the import format refuses others).
+_KEY_RADIX = 1000
+
+
+def _day_number(connection: Connection, day: ColumnElement) -> ColumnElement:
+    """Days from 1970-01-01 to `day`, in the connection's SQL dialect."""
+    if connection.dialect.name == "sqlite":
+        return func.julianday(day) - 2440587.5
+    return day - date(1970, 1, 1)
+
+
+def latest_sentiment(
+    connection: Connection, *, as_of: date, cohort_ids: Collection[str] = ()
+) -> pd.DataFrame:
+    """Per pair that started by `as_of` with answers (indexed by `pair_id`): the latest
+    satisfaction and relationship quality of its mentor and its mentee submitted by `as_of`, the
+    lowest on a day with several, exactly as `app.health.latest_sentiment` defines them. With
+    `cohort_ids`, only those cohorts' pairs and the responses counted in them (the response's
+    `cohort_id`, else its pair's: `app.scope.program_for_cohorts`)."""
+    as_of_param = _as_of_param(as_of)
+    role = case(
+        (SurveyResponse.participant_id == Pair.mentor_id, "mentor"),
+        (SurveyResponse.participant_id == Pair.mentee_id, "mentee"),
+    )
+    measures = (SurveyResponse.satisfaction, SurveyResponse.relationship_quality)
+    day = _day_number(connection, SurveyResponse.submitted_on)
+    latest = (
+        select(
+            SurveyResponse.pair_id,
+            role.label("role"),
+            *(
+                func.max(
+                    case((measure.is_not(None), day * _KEY_RADIX + (_KEY_RADIX - 1 - measure)))
+                ).label(measure.name)
+                for measure in measures
+            ),
+        )
+        .join(Pair, Pair.pair_id == SurveyResponse.pair_id)
+        .where(
+            Pair.started_on <= as_of_param,
+            SurveyResponse.submitted_on <= as_of_param,
+            role.is_not(None),
+            or_(*(measure.is_not(None) for measure in measures)),
+        )
+        .group_by(SurveyResponse.pair_id, role)
+    )
+    if cohort_ids:
+        chosen = sorted(cohort_ids)
+        latest = latest.where(
+            Pair.cohort_id.in_(chosen),
+            func.coalesce(SurveyResponse.cohort_id, Pair.cohort_id).in_(chosen),
+        )
+    latest = latest.subquery("latest")
+    statement = select(
+        latest.c.pair_id,
+        *(
+            func.max(case((latest.c.role == person, latest.c[measure.name]))).label(
+                f"{person}_{measure.name}"
+            )
+            for measure in measures
+            for person in ("mentor", "mentee")
+        ),
+    ).group_by(latest.c.pair_id)
+    keys = pd.read_sql(statement, connection).set_index("pair_id").astype(float)
+    return (_KEY_RADIX - 1) - keys % _KEY_RADIX
+
+
+def load_health_inputs(
+    engine: Engine,
+    *,
+    as_of: date,
+    cohort_ids: Collection[str] = (),
+    window_days: int = ADHERENCE_WINDOW_DAYS,
+) -> HealthInputs:
+    """What pair health needs on `as_of`, read in one snapshot and aggregated in SQL, for the
+    pairs of `cohort_ids` (all when empty): the same health as `load_program` followed by
+    `app.scope.program_for_cohorts` gives, without reading every goal and survey response."""
+    as_of_param = _as_of_param(as_of)
+    cohorts = select(Cohort.cohort_id, Cohort.target_cadence_days)
+    pairs = select(*HEALTH_PAIR_COLUMNS).where(Pair.started_on <= as_of_param)
+    if cohort_ids:
+        cohorts = cohorts.where(Cohort.cohort_id.in_(sorted(cohort_ids)))
+    with engine.connect() as connection, connection.begin():
+        pair_frame = _frame(connection, pairs, "pair")
+        stats = meeting_stats(connection, as_of=as_of, window_days=window_days)
+        if cohort_ids:
+            # Narrowed here rather than in SQL, so that the pairs come in `load_program`'s order.
+            pair_frame = pair_frame[pair_frame["cohort_id"].isin(set(cohort_ids))]
+            stats = stats[stats.index.isin(set(pair_frame["pair_id"]))]
+        return HealthInputs(
+            as_of=as_of,
+            cohorts=_frame(connection, cohorts, "cohort"),
+            pairs=pair_frame,
+            meeting_stats=stats,
+            goal_counts=goal_counts(connection, as_of=as_of, cohort_ids=cohort_ids),
+            sentiment=latest_sentiment(connection, as_of=as_of, cohort_ids=cohort_ids),
         )
 
 

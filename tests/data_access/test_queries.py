@@ -4,11 +4,15 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, select
 
-from app import metrics
+from app import health, metrics
 from app.health import pair_health
+from app.report import program_health, store_health
+from app.scope import program_for_cohorts
+from app.settings import ProgramSettings
 from data_access import queries
+from data_access.models import Pair, SurveyResponse
 from sample_data.seed import seed_store
 
 ANCHOR = date(2026, 6, 30)
@@ -82,3 +86,113 @@ def test_load_program_leaves_out_what_came_after_the_as_of_date(demo_engine: Eng
     assert program.meeting_stats["last_meeting_on"].max() <= pd.Timestamp(as_of)
     later = queries.load_program(demo_engine, as_of=ANCHOR)
     assert len(later.pairs) > len(program.pairs)
+
+
+def _add_awkward_answers(engine: Engine) -> list[str]:
+    """Answers the SQL must treat as the definition does: two and three answers from one person
+    on one day (the lower counts), answers after the as-of date (never count), a blank answer on
+    a later day (the earlier answer still counts), an answer from someone outside the pair, and
+    one given in another cohort than its pair's. Returns the cohorts, first the pairs' cohort."""
+    with engine.begin() as connection:
+        pairs = connection.execute(
+            select(Pair.pair_id, Pair.cohort_id, Pair.mentor_id, Pair.mentee_id, Pair.started_on)
+            .where(Pair.started_on <= ANCHOR - timedelta(days=130))
+            .order_by(Pair.pair_id)
+        ).all()
+        first, second = (
+            pairs[0],
+            next(pair for pair in pairs if pair.cohort_id != pairs[0].cohort_id),
+        )
+        rows = []
+
+        def answer(pair, person, days_back, satisfaction, quality, cohort=None) -> None:
+            rows.append(
+                {
+                    "response_id": f"AWK{len(rows):03d}",
+                    "participant_id": person,
+                    "pair_id": pair.pair_id,
+                    "cohort_id": cohort,
+                    "submitted_on": ANCHOR - timedelta(days=days_back),
+                    "kind": "pulse",
+                    "satisfaction": satisfaction,
+                    "relationship_quality": quality,
+                }
+            )
+
+        for pair in (first, second):
+            answer(pair, pair.mentee_id, 50, 4, 2)  # a tie on day -50 ...
+            answer(pair, pair.mentee_id, 50, 1, 3)
+            answer(pair, pair.mentee_id, 50, 3, None)  # ... of three for satisfaction
+            answer(pair, pair.mentor_id, 50, 5, 5)
+            answer(pair, pair.mentor_id, 50, 2, 4)
+            answer(pair, pair.mentor_id, 20, None, None)  # later but blank
+            answer(pair, pair.mentee_id, -5, 1, 1)  # after the anchor
+        answer(first, second.mentee_id, 10, 1, 1)  # not in the pair: never counts
+        answer(first, first.mentor_id, 5, 1, 1, cohort=second.cohort_id)  # another cohort's
+        connection.execute(insert(SurveyResponse), rows)
+    return [first.cohort_id, second.cohort_id]
+
+
+@pytest.mark.parametrize("days_back", [0, 45, 60, 250])
+def test_sql_sentiment_and_goal_counts_equal_the_pandas_definition(
+    demo_engine: Engine, days_back: int
+) -> None:
+    _add_awkward_answers(demo_engine)
+    as_of = ANCHOR - timedelta(days=days_back)
+    everything = _everything(demo_engine)
+    pairs = metrics.pairs_as_of(everything["pairs"], as_of=as_of)
+    surveys = metrics.responses_as_of(everything["surveys"], as_of=as_of)
+    expected_sentiment = health.latest_sentiment(pairs, surveys).dropna(how="all")
+    expected_goals = health.goal_counts(
+        metrics.goals_as_of(everything["goals"], as_of=as_of), as_of=as_of
+    )
+    with demo_engine.connect() as connection:
+        sentiment = queries.latest_sentiment(connection, as_of=as_of)
+        goals = queries.goal_counts(connection, as_of=as_of)
+    assert len(expected_sentiment) > 10 and len(expected_goals) > 10
+    pd.testing.assert_frame_equal(
+        sentiment.sort_index(), expected_sentiment.sort_index(), check_names=False
+    )
+    pd.testing.assert_frame_equal(
+        goals.sort_index(), expected_goals.sort_index(), check_names=False
+    )
+
+
+def test_a_tie_counts_the_lower_answer_and_later_answers_never_count(demo_engine: Engine) -> None:
+    _add_awkward_answers(demo_engine)
+    with demo_engine.connect() as connection:
+        first = connection.execute(
+            select(SurveyResponse.pair_id).where(SurveyResponse.response_id == "AWK000")
+        ).scalar_one()
+        before = queries.latest_sentiment(connection, as_of=ANCHOR - timedelta(days=30)).loc[first]
+        after = queries.latest_sentiment(connection, as_of=ANCHOR).loc[first]
+    assert before.to_dict() == {
+        "mentor_satisfaction": 2.0,
+        "mentee_satisfaction": 1.0,
+        "mentor_relationship_quality": 4.0,
+        "mentee_relationship_quality": 2.0,
+    }
+    # On the anchor the mentor's own answer given in another cohort is their latest; the
+    # mentee's answer after the anchor still does not count, nor does the outsider's.
+    assert after.to_dict() == {
+        **before.to_dict(),
+        "mentor_satisfaction": 1.0,
+        "mentor_relationship_quality": 1.0,
+    }
+
+
+@pytest.mark.parametrize("days_back", [0, 60])
+def test_health_from_sql_aggregates_equals_health_of_the_loaded_program(
+    demo_engine: Engine, days_back: int
+) -> None:
+    """What the screens show (store_health) is program_health of the program, whole or
+    narrowed to some cohorts, to the last digit and in the same order."""
+    cohorts = _add_awkward_answers(demo_engine)
+    as_of = ANCHOR - timedelta(days=days_back)
+    settings = ProgramSettings()
+    program = queries.load_program(demo_engine, as_of=as_of)
+    for chosen in ((), (cohorts[0],), tuple(cohorts)):
+        expected = program_health(program_for_cohorts(program, chosen), settings)
+        inputs = queries.load_health_inputs(demo_engine, as_of=as_of, cohort_ids=chosen)
+        assert len(expected) > 5
+        pd.testing.assert_frame_equal(store_health(inputs, settings), expected)
