@@ -508,6 +508,10 @@ def _histogram_chart(histogram: pd.DataFrame, names: list[str]) -> alt.Chart:
     )
 
 
+_COMPARE_KEY = "what_if_compare"
+_COMPARE_SEEN_KEY = "_what_if_compare_seen"
+
+
 def compare_section(
     engine: Engine, pool: Pool, settings: MatchSettings, scenarios: pd.DataFrame
 ) -> None:
@@ -522,14 +526,18 @@ def compare_section(
         )
         return
     names = dict(zip(same_pool["id"].astype(int), same_pool["name"], strict=True))
-    if "what_if_compare" in st.session_state:
-        st.session_state["what_if_compare"] = [
-            key for key in st.session_state["what_if_compare"] if key in names
-        ]
+    # A scenario saved since the last run joins the comparison (the newest two are kept), so
+    # saving one shows it beside today's pairing at once; opening the page compares the
+    # newest two. Scenarios of another pool or deleted ones drop out.
+    seen = st.session_state.get(_COMPARE_SEEN_KEY)
+    chosen = [key for key in st.session_state.get(_COMPARE_KEY, []) if key in names]
+    new = sorted(key for key in names if seen is None or key not in seen)
+    st.session_state[_COMPARE_KEY] = (chosen + new)[-2:] if new else chosen
+    st.session_state[_COMPARE_SEEN_KEY] = set(names)
     chosen = st.multiselect(
         "Scenarios to compare",
         list(names),
-        key="what_if_compare",
+        key=_COMPARE_KEY,
         format_func=names.__getitem__,
         max_selections=2,
         placeholder="Pick one or two",

@@ -144,7 +144,8 @@ def test_propose_save_compare_and_apply_on_the_demo_program(app_on, demo_url) ->
         zip(expected.pairs["mentor_id"], expected.pairs["mentee_id"], strict=True)
     )
 
-    at = at.multiselect(key="what_if_compare").select(int(scenario_id)).run()
+    # The scenario just saved is already set beside today's pairing.
+    assert at.multiselect(key="what_if_compare").value == [int(scenario_id)]
     shown = _table(at, "Measure").set_index("Measure")
     assert list(shown.columns) == ["Today's pairing", "“Skills first”"]
     # Scored with the weights in the form, which are still the ones of the proposal.
@@ -303,3 +304,24 @@ def test_other_roles_get_only_the_access_message(app_on, demo_url, role) -> None
     assert not at.exception
     assert "You are viewing PairPulse as" in at.warning[0].value
     assert not at.main.button and not at.dataframe and not at.slider
+
+
+def test_the_newest_two_scenarios_are_compared_without_a_pick(app_on, demo_url) -> None:
+    at = _propose(app_on(demo_url, page=PAGE, as_of=DEMO_AS_OF).run())
+    for name in ("First", "Second", "Third"):
+        at.text_input(key="what_if_scenario_name").input(name)
+        at = at.button[[b.label for b in at.button].index("Save as scenario")].click().run()
+    engine = make_engine(demo_url)
+    ids = dict(zip(list_scenarios(engine)["name"], list_scenarios(engine)["id"], strict=True))
+    engine.dispose()
+    newest_two = [int(ids["Second"]), int(ids["Third"])]
+    assert at.multiselect(key="what_if_compare").value == newest_two
+    assert list(_table(at, "Measure").columns) == [
+        "Measure", "Today's pairing", "“Second”", "“Third”"
+    ]  # fmt: skip
+
+    # A person who picked one keeps their pick; coming back later shows the newest two.
+    at = at.multiselect(key="what_if_compare").set_value([int(ids["First"])]).run()
+    assert at.multiselect(key="what_if_compare").value == [int(ids["First"])]
+    fresh = app_on(demo_url, page=PAGE, as_of=DEMO_AS_OF).run()
+    assert fresh.multiselect(key="what_if_compare").value == newest_two
