@@ -11,7 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,13 +55,26 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, timeout_s: float = 
 
 
 def serve_app(
-    store_path: Path, log_path: Path, *, demo_data: bool = True
+    store_path: Path,
+    log_path: Path,
+    *,
+    demo_data: bool = True,
+    secrets: Callable[[str], str] | None = None,
 ) -> tuple[str, subprocess.Popen]:
-    """Start `streamlit run streamlit_app.py` on a free port over the SQLite file `store_path`."""
+    """Start `streamlit run streamlit_app.py` on a free port over the SQLite file `store_path`.
+
+    `secrets`, given the app's URL, returns the text of the secrets file the app reads instead
+    of `.streamlit/secrets.toml` (written beside the store, never into the project)."""
     engine = make_engine(f"sqlite:///{store_path}")
     upgrade_store(engine)
     engine.dispose()
     port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    extra_env = {}
+    if secrets is not None:
+        secrets_path = store_path.parent / "secrets.toml"
+        secrets_path.write_text(secrets(url), encoding="utf-8")
+        extra_env["STREAMLIT_SECRETS_FILES"] = str(secrets_path)
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{store_path}",
@@ -72,6 +86,7 @@ def serve_app(
         # a watcher would take them for code changes and reload modules mid-run.
         "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
         "STREAMLIT_SERVER_RUN_ON_SAVE": "false",
+        **extra_env,
     }
     log = log_path.open("w")
     process = subprocess.Popen(
@@ -81,7 +96,6 @@ def serve_app(
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(url, process)
     except Exception:
@@ -90,14 +104,23 @@ def serve_app(
     return url, process
 
 
+@contextmanager
+def served_app(folder: Path) -> Iterator[str]:
+    """The app served over a fresh store in `folder` that fills itself with the demo program,
+    stopped on leaving."""
+    url, process = serve_app(folder / "pairpulse.db", folder / "streamlit.log")
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app served over a fresh store that fills itself with the demo program."""
-    folder = tmp_path_factory.mktemp("served")
-    url, process = serve_app(folder / "pairpulse.db", folder / "streamlit.log")
-    yield url
-    process.terminate()
-    process.wait(timeout=15)
+    """The app served over a fresh demo store, shared by the tests that only read."""
+    with served_app(tmp_path_factory.mktemp("served")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,7 @@ UPLOAD_INPUT = "[data-testid='stFileUploaderDropzoneInput']"
 IMPORT_BUTTON = re.compile(r"^Import [\d,]+ rows$")
 
 
-def test_the_data_screen_opens_on_demo_data_without_an_exception(
-    app_url: str, page: Page
-) -> None:
+def test_the_data_screen_opens_on_demo_data_without_an_exception(app_url: str, page: Page) -> None:
     page.goto(f"{app_url}/data")
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Data")).to_be_visible()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import select_first_row, serve_app, wait_for_app
+from tests.browser.conftest import select_first_row, served_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -15,11 +15,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def own_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A served demo program of its own: this test writes to the store."""
-    folder = tmp_path_factory.mktemp("follow_ups")
-    url, process = serve_app(folder / "pairpulse.db", folder / "streamlit.log")
-    yield url
-    process.terminate()
-    process.wait(timeout=15)
+    with served_app(tmp_path_factory.mktemp("follow_ups")) as url:
+        yield url
 
 
 def settle(page: Page) -> None:
