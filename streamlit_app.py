@@ -6,11 +6,12 @@ import streamlit as st
 from components.access import SCREENS, screens_for
 from components.filters import as_of_control, show_link_notes
 from components.session import choose_role
-from components.store import store_engine
+from components.store import store_engine, store_guard
 
 st.set_page_config(page_title="PairPulse", page_icon=":material/diversity_3:", layout="wide")
 store_engine()
-role = choose_role()
+with store_guard():  # a store that is gone or locked: a message and Retry, no traceback
+    role = choose_role()
 as_of_control()
 visible = screens_for(role)
 
@@ -38,4 +39,5 @@ navigation = st.navigation(
 )
 st.sidebar.caption("PairPulse · reverse mentoring programs")
 show_link_notes()
-navigation.run()
+with store_guard():
+    navigation.run()

@@ -1,12 +1,15 @@
 """The one engine per process, and the schema kept up to date by Alembic.
 
 `DATABASE_URL` (any SQLAlchemy URL) chooses the store; without it PairPulse uses an embedded
-SQLite file under `data/`. SQLite runs in WAL mode with foreign keys enforced; PostgreSQL is
-reached through psycopg 3 (`postgresql+psycopg://…`).
+SQLite file under `data/`. SQLite runs in WAL mode with foreign keys enforced, and a statement
+waits up to `PAIRPULSE_SQLITE_BUSY_TIMEOUT` seconds (default 30) for another writer's lock;
+PostgreSQL is reached through psycopg 3 (`postgresql+psycopg://…`), each pooled connection
+checked before use so that the engine reconnects by itself when the server comes back.
 """
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from alembic import command
 from alembic.config import Config
@@ -14,12 +17,17 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from data_access.models import PROGRAM_TABLES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "pairpulse.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: Seconds an SQLite statement waits for another connection's lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_ENV = "PAIRPULSE_SQLITE_BUSY_TIMEOUT"
+DEFAULT_SQLITE_BUSY_TIMEOUT_S = 30.0
 
 
 def database_url() -> str:
@@ -50,13 +58,46 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        timeout = float(os.environ.get(SQLITE_BUSY_TIMEOUT_ENV) or DEFAULT_SQLITE_BUSY_TIMEOUT_S)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": timeout})
         event.listen(engine, "connect", _enable_sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
 _ENGINES: dict[str, Engine] = {}
+
+StoreFailure = Literal["unreachable", "busy"]
+#: SQLSTATEs of PostgreSQL errors that mean "locked by someone else", not "gone".
+_PG_BUSY_STATES = {"55P03", "40P01", "40001"}  # lock not available, deadlock, serialization
+_SQLITE_GONE = ("unable to open database file", "disk i/o error", "database disk image")
+
+
+def store_failure(error: BaseException) -> StoreFailure | None:
+    """What a database error says about the store: `"unreachable"` (the server or file cannot
+    be reached, or the connection dropped), `"busy"` (locked by another writer), or None for
+    any other error (a bug or bad data, which callers should not dress up as an outage)."""
+    if isinstance(error, PoolTimeoutError):
+        return "busy"  # every pooled connection is in use
+    if not isinstance(error, DBAPIError):
+        return None
+    message = str(error.orig).lower()
+    if "database is locked" in message or "database table is locked" in message:
+        return "busy"
+    state = getattr(error.orig, "sqlstate", None)
+    if state in _PG_BUSY_STATES:
+        return "busy"
+    if error.connection_invalidated or isinstance(error, InterfaceError):
+        return "unreachable"
+    if not isinstance(error, OperationalError):
+        return None
+    if "sqlite" in type(error.orig).__module__:
+        return "unreachable" if any(text in message for text in _SQLITE_GONE) else None
+    # PostgreSQL: no SQLSTATE (connection refused, server closed the connection), connection
+    # exceptions (08…) and shutdowns (57P01-57P03).
+    if state is None or state.startswith("08") or state in {"57P01", "57P02", "57P03"}:
+        return "unreachable"
+    return None
 
 
 def get_engine(url: str | None = None) -> Engine:

@@ -1,0 +1,255 @@
+"""A store that is unreachable, goes away, or is locked: every screen says so with a Retry (no
+traceback), recovers by itself when the store is back, and a failed write says it was not saved
+and leaves nothing half-written."""
+
+import socket
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from streamlit.testing.v1 import AppTest
+
+from components.access import ROLES, SCREENS, screens_for
+from components.follow_ups import TABLE_KEY
+from components.store import BUSY_MESSAGE, NOT_SAVED, UNREACHABLE_MESSAGE
+from data_access.db import SQLITE_BUSY_TIMEOUT_ENV, get_engine, make_engine, normalise_url
+from data_access.follow_ups import follow_up_count
+from sample_data.seed import seed_store
+from tests.conftest import _empty_postgres_tables
+from tests.data_access.test_write_failures import failing, snapshot
+from tests.screens.conftest import DEMO_AS_OF, FIXTURE_PROGRAM
+
+RETRY = "store_failure_retry"
+#: Nothing listens on port 1: connecting is refused at once.
+CLOSED_PORT_URL = "postgresql+psycopg://pairpulse@127.0.0.1:1/pairpulse"
+
+
+def failure_shown(at: AppTest, message: str) -> bool:
+    """The page shows `message` once, a Retry button, the database's words folded in an
+    expander — and no exception element (a traceback)."""
+    assert not at.exception
+    errors = [error.value for error in at.error if message in error.value]
+    assert len(errors) == 1, [error.value for error in at.error]
+    assert at.button(key=RETRY).label == "Retry"
+    details = next(expander for expander in at.expander if expander.label.startswith("Details"))
+    assert details.text and "Traceback" not in details.text[0].value
+    return True
+
+
+def renders_normally(at: AppTest, screen) -> bool:
+    assert not at.exception
+    assert [title.value for title in at.title] == [screen.title]
+    assert not any(
+        message in error.value
+        for error in at.error
+        for message in (BUSY_MESSAGE, UNREACHABLE_MESSAGE)
+    )
+    assert not [button for button in at.button if button.key == RETRY]
+    return True
+
+
+# --- An unreachable PostgreSQL ----------------------------------------------------------------
+@pytest.mark.parametrize("role", list(ROLES))
+def test_an_unreachable_store_shows_the_message_and_retry_on_every_screen(app_on, role) -> None:
+    for screen in screens_for(role):
+        at = app_on(CLOSED_PORT_URL, role=role, page=screen.file, as_of=DEMO_AS_OF).run()
+        assert failure_shown(at, UNREACHABLE_MESSAGE)
+        assert "Connection refused" in at.expander[0].text[0].value
+        assert not at.metric and not at.dataframe and not at.tabs  # nothing of the screen
+        at = at.button(key=RETRY).click().run()  # still down: the same message, no traceback
+        assert failure_shown(at, UNREACHABLE_MESSAGE)
+
+
+class Relay:
+    """A TCP relay in front of PostgreSQL that a test can cut (the server "goes away": open
+    connections drop, new ones are refused) and restore on the same port."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.port = 0
+        self.connections: list[socket.socket] = []
+        self.listener: socket.socket | None = None
+        self.restore()
+
+    def restore(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        assert self.listener is not None
+        with suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        self.listener.close()
+        for connection in self.connections:
+            with suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+            connection.close()
+        self.connections.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:  # cut
+                return
+            server = socket.create_connection(self.target)
+            self.connections += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        with suppress(OSError):
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        with suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+
+@pytest.fixture
+def relayed_postgres(_postgres_database_url: str) -> Iterator[tuple[str, Relay]]:
+    """The demo program in the session's PostgreSQL database, reached through a `Relay`."""
+    _empty_postgres_tables(_postgres_database_url)
+    engine = make_engine(_postgres_database_url)
+    seed_store(engine, scale="demo", anchor=DEMO_AS_OF)
+    engine.dispose()
+    url = make_url(_postgres_database_url)
+    relay = Relay(url.host or "127.0.0.1", url.port or 5432)
+    yield url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False), relay
+    relay.cut()
+
+
+def test_postgres_going_away_and_coming_back_on_every_screen(app_on, relayed_postgres) -> None:
+    url, relay = relayed_postgres
+    at = app_on(url, role="program_manager", as_of=DEMO_AS_OF)
+    for screen in SCREENS:
+        at.switch_page(screen.file)
+        assert renders_normally(at.run(), screen)
+        relay.cut()  # the server goes away while the engine and its pooled connections exist
+        st.cache_data.clear()  # a page whose figures are not cached yet must ask the store
+        at.run()
+        assert failure_shown(at, UNREACHABLE_MESSAGE)
+        relay.restore()  # the server is back: Retry works, same process, no restart
+        assert renders_normally(at.button(key=RETRY).click().run(), screen)
+
+
+# --- A locked SQLite store --------------------------------------------------------------------
+@pytest.fixture
+def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app waits 0.2 s for another writer's lock instead of its default 30 s."""
+    monkeypatch.setenv(SQLITE_BUSY_TIMEOUT_ENV, "0.2")
+
+
+def _path(url: str) -> str:
+    database = make_url(url).database
+    assert database
+    return database
+
+
+@contextmanager
+def locked(url: str, *, readers_too: bool) -> Iterator[sqlite3.Connection]:
+    """Another program holds the write lock of the SQLite file (`readers_too`: it opened the
+    file in exclusive locking mode, so nobody else may even read) until the block ends."""
+    other = sqlite3.connect(_path(url), isolation_level=None, timeout=1)
+    if readers_too:
+        other.execute("PRAGMA locking_mode=EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        yield other
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+COHORT_HEALTH = next(screen for screen in SCREENS if screen.key == "cohort_health")
+FOLLOW_UPS = next(screen for screen in SCREENS if screen.key == "follow_ups")
+
+
+def test_a_store_locked_at_first_open_says_busy_then_recovers_on_retry(
+    app_on, demo_url, short_busy_timeout
+) -> None:
+    at = app_on(demo_url, page=COHORT_HEALTH.file, as_of=DEMO_AS_OF)
+    with locked(demo_url, readers_too=True):
+        at.run()
+        assert failure_shown(at, BUSY_MESSAGE)
+        assert "database is locked" in at.expander[0].text[0].value
+    assert renders_normally(at.button(key=RETRY).click().run(), COHORT_HEALTH)
+
+
+def _rows(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        return follow_up_count(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_follow_up_logged_while_another_writer_holds_the_lock_is_not_saved(
+    app_on, demo_url, short_busy_timeout
+) -> None:
+    at = app_on(demo_url, role="coordinator", page=FOLLOW_UPS.file, as_of=DEMO_AS_OF).run()
+    at.session_state[TABLE_KEY] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    before = _rows(demo_url)
+    with locked(demo_url, readers_too=False):
+        at.text_area(key="follow_up_note").input("Called both")
+        at.button(key="FormSubmitter:log_follow_up-Log follow-up").click().run()
+        assert failure_shown(at, BUSY_MESSAGE)
+        assert NOT_SAVED in at.error[0].value
+    assert _rows(demo_url) == before
+    assert renders_normally(at.button(key=RETRY).click().run(), FOLLOW_UPS)
+    at.text_area(key="follow_up_note").input("Called both")  # saved once the lock is gone
+    at.button(key="FormSubmitter:log_follow_up-Log follow-up").click().run()
+    assert not at.exception
+    assert _rows(demo_url) == before + 1
+
+
+# --- Writes that fail part-way ----------------------------------------------------------------
+DATA = next(screen for screen in SCREENS if screen.key == "data")
+
+
+def _app_engine(url: str) -> Engine:
+    """The engine the app (run in this process by AppTest) writes through."""
+    return get_engine(normalise_url(url))
+
+
+def _store_url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def test_an_import_that_fails_part_way_says_so_and_writes_nothing(app_on, engine: Engine) -> None:
+    url = _store_url(engine)
+    at = app_on(url, page=DATA.file).run()
+    at.file_uploader[0].set_value(
+        [(path.name, path.read_bytes(), "text/csv") for path in FIXTURE_PROGRAM.glob("*.csv")]
+    )
+    at.run()
+    before = snapshot(engine)
+    confirm = next(button for button in at.button if button.label.startswith("Import "))
+    with failing(_app_engine(url), r'INSERT INTO "?meeting"?\b') as ran:
+        confirm.click().run()
+    assert len(ran) > 3  # cohorts, participants and pairs had been sent
+    assert not at.exception
+    assert any("nothing was written" in error.value for error in at.error)
+    assert snapshot(engine) == before
+    next(button for button in at.button if button.label.startswith("Import ")).click().run()
+    assert any("Imported" in message.value for message in at.success)
+
+
+def test_settings_that_fail_part_way_say_they_were_not_saved(app_on, engine: Engine) -> None:
+    url = _store_url(engine)
+    at = app_on(url, page=DATA.file).run()
+    next(field for field in at.number_input if field.label == "Watch from (score)").set_value(30)
+    before = snapshot(engine)
+    with failing(_app_engine(url), r'INSERT INTO "?audit_log"?'):
+        next(button for button in at.button if button.label == "Save settings").click().run()
+    assert failure_shown(at, UNREACHABLE_MESSAGE)
+    assert NOT_SAVED in at.error[0].value
+    assert snapshot(engine) == before
+    assert renders_normally(at.button(key=RETRY).click().run(), DATA)
