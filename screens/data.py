@@ -28,6 +28,24 @@ engine = store_engine()
 state = st.session_state
 state.setdefault("import_round", 0)
 
+#: Uploads are held in memory: an import may bring at most the server's `server.maxUploadSize`
+#: (.streamlit/config.toml, in MB) in all its files together, not only in each one.
+MIB = 1024 * 1024
+
+
+def _upload_refusal(sizes: list[int]) -> str | None:
+    """Why uploads of these sizes (bytes) are refused before they are read, or None."""
+    limit_mb = int(st.get_option("server.maxUploadSize"))
+    total = sum(sizes)
+    if total <= limit_mb * MIB:
+        return None
+    return (
+        f"These files hold {total / MIB:,.1f} MB together; one import takes at most "
+        f"{limit_mb:,} MB, so nothing was read. Upload fewer files at a time, or one ZIP of them "
+        "(the server's limit is `server.maxUploadSize` in .streamlit/config.toml)."
+    )
+
+
 if message := state.pop("import_done", None):
     st.success(message, icon=":material/task_alt:")
 
@@ -86,6 +104,8 @@ with import_tab:
             "press **Import**. The template in the Export tab shows every column.",
             icon=":material/upload_file:",
         )
+    elif refusal := _upload_refusal([file.size for file in files]):
+        st.error(refusal, icon=":material/block:")
     else:
         upload_key = tuple(file.file_id for file in files)
         if state.get("checked_upload_key") != upload_key:
