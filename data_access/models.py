@@ -90,6 +90,18 @@ class SurveyResponse(SQLModel, table=True):
     """One person's answer to a baseline, pulse, midpoint or exit survey."""
 
     __tablename__ = "survey_response"
+    # Each person's latest answers per pair (`data_access.queries.latest_sentiment`), read from
+    # the index alone and already in order.
+    __table_args__ = (
+        Index(
+            "ix_survey_response_latest",
+            "pair_id",
+            "participant_id",
+            "submitted_on",
+            "satisfaction",
+            "relationship_quality",
+        ),
+    )
 
     response_id: str = Field(primary_key=True)
     participant_id: str = Field(foreign_key="participant.participant_id", index=True)

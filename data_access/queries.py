@@ -275,16 +275,13 @@ def latest_sentiment(
     `cohort_ids`, only those cohorts' pairs and the responses counted in them (the response's
     `cohort_id`, else its pair's: `app.scope.program_for_cohorts`)."""
     as_of_param = _as_of_param(as_of)
-    role = case(
-        (SurveyResponse.participant_id == Pair.mentor_id, "mentor"),
-        (SurveyResponse.participant_id == Pair.mentee_id, "mentee"),
-    )
     measures = (SurveyResponse.satisfaction, SurveyResponse.relationship_quality)
     day = _day_number(connection, SurveyResponse.submitted_on)
+    # Per person and pair first (a GROUP BY the responses alone), then the pair's two members.
     latest = (
         select(
             SurveyResponse.pair_id,
-            role.label("role"),
+            SurveyResponse.participant_id,
             *(
                 func.max(
                     case((measure.is_not(None), day * _KEY_RADIX + (_KEY_RADIX - 1 - measure)))
@@ -292,32 +289,37 @@ def latest_sentiment(
                 for measure in measures
             ),
         )
-        .join(Pair, Pair.pair_id == SurveyResponse.pair_id)
         .where(
-            Pair.started_on <= as_of_param,
+            SurveyResponse.pair_id.is_not(None),
             SurveyResponse.submitted_on <= as_of_param,
-            role.is_not(None),
             or_(*(measure.is_not(None) for measure in measures)),
         )
-        .group_by(SurveyResponse.pair_id, role)
+        .group_by(SurveyResponse.pair_id, SurveyResponse.participant_id)
     )
+    pairs = Pair.started_on <= as_of_param
     if cohort_ids:
         chosen = sorted(cohort_ids)
-        latest = latest.where(
-            Pair.cohort_id.in_(chosen),
-            func.coalesce(SurveyResponse.cohort_id, Pair.cohort_id).in_(chosen),
-        )
+        pair_cohort = select(Pair.cohort_id).where(Pair.pair_id == SurveyResponse.pair_id)
+        counted_in = func.coalesce(SurveyResponse.cohort_id, pair_cohort.scalar_subquery())
+        latest = latest.where(counted_in.in_(chosen))
+        pairs = and_(pairs, Pair.cohort_id.in_(chosen))
     latest = latest.subquery("latest")
-    statement = select(
-        latest.c.pair_id,
-        *(
-            func.max(case((latest.c.role == person, latest.c[measure.name]))).label(
-                f"{person}_{measure.name}"
-            )
-            for measure in measures
-            for person in ("mentor", "mentee")
-        ),
-    ).group_by(latest.c.pair_id)
+    member = {"mentor": Pair.mentor_id, "mentee": Pair.mentee_id}
+    statement = (
+        select(
+            Pair.pair_id,
+            *(
+                func.max(
+                    case((latest.c.participant_id == member[person], latest.c[measure.name]))
+                ).label(f"{person}_{measure.name}")
+                for measure in measures
+                for person in ("mentor", "mentee")
+            ),
+        )
+        .join(latest, latest.c.pair_id == Pair.pair_id)
+        .where(pairs, latest.c.participant_id.in_([Pair.mentor_id, Pair.mentee_id]))
+        .group_by(Pair.pair_id)
+    )
     keys = pd.read_sql(statement, connection).set_index("pair_id").astype(float)
     return (_KEY_RADIX - 1) - keys % _KEY_RADIX
 
