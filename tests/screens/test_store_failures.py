@@ -17,12 +17,14 @@ from streamlit.testing.v1 import AppTest
 from components.access import ROLES, SCREENS, screens_for
 from components.follow_ups import TABLE_KEY
 from components.store import BUSY_MESSAGE, NOT_SAVED, UNREACHABLE_MESSAGE
+from data_access.app_users import grant_role
 from data_access.db import SQLITE_BUSY_TIMEOUT_ENV, get_engine, make_engine, normalise_url
 from data_access.follow_ups import follow_up_count
 from sample_data.seed import seed_store
 from tests.conftest import _empty_postgres_tables
 from tests.data_access.test_write_failures import failing, snapshot
 from tests.screens.conftest import DEMO_AS_OF, FIXTURE_PROGRAM
+from tests.screens.test_sign_in import _signed_in as signed_in
 
 RETRY = "store_failure_retry"
 #: Nothing listens on port 1: connecting is refused at once.
@@ -137,6 +139,25 @@ def test_postgres_going_away_and_coming_back_on_every_screen(app_on, relayed_pos
         assert failure_shown(at, UNREACHABLE_MESSAGE)
         relay.restore()  # the server is back: Retry works, same process, no restart
         assert renders_normally(at.button(key=RETRY).click().run(), screen)
+
+
+def test_the_role_look_up_of_a_signed_in_person_fails_politely(app_on, relayed_postgres) -> None:
+    url, relay = relayed_postgres
+    engine = make_engine(url)
+    grant_role(engine, "pm@example.org", "program_manager", actor="test setup")
+    engine.dispose()
+    at = signed_in(app_on(url, as_of=DEMO_AS_OF), "pm@example.org")
+    first = SCREENS[0]
+    assert renders_normally(at.run(), first)
+    relay.cut()
+    st.cache_data.clear()
+    at.run()
+    assert failure_shown(at, UNREACHABLE_MESSAGE)
+    # Who this is could not be checked: nothing of the program, no role or date pickers.
+    assert not at.metric and not at.dataframe and not at.sidebar.selectbox
+    assert not any("Signed in as" in caption.value for caption in at.sidebar.caption)
+    relay.restore()
+    assert renders_normally(at.button(key=RETRY).click().run(), first)
 
 
 # --- A locked SQLite store --------------------------------------------------------------------
