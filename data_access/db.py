@@ -1,10 +1,10 @@
 """The one engine per process, and the schema kept up to date by Alembic.
 
 `DATABASE_URL` (any SQLAlchemy URL) chooses the store; without it PairPulse uses an embedded
-SQLite file under `data/`. SQLite runs in WAL mode with foreign keys enforced, and a statement
-waits up to `PAIRPULSE_SQLITE_BUSY_TIMEOUT` seconds (default 30) for another writer's lock;
-PostgreSQL is reached through psycopg 3 (`postgresql+psycopg://…`), each pooled connection
-checked before use so that the engine reconnects by itself when the server comes back.
+SQLite file under `data/`. SQLite runs in WAL mode with foreign keys enforced; PostgreSQL is
+reached through psycopg 3 (`postgresql+psycopg://…`), each pooled connection checked before use so
+that the engine reconnects by itself when the server comes back. On both, a statement waits up to
+`PAIRPULSE_LOCK_TIMEOUT` seconds (default 30) for another writer's lock, then fails as "busy".
 """
 
 import os
@@ -25,9 +25,9 @@ from data_access.models import PROGRAM_TABLES
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "pairpulse.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-#: Seconds an SQLite statement waits for another connection's lock before "database is locked".
-SQLITE_BUSY_TIMEOUT_ENV = "PAIRPULSE_SQLITE_BUSY_TIMEOUT"
-DEFAULT_SQLITE_BUSY_TIMEOUT_S = 30.0
+#: Seconds a statement waits for another connection's lock before it fails as busy.
+LOCK_TIMEOUT_ENV = "PAIRPULSE_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT_S = 30.0
 
 
 def database_url() -> str:
@@ -52,17 +52,25 @@ def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """A new engine for `url`, configured for PairPulse (pragmas on SQLite, pre-ping on others)."""
+    """A new engine for `url`, configured for PairPulse (pragmas on SQLite, pre-ping on others,
+    the lock timeout on both)."""
     url = normalise_url(url)
     parsed = make_url(url)
+    lock_timeout = float(os.environ.get(LOCK_TIMEOUT_ENV) or DEFAULT_LOCK_TIMEOUT_S)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        timeout = float(os.environ.get(SQLITE_BUSY_TIMEOUT_ENV) or DEFAULT_SQLITE_BUSY_TIMEOUT_S)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": timeout})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": lock_timeout}
+        )
         event.listen(engine, "connect", _enable_sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    connect_args = {}
+    if parsed.get_backend_name() == "postgresql" and "options" not in parsed.query:
+        connect_args["options"] = f"-c lock_timeout={round(lock_timeout * 1000)}"
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args
+    )
 
 
 _ENGINES: dict[str, Engine] = {}

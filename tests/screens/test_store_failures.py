@@ -18,7 +18,7 @@ from components.access import ROLES, SCREENS, screens_for
 from components.follow_ups import TABLE_KEY
 from components.store import BUSY_MESSAGE, NOT_SAVED, UNREACHABLE_MESSAGE
 from data_access.app_users import grant_role
-from data_access.db import SQLITE_BUSY_TIMEOUT_ENV, get_engine, make_engine, normalise_url
+from data_access.db import LOCK_TIMEOUT_ENV, get_engine, make_engine, normalise_url
 from data_access.follow_ups import follow_up_count
 from sample_data.seed import seed_store
 from tests.conftest import _empty_postgres_tables
@@ -115,13 +115,19 @@ class Relay:
 
 
 @pytest.fixture
-def relayed_postgres(_postgres_database_url: str) -> Iterator[tuple[str, Relay]]:
-    """The demo program in the session's PostgreSQL database, reached through a `Relay`."""
+def demo_postgres(_postgres_database_url: str) -> str:
+    """The session's PostgreSQL database holding the demo program (see `DEMO_AS_OF`)."""
     _empty_postgres_tables(_postgres_database_url)
     engine = make_engine(_postgres_database_url)
     seed_store(engine, scale="demo", anchor=DEMO_AS_OF)
     engine.dispose()
-    url = make_url(_postgres_database_url)
+    return _postgres_database_url
+
+
+@pytest.fixture
+def relayed_postgres(demo_postgres: str) -> Iterator[tuple[str, Relay]]:
+    """The demo program in PostgreSQL, reached through a `Relay`."""
+    url = make_url(demo_postgres)
     relay = Relay(url.host or "127.0.0.1", url.port or 5432)
     yield url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False), relay
     relay.cut()
@@ -160,11 +166,11 @@ def test_the_role_look_up_of_a_signed_in_person_fails_politely(app_on, relayed_p
     assert renders_normally(at.button(key=RETRY).click().run(), first)
 
 
-# --- A locked SQLite store --------------------------------------------------------------------
+# --- A locked store ---------------------------------------------------------------------------
 @pytest.fixture
-def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+def short_lock_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     """The app waits 0.2 s for another writer's lock instead of its default 30 s."""
-    monkeypatch.setenv(SQLITE_BUSY_TIMEOUT_ENV, "0.2")
+    monkeypatch.setenv(LOCK_TIMEOUT_ENV, "0.2")
 
 
 def _path(url: str) -> str:
@@ -193,7 +199,7 @@ FOLLOW_UPS = next(screen for screen in SCREENS if screen.key == "follow_ups")
 
 
 def test_a_store_locked_at_first_open_says_busy_then_recovers_on_retry(
-    app_on, demo_url, short_busy_timeout
+    app_on, demo_url, short_lock_timeout
 ) -> None:
     at = app_on(demo_url, page=COHORT_HEALTH.file, as_of=DEMO_AS_OF)
     with locked(demo_url, readers_too=True):
@@ -211,14 +217,38 @@ def _rows(url: str) -> int:
         engine.dispose()
 
 
+@contextmanager
+def follow_ups_locked(url: str) -> Iterator[None]:
+    """Another session holds the write lock on follow-ups (SQLite: on the whole file) until the
+    block ends; reading stays possible."""
+    if make_url(url).get_backend_name() == "sqlite":
+        with locked(url, readers_too=False):
+            yield
+        return
+    other = make_engine(url)
+    try:
+        with other.begin() as connection:
+            connection.exec_driver_sql("LOCK TABLE follow_up IN EXCLUSIVE MODE")
+            yield
+    finally:
+        other.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo_store(request: pytest.FixtureRequest) -> str:
+    """A store of its own holding the demo program: SQLite, then PostgreSQL."""
+    return request.getfixturevalue("demo_url" if request.param == "sqlite" else "demo_postgres")
+
+
 def test_a_follow_up_logged_while_another_writer_holds_the_lock_is_not_saved(
-    app_on, demo_url, short_busy_timeout
+    app_on, demo_store, short_lock_timeout
 ) -> None:
+    demo_url = demo_store
     at = app_on(demo_url, role="coordinator", page=FOLLOW_UPS.file, as_of=DEMO_AS_OF).run()
     at.session_state[TABLE_KEY] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     before = _rows(demo_url)
-    with locked(demo_url, readers_too=False):
+    with follow_ups_locked(demo_url):
         at.text_area(key="follow_up_note").input("Called both")
         at.button(key="FormSubmitter:log_follow_up-Log follow-up").click().run()
         assert failure_shown(at, BUSY_MESSAGE)
