@@ -199,3 +199,10 @@ def test_the_injected_failure_reads_as_an_unreachable_store(engine: Engine) -> N
     with failing(engine, r'INSERT INTO "?audit_log"?'), pytest.raises(DBAPIError) as caught:
         store_settings(engine, {"healthy_from": 80}, actor="ana")
     assert store_failure(caught.value) == "unreachable"
+
+
+def test_a_bug_is_not_read_as_a_store_failure(engine: Engine) -> None:
+    # A missing table is an OperationalError on SQLite too; the guard must not call it an outage.
+    with engine.connect() as connection, pytest.raises(DBAPIError) as caught:
+        connection.exec_driver_sql("SELECT * FROM no_such_table")
+    assert store_failure(caught.value) is None
