@@ -27,6 +27,8 @@ from data_access.csv_format import escape_cell
 
 TABLE_KEY = "follow_up_table"
 _DONE_KEY = "_follow_up_done"
+_LOGGED_KEY = "_follow_up_logged"
+_FORM_KEYS = ("follow_up_note", "follow_up_next_step", "follow_up_owner", "follow_up_due")
 
 # In the order a coordinator reads a row: who, how bad, whose it is and what was done, why.
 COLUMN_CONFIG = {
@@ -150,8 +152,12 @@ def actions(pair_id: str, row: pd.Series, *, actor: str, as_of: date) -> None:
     """Log a follow-up, snooze or resolve the selected pair; each is one write."""
     engine = store_engine()
     who = f"{row['mentor']} & {row['mentee']}"
+    if st.session_state.pop(_LOGGED_KEY, False):  # the last note was saved: start afresh
+        for key in _FORM_KEYS:
+            st.session_state.pop(key, None)
     log, later = st.columns([3, 2])
-    with log.form("log_follow_up", clear_on_submit=True):
+    # Not clear_on_submit: a note that could not be saved (store busy or gone) stays typed.
+    with log.form("log_follow_up"):
         st.markdown("**Log a follow-up**")
         note = st.text_area("Note", key="follow_up_note")
         next_step = st.text_input("Next step", key="follow_up_next_step")
@@ -172,6 +178,7 @@ def actions(pair_id: str, row: pd.Series, *, actor: str, as_of: date) -> None:
                 owner=owner,
                 due_on=due_on,
             )
+            st.session_state[_LOGGED_KEY] = True
             _written(f"Follow-up logged for {who}.", as_of=as_of)
     with later:
         until = st.date_input(

@@ -83,6 +83,16 @@ def store_guard(*, during_page: bool = True) -> Iterator[None]:
         show_store_failure(kind, error, during_page=during_page)
 
 
+def refusal(error: SQLAlchemyError) -> str:
+    """What the database said when it refused a write for a reason other than an outage: its
+    first line, without the SQL statement and parameters SQLAlchemy appends. A store that is
+    unreachable or busy is re-raised for `store_guard` to report with a Retry."""
+    if store_failure(error) is not None:
+        raise error
+    said = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return said[0] if said else type(error).__name__
+
+
 def store_engine() -> Engine:
     """The migrated store (filled with the demo program on first start).
 

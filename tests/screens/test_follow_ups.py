@@ -3,12 +3,15 @@ snoozing and resolving through the screen, the nudge and the export, and who may
 
 import csv
 import io
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 
+import data_access.follow_ups as follow_up_store
 from components.follow_ups import TABLE_KEY
 from data_access.db import make_engine
 from data_access.follow_ups import follow_up_count
@@ -232,3 +235,27 @@ def test_a_follow_up_re_reads_the_follow_ups_and_not_the_program(app_on, queue_u
     assert not program_reads
     assert any("from meeting" in sql for sql in reads)  # the open pair's history
     assert "Left a voicemail" in _table(at)["last_follow_up"].iloc[0]
+
+
+def test_a_note_the_store_could_not_take_stays_typed_and_a_saved_one_clears(
+    app_on, queue_url, monkeypatch
+) -> None:
+    saved = follow_up_store.log_follow_up
+
+    def busy(*_args, **_kwargs):
+        raise OperationalError(
+            "INSERT INTO follow_up …", {}, sqlite3.OperationalError("database is locked")
+        )
+
+    at = _select(app_on(queue_url, role="coordinator", page=PAGE, as_of=TODAY).run(), 0)
+    monkeypatch.setattr(follow_up_store, "log_follow_up", busy)
+    at.text_area(key="follow_up_note").input("A long note typed with care")
+    at.button(key="FormSubmitter:log_follow_up-Log follow-up").click().run()
+    assert "The store is busy" in page_text(at) and _rows(queue_url) == 0
+
+    monkeypatch.setattr(follow_up_store, "log_follow_up", saved)
+    at = at.run()  # what Retry does
+    assert at.text_area(key="follow_up_note").value == "A long note typed with care"
+    at.button(key="FormSubmitter:log_follow_up-Log follow-up").click().run()
+    assert _rows(queue_url) == 1
+    assert at.text_area(key="follow_up_note").value == ""

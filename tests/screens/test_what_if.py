@@ -2,11 +2,13 @@
 settings, keeps it across reruns, saves it as a scenario, compares scenarios with today's pairing
 and applies one into the store — on the demo program, the fixture program and an empty store."""
 
+import sqlite3
 from datetime import date
 
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from streamlit.testing.v1 import AppTest
 
 from app.matching import (
@@ -325,3 +327,42 @@ def test_the_newest_two_scenarios_are_compared_without_a_pick(app_on, demo_url) 
     assert at.multiselect(key="what_if_compare").value == [int(ids["First"])]
     fresh = app_on(demo_url, page=PAGE, as_of=DEMO_AS_OF).run()
     assert fresh.multiselect(key="what_if_compare").value == newest_two
+
+
+def _raising(error: Exception):
+    def fail(**_kwargs):
+        raise error
+
+    return fail
+
+
+def test_a_refused_save_says_nothing_was_saved_without_the_sql(
+    app_on, demo_url, monkeypatch
+) -> None:
+    refused = IntegrityError(
+        "INSERT INTO scenario (name) VALUES (?)", ("x",), Exception("CHECK constraint failed")
+    )
+    monkeypatch.setattr("components.what_if.save_scenario", _raising(refused))
+    at = _propose(app_on(demo_url, page=PAGE, as_of=DEMO_AS_OF).run())
+    at.text_input(key="what_if_scenario_name").input("Refused")
+    at = at.button[[b.label for b in at.button].index("Save as scenario")].click().run()
+    assert not at.exception
+    (message,) = [error.value for error in at.error]
+    assert "nothing was saved. It said: CHECK constraint failed" in message
+    assert "INSERT" not in message
+
+
+def test_a_busy_store_while_applying_gets_the_store_message_and_a_retry(
+    app_on, demo_url, monkeypatch
+) -> None:
+    at = _propose(app_on(demo_url, page=PAGE, as_of=DEMO_AS_OF).run())
+    at.text_input(key="what_if_scenario_name").input("To apply")
+    at = at.button[[b.label for b in at.button].index("Save as scenario")].click().run()
+    busy = OperationalError("UPDATE pair …", {}, sqlite3.OperationalError("database is locked"))
+    monkeypatch.setattr("components.what_if.apply_scenario", _raising(busy))
+    at = at.checkbox(key="what_if_apply_told_0").check().run()
+    at = at.button(key="what_if_apply").click().run()
+    assert not at.exception
+    assert "The store is busy" in page_text(at)
+    assert "not saved" in page_text(at)
+    assert any(button.label == "Retry" for button in at.button)
