@@ -83,7 +83,7 @@ def store_guard(*, during_page: bool = True) -> Iterator[None]:
         show_store_failure(kind, error, during_page=during_page)
 
 
-def refusal(error: SQLAlchemyError) -> str:
+def refusal_message(error: SQLAlchemyError) -> str:
     """What the database said when it refused a write for a reason other than an outage: its
     first line, without the SQL statement and parameters SQLAlchemy appends. A store that is
     unreachable or busy is re-raised for `store_guard` to report with a Retry."""

@@ -32,7 +32,7 @@ from app.matching import (
 )
 from components.filters import url_selectbox
 from components.palette import SERIES_COLOURS
-from components.store import refusal, store_data_changed
+from components.store import refusal_message, store_data_changed
 from data_access.scenarios import (
     MatchingFrames,
     ScenarioError,
@@ -408,7 +408,8 @@ def save_form(engine: Engine, result: WhatIfResult, *, actor: str) -> None:
         st.error(str(error), icon=":material/error:")
     except SQLAlchemyError as error:
         st.error(
-            f"The store refused to save the scenario; nothing was saved. It said: {refusal(error)}",
+            "The store refused to save the scenario; nothing was saved. It said: "
+            + refusal_message(error),
             icon=":material/error:",
         )
     else:
@@ -610,7 +611,7 @@ def apply_section(
     except SQLAlchemyError as error:
         st.error(
             f"The store refused to apply the scenario; nothing was written. It said: "
-            f"{refusal(error)}",
+            f"{refusal_message(error)}",
             icon=":material/error:",
         )
         return

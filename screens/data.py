@@ -10,7 +10,7 @@ from components.access import ROLES, require_access
 from components.import_report import show_import_contents, show_import_verdict
 from components.session import acting_as, sign_in_configured
 from components.settings_form import settings_form
-from components.store import store_data_changed, store_engine
+from components.store import refusal_message, store_data_changed, store_engine
 from data_access.app_users import AppUserError, app_users, grant_role, remove_access
 from data_access.db import current_revision, table_counts
 from data_access.exporter import export_zip, template_zip
@@ -64,7 +64,7 @@ def _import_with_progress(source: ImportSource, total_rows: int) -> None:
         progress.empty()
         st.error(
             "The store refused the import, so nothing was written. Try again; if it keeps "
-            f"failing, check the database.\n\nDetails: {error}",
+            f"failing, check the database. It said: {refusal_message(error)}",
             icon=":material/error:",
         )
         return
