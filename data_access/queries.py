@@ -10,7 +10,19 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Connection, Date, Engine, and_, bindparam, case, func, or_, select
+from sqlalchemy import (
+    Connection,
+    Date,
+    Engine,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.sql import ColumnElement, Select
 
 from data_access.models import Cohort, Goal, Meeting, Pair, Participant, SurveyResponse
@@ -48,6 +60,13 @@ def _frame(connection: Connection, statement: Select, table: str) -> pd.DataFram
     return frame
 
 
+def _unparsed(column: ColumnElement, name: str) -> ColumnElement:
+    """`column` (a date) as the driver gives it, for pandas to parse in one go: SQLite's ISO
+    text is otherwise turned into a `date` one value at a time (a tenth of a second per 75k
+    dates); PostgreSQL's driver gives dates either way."""
+    return type_coerce(column, String).label(name)
+
+
 def _as_of_param(as_of: date) -> ColumnElement:
     return bindparam("as_of", as_of, type_=Date)
 
@@ -59,7 +78,11 @@ def _days_before(connection: Connection, day: ColumnElement, days: int) -> Colum
     return day - days
 
 
-def _meeting_stats_statement(connection: Connection, as_of: date, window_days: int) -> Select:
+def _meetings_per_pair(
+    connection: Connection, as_of: date, window_days: int, cohort_ids: Collection[str] = ()
+) -> Select:
+    """Per pair that started by `as_of` (of `cohort_ids` when given), met or not: pair_id,
+    last_meeting_on (NULL if none) and meetings_in_window."""
     as_of_param = _as_of_param(as_of)
     # The adherence window of `app.metrics.adherence_window`, written in SQL. The windows are
     # worked out once per pair (a materialised CTE), not once per meeting row.
@@ -71,6 +94,7 @@ def _meeting_stats_statement(connection: Connection, as_of: date, window_days: i
             case((ended_by_then, Pair.ended_on), else_=as_of_param).label("window_end"),
         )
         .where(Pair.started_on <= as_of_param)
+        .where(*([Pair.cohort_id.in_(sorted(cohort_ids))] if cohort_ids else []))
         .cte("window_ends")
         .prefix_with("MATERIALIZED")
     )
@@ -103,13 +127,23 @@ def _meeting_stats_statement(connection: Connection, as_of: date, window_days: i
         )
         .scalar_subquery()
     )
-    per_pair = select(
+    return select(
         windows.c.pair_id,
         last_meeting_on.label("last_meeting_on"),
         meetings_in_window.label("meetings_in_window"),
-    ).subquery("per_pair")
+    )
+
+
+def _meeting_stats_statement(connection: Connection, as_of: date, window_days: int) -> Select:
+    per_pair = _meetings_per_pair(connection, as_of, window_days).subquery("per_pair")
     return (
-        select(per_pair).where(per_pair.c.last_meeting_on.is_not(None)).order_by(per_pair.c.pair_id)
+        select(
+            per_pair.c.pair_id,
+            _unparsed(per_pair.c.last_meeting_on, "last_meeting_on"),
+            per_pair.c.meetings_in_window,
+        )
+        .where(per_pair.c.last_meeting_on.is_not(None))
+        .order_by(per_pair.c.pair_id)
     )
 
 
@@ -226,6 +260,15 @@ def goal_counts(
     """Per pair with goals that are not dropped as of `as_of` (indexed by `pair_id`; of the
     pairs of `cohort_ids` when given): `goals`, `progress_pct_sum` and `overdue_goals`, exactly
     as `app.health.goal_counts` defines them over `app.metrics.goals_as_of`."""
+    statement = _goal_counts_statement(as_of, cohort_ids)
+    return _goal_counts_frame(pd.read_sql(statement, connection).set_index("pair_id"))
+
+
+def _goal_counts_frame(counts: pd.DataFrame) -> pd.DataFrame:
+    return counts.astype({"goals": "int64", "progress_pct_sum": float, "overdue_goals": "int64"})
+
+
+def _goal_counts_statement(as_of: date, cohort_ids: Collection[str]) -> Select:
     as_of_param = _as_of_param(as_of)
     # A goal completed after the as-of date was still in progress that day.
     status = case(
@@ -249,8 +292,7 @@ def goal_counts(
         statement = statement.where(
             Goal.pair_id.in_(select(Pair.pair_id).where(Pair.cohort_id.in_(sorted(cohort_ids))))
         )
-    counts = pd.read_sql(statement, connection).set_index("pair_id")
-    return counts.astype({"goals": "int64", "progress_pct_sum": float, "overdue_goals": "int64"})
+    return statement
 
 
 #: Latest answers are found with one MAX per person and measure over a key that orders them as
@@ -274,6 +316,18 @@ def latest_sentiment(
     lowest on a day with several, exactly as `app.health.latest_sentiment` defines them. With
     `cohort_ids`, only those cohorts' pairs and the responses counted in them (the response's
     `cohort_id`, else its pair's: `app.scope.program_for_cohorts`)."""
+    statement = _sentiment_keys_statement(connection, as_of, cohort_ids)
+    return _answers_from_keys(pd.read_sql(statement, connection).set_index("pair_id"))
+
+
+def _answers_from_keys(keys: pd.DataFrame) -> pd.DataFrame:
+    """The answers inside `_sentiment_keys_statement`'s keys (NaN stays NaN)."""
+    return (_KEY_RADIX - 1) - keys.astype(float) % _KEY_RADIX
+
+
+def _sentiment_keys_statement(
+    connection: Connection, as_of: date, cohort_ids: Collection[str]
+) -> Select:
     as_of_param = _as_of_param(as_of)
     measures = (SurveyResponse.satisfaction, SurveyResponse.relationship_quality)
     day = _day_number(connection, SurveyResponse.submitted_on)
@@ -305,9 +359,10 @@ def latest_sentiment(
         pairs = and_(pairs, Pair.cohort_id.in_(chosen))
     latest = latest.subquery("latest")
     member = {"mentor": Pair.mentor_id, "mentee": Pair.mentee_id}
-    statement = (
+    # Grouped by the responses' pair_id: they come in that order, so no sort is needed.
+    return (
         select(
-            Pair.pair_id,
+            latest.c.pair_id,
             *(
                 func.max(
                     case((latest.c.participant_id == member[person], latest.c[measure.name]))
@@ -316,12 +371,10 @@ def latest_sentiment(
                 for person in ("mentor", "mentee")
             ),
         )
-        .join(latest, latest.c.pair_id == Pair.pair_id)
+        .join(Pair, Pair.pair_id == latest.c.pair_id)
         .where(pairs, latest.c.participant_id.in_([Pair.mentor_id, Pair.mentee_id]))
-        .group_by(Pair.pair_id)
+        .group_by(latest.c.pair_id)
     )
-    keys = pd.read_sql(statement, connection).set_index("pair_id").astype(float)
-    return (_KEY_RADIX - 1) - keys % _KEY_RADIX
 
 
 def load_health_inputs(
@@ -336,24 +389,69 @@ def load_health_inputs(
     `app.scope.program_for_cohorts` gives, without reading every goal and survey response."""
     as_of_param = _as_of_param(as_of)
     cohorts = select(Cohort.cohort_id, Cohort.target_cadence_days)
-    pairs = select(*HEALTH_PAIR_COLUMNS).where(Pair.started_on <= as_of_param)
+    pairs = select(
+        *(
+            _unparsed(column, column.name) if column.name in _DATE_COLUMNS["pair"] else column
+            for column in HEALTH_PAIR_COLUMNS
+        )
+    ).where(Pair.started_on <= as_of_param)
     if cohort_ids:
         cohorts = cohorts.where(Cohort.cohort_id.in_(sorted(cohort_ids)))
     with engine.connect() as connection, connection.begin():
         pair_frame = _frame(connection, pairs, "pair")
-        stats = meeting_stats(connection, as_of=as_of, window_days=window_days)
         if cohort_ids:
             # Narrowed here rather than in SQL, so that the pairs come in `load_program`'s order.
             pair_frame = pair_frame[pair_frame["cohort_id"].isin(set(cohort_ids))]
-            stats = stats[stats.index.isin(set(pair_frame["pair_id"]))]
-        return HealthInputs(
-            as_of=as_of,
-            cohorts=_frame(connection, cohorts, "cohort"),
-            pairs=pair_frame,
-            meeting_stats=stats,
-            goal_counts=goal_counts(connection, as_of=as_of, cohort_ids=cohort_ids),
-            sentiment=latest_sentiment(connection, as_of=as_of, cohort_ids=cohort_ids),
+        statement = _health_aggregates_statement(connection, as_of, window_days, cohort_ids)
+        aggregates = pd.read_sql(statement, connection).set_index("pair_id")
+        cohort_frame = _frame(connection, cohorts, "cohort")
+    met = aggregates["last_meeting_on"].notna()
+    stats = aggregates.loc[met, ["last_meeting_on", "meetings_in_window"]]
+    stats["last_meeting_on"] = pd.to_datetime(stats["last_meeting_on"]).astype("datetime64[ns]")
+    stats["meetings_in_window"] = stats["meetings_in_window"].astype(int)
+    goals = aggregates.loc[
+        aggregates["goals"].notna(), ["goals", "progress_pct_sum", "overdue_goals"]
+    ]
+    keys = aggregates[list(_SENTIMENT_KEYS)].dropna(how="all")
+    return HealthInputs(
+        as_of=as_of,
+        cohorts=cohort_frame,
+        pairs=pair_frame,
+        meeting_stats=stats,
+        goal_counts=_goal_counts_frame(goals),
+        sentiment=_answers_from_keys(keys),
+    )
+
+
+_SENTIMENT_KEYS = tuple(
+    f"{person}_{measure}"
+    for measure in ("satisfaction", "relationship_quality")
+    for person in ("mentor", "mentee")
+)
+
+
+def _health_aggregates_statement(
+    connection: Connection, as_of: date, window_days: int, cohort_ids: Collection[str]
+) -> Select:
+    """`meeting_stats`, `goal_counts` and `latest_sentiment`'s keys in one statement, one row
+    per pair that started by `as_of` (of `cohort_ids` when given): one round trip and one row
+    per pair instead of three (their rows, not their SQL, are what a large store pays for)."""
+    meetings = _meetings_per_pair(connection, as_of, window_days, cohort_ids).subquery("meetings")
+    goals = _goal_counts_statement(as_of, cohort_ids).subquery("goals")
+    sentiment = _sentiment_keys_statement(connection, as_of, cohort_ids).subquery("sentiment")
+    return (
+        select(
+            meetings.c.pair_id,
+            _unparsed(meetings.c.last_meeting_on, "last_meeting_on"),
+            meetings.c.meetings_in_window,
+            goals.c.goals,
+            goals.c.progress_pct_sum,
+            goals.c.overdue_goals,
+            *(sentiment.c[key] for key in _SENTIMENT_KEYS),
         )
+        .outerjoin(goals, goals.c.pair_id == meetings.c.pair_id)
+        .outerjoin(sentiment, sentiment.c.pair_id == meetings.c.pair_id)
+    )
 
 
 def pair_directory(engine: Engine) -> pd.DataFrame:
