@@ -68,6 +68,10 @@ def acting_as(fallback: str) -> str:
     return fallback
 
 
+#: The Sign out buttons: on the no-access page, and in the sidebar.
+_SIGN_OUT_KEYS = ("sign_out_no_access", "sign_out")
+
+
 def _sign_in_page() -> None:
     st.title("PairPulse")
     st.write("Sign in with your organisation account to see your reverse mentoring programs.")
@@ -84,8 +88,7 @@ def _no_access_page(email: str | None) -> None:
         "access; once they have added you, sign in again.",
         icon=":material/lock_person:",
     )
-    if st.button("Sign out", icon=":material/logout:"):
-        st.logout()
+    st.button("Sign out", icon=":material/logout:", key=_SIGN_OUT_KEYS[0])
     st.stop()
 
 
@@ -95,6 +98,11 @@ def _signed_in_role() -> str:
     st.session_state.pop(ROLE_KEY, None)
     if not st.user.is_logged_in:
         _sign_in_page()
+    # A Sign out click counts whichever page it was on, even if this run would take another
+    # path (e.g. access granted meanwhile: the no-access page's button is not drawn again).
+    if any(st.session_state.get(key) for key in _SIGN_OUT_KEYS):
+        st.logout()
+        st.stop()
     email = signed_in_email()
     role = role_for_email(store_engine(), email)
     if role not in ROLES:
@@ -103,8 +111,7 @@ def _signed_in_role() -> str:
     st.session_state[ROLE_KEY] = role
     st.query_params.pop(ROLE_PARAM, None)  # the link cannot choose a role here
     st.sidebar.caption(f"Signed in as **{email}** · {ROLES[role]}")
-    if st.sidebar.button("Sign out", icon=":material/logout:"):
-        st.logout()
+    st.sidebar.button("Sign out", icon=":material/logout:", key=_SIGN_OUT_KEYS[1])
     return role
 
 

@@ -124,6 +124,19 @@ def test_signing_out_leads_back_to_the_sign_in_page(app_on, demo_url) -> None:
     _shows_nothing_of_the_program(at)
 
 
+def test_sign_out_on_the_polite_page_signs_out_even_if_access_came_meanwhile(
+    app_on, demo_url
+) -> None:
+    at = _signed_in(app_on(demo_url, as_of=DEMO_AS_OF), "kim@example.org").run()
+    assert NO_ROLE_MESSAGE in page_text(at)
+    _grant(demo_url, "kim@example.org", "coordinator")  # granted while the page is open
+    at = at.button(key="sign_out_no_access").click().run()
+    at = at.run()
+    assert not at.exception
+    assert [button.label for button in at.button] == ["Sign in"]
+    _shows_nothing_of_the_program(at)
+
+
 def test_changes_on_the_data_screen_are_audited_under_the_signed_in_address(
     app_on, demo_url
 ) -> None:
