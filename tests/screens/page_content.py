@@ -1,0 +1,93 @@
+"""Everything a page shows, as text: for tests that must find what is *not* on a page.
+
+`page_text` (conftest) reads titles, markdown, captions, alerts and metrics; `page_content`
+adds every element's own fields (labels, help texts, options, expander labels, chart specs),
+every table's cells, every Vega-Lite dataset, toasts, and the files the page offers for
+download (a PDF read back as text), captured by `DownloadCapture`.
+"""
+
+import io
+import json
+from collections.abc import Iterator
+
+import pypdf
+import pytest
+from google.protobuf.json_format import MessageToDict
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from tests.screens.conftest import page_text
+
+
+class DownloadCapture:
+    """Records the bytes of every file a page hands to Streamlit's media manager (download
+    buttons): AppTest keeps only the button, whose URL points into a manager gone after the run."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.files: list[tuple[str, bytes]] = []
+        original = MediaFileManager.add
+
+        def add(manager, path_or_data, mimetype, *args, **kwargs):
+            if isinstance(path_or_data, bytes):
+                self.files.append((mimetype, path_or_data))
+            return original(manager, path_or_data, mimetype, *args, **kwargs)
+
+        monkeypatch.setattr(MediaFileManager, "add", add)
+
+    def clear(self) -> None:
+        self.files.clear()
+
+    def texts(self) -> list[str]:
+        """Each captured file as text: a PDF's extracted text, anything else decoded."""
+        texts = []
+        for mimetype, data in self.files:
+            if mimetype == "application/pdf":
+                reader = pypdf.PdfReader(io.BytesIO(data))
+                texts.append("\n".join(page.extract_text() for page in reader.pages))
+            else:
+                texts.append(data.decode("utf-8", errors="replace"))
+        return texts
+
+
+def nodes(root: object) -> Iterator[object]:
+    """Every element and block of the page (an AppTest) or of one block, depth first."""
+    stack = [root._tree if isinstance(root, AppTest) else root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(list(getattr(node, "children", {}).values())))
+
+
+def main_nodes(at: AppTest) -> list[object]:
+    """The elements of the main area (not the sidebar), blocks left out."""
+    return [node for node in nodes(at.main) if not getattr(node, "children", None)]
+
+
+def vega_datasets(at: AppTest) -> list:
+    """Every dataset of every Vega-Lite (Altair) chart, as data frames."""
+    frames = []
+    for chart in at.get("vega_lite_chart"):
+        frames += [convert_arrow_bytes_to_pandas_df(ds.data.data) for ds in chart.proto.datasets]
+        if chart.proto.data.data:
+            frames.append(convert_arrow_bytes_to_pandas_df(chart.proto.data.data))
+    return frames
+
+
+def page_content(at: AppTest, downloads: DownloadCapture | None = None) -> str:
+    """All the page shows or offers, as one text (see the module docstring)."""
+    parts = [page_text(at)]
+    for node in nodes(at):
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "DESCRIPTOR"):
+            parts.append(json.dumps(MessageToDict(proto), ensure_ascii=False))
+        spec = getattr(proto, "spec", None)
+        if isinstance(spec, str) and spec:  # chart specs, as their own JSON reads
+            parts.append(json.dumps(json.loads(spec), ensure_ascii=False))
+    parts += [frame.value.to_csv() for frame in at.dataframe]
+    parts += [" ".join(map(str, frame.columns)) for frame in (f.value for f in at.dataframe)]
+    parts += [frame.to_csv() for frame in vega_datasets(at)]
+    parts += [str(toast.value) for toast in at.toast]
+    if downloads is not None:
+        parts += downloads.texts()
+    return "\n".join(parts)
