@@ -74,7 +74,7 @@ def queue(as_of: date, cohort_ids: tuple[str, ...]) -> pd.DataFrame:
     """The follow-up queue on `as_of` over `cohort_ids`, with names, cohort name and the last
     follow-up as one line of text."""
     health = loaders.health(as_of, cohort_ids)
-    latest = _latest(loaders.store_key(), as_of, store_engine())
+    latest = _latest(loaders.follow_up_key(), as_of, store_engine())
     stall_factor = loaders.program_settings().stall_factor
     rows = follow_ups.follow_up_queue(health, latest, as_of=as_of, stall_factor=stall_factor)
     directory = loaders.directory().reindex(rows.index)
@@ -140,6 +140,7 @@ def _written(message: str, *, as_of: date, close: bool = False) -> None:
     run; `close` (the pair leaves the queue) closes the pair, else it stays open."""
     if as_of < datetime.now(UTC).date():
         message += " It is dated today, so views as of earlier dates do not show it."
+    loaders.forget_revisions()
     _latest.clear()
     forget_histories()
     st.session_state[_DONE_KEY] = message

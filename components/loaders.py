@@ -1,7 +1,9 @@
 """The program as the pages read it, cached per store and as-of date.
 
-Every loader takes the store's URL (so two stores never share a cache entry) and the engine
-unhashed. Writes call `components.store.store_data_changed`, which clears all of them.
+Every loader takes `store_key()` — the store's URL and its program revision — so two stores
+never share a cache entry and a write made by any process makes the entries stale; the engine
+is passed unhashed. A write in this process also calls `components.store.store_data_changed`
+(program data: clears every cache) or clears just what it changed (a follow-up).
 """
 
 from datetime import date
@@ -22,11 +24,37 @@ from data_access.queries import (
     load_program,
     pair_directory,
 )
+from data_access.revision import FOLLOW_UPS, PROGRAM, revisions
+
+#: How long a process trusts the revision counters it last read (seconds): a change another
+#: process makes shows within this long; a change this process makes shows at once.
+REVISION_TTL_S = 1.0
+
+
+@st.cache_data(ttl=REVISION_TTL_S, show_spinner=False, max_entries=4)
+def _revisions(url: str, _engine: Engine) -> dict[str, int]:
+    return revisions(_engine)
+
+
+def forget_revisions() -> None:
+    """After a write in this process: read the counters afresh on the next look-up."""
+    _revisions.clear()
 
 
 def store_key() -> str:
-    """The store this process reads: the cache key of every loader."""
-    return normalise_url(database_url())
+    """The cache key of every loader of program data: the store this process reads and its
+    program revision (`data_access.revision`), so a write made anywhere — another app process,
+    the command line — makes the cached results stale."""
+    url = normalise_url(database_url())
+    return f"{url}#program={_revisions(url, store_engine())[PROGRAM]}"
+
+
+def follow_up_key() -> str:
+    """The cache key of anything that shows follow-ups: `store_key` and the follow-up revision.
+    A follow-up changes this key only, so health, meetings and surveys stay cached."""
+    url = normalise_url(database_url())
+    counters = _revisions(url, store_engine())
+    return f"{url}#program={counters[PROGRAM]}&follow_ups={counters[FOLLOW_UPS]}"
 
 
 @st.cache_data(show_spinner="Reading the program…", max_entries=8)

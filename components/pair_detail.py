@@ -164,7 +164,7 @@ def _follow_ups(history: PairHistory) -> None:
 def pair_detail(pair: pd.Series, *, as_of: date, stall_factor: float) -> None:
     """The detail of one pair: `pair` is its row of `app.cohort_view.pair_rows` on `as_of`;
     `stall_factor` is the program's (the stall limit is that many target cadences)."""
-    history = _history(loaders.store_key(), pair["pair_id"], as_of, store_engine())
+    history = _history(loaders.follow_up_key(), pair["pair_id"], as_of, store_engine())
     started_on = pd.Timestamp(as_of) - pd.Timedelta(days=int(pair["days_since_start"]))
     _header(pair, started_on=started_on)
     meetings, goals, surveys, follow_ups = st.tabs(

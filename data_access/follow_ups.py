@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 from sqlalchemy import Engine, func, insert, select
 
+from data_access import revision
 from data_access.models import FollowUp
 
 LOGGED = "logged"
@@ -45,8 +46,10 @@ def _insert(engine: Engine, row: dict) -> int:
     """One INSERT in its own transaction; the new row's id."""
     row = {**row, "created_at": datetime.now(UTC)}
     with engine.begin() as connection:
-        result = connection.execute(insert(FollowUp).values(**row).returning(FollowUp.id))
-        return int(result.scalar_one())
+        inserted = connection.execute(insert(FollowUp).values(**row).returning(FollowUp.id))
+        new_id = int(inserted.scalar_one())
+        revision.bump(connection, revision.FOLLOW_UPS)
+        return new_id
 
 
 def _current_owner(engine: Engine, pair_id: str) -> str | None:

@@ -28,6 +28,7 @@ import pandas as pd
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import Connection, Engine, insert, select
 
+from data_access import revision
 from data_access.csv_format import FILE_FORMATS, RECORD_NOUNS, FileFormat, row_from_cells
 from data_access.models import AuditLog, Pair, Participant
 from data_access.writes import upsert_rows
@@ -913,6 +914,7 @@ def _write(
                 at=datetime.now(UTC), actor=actor, action="import", detail=json.dumps(detail)
             )
         )
+        revision.bump(connection, revision.PROGRAM)
 
 
 @contextmanager

@@ -193,6 +193,17 @@ class Setting(SQLModel, table=True):
     updated_by: str | None = None
 
 
+class StoreRevision(SQLModel, table=True):
+    """A counter per kind of data, raised in the same transaction as every write of that kind
+    (`data_access.revision`): app processes key their caches on it, so a change made by another
+    process (or the command line) is seen without a restart."""
+
+    __tablename__ = "store_revision"
+
+    domain: str = Field(primary_key=True)
+    revision: int = 0
+
+
 #: The tables the import format fills, in the order their rows must be written (parents first).
 PROGRAM_TABLES: dict[str, type[SQLModel]] = {
     "cohorts": Cohort,

@@ -22,6 +22,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from data_access import revision
 from data_access.models import AuditLog, Cohort, Pair, Participant, Scenario, ScenarioPair
 
 OPEN_STATUSES = ("active", "paused")
@@ -380,4 +381,5 @@ def apply_scenario(
             AuditLog.__table__.insert(),  # type: ignore[attr-defined]
             {"at": now, "actor": actor, "action": APPLY_ACTION, "detail": detail},
         )
+        revision.bump(connection, revision.PROGRAM)
     return pair_ids

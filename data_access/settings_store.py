@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from data_access import revision
 from data_access.models import AuditLog, Setting
 from data_access.writes import upsert_rows
 
@@ -30,3 +31,4 @@ def store_settings(engine: Engine, values: dict[str, Any], *, actor: str) -> Non
             AuditLog.__table__.insert(),  # type: ignore[attr-defined]
             {"at": now, "actor": actor, "action": "settings", "detail": json.dumps(values)},
         )
+        revision.bump(connection, revision.PROGRAM)

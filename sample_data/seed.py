@@ -12,6 +12,7 @@ from typing import Any, overload
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, select
 
+from data_access import revision
 from data_access.models import PROGRAM_TABLES, FollowUp, Scenario, ScenarioPair
 from data_access.writes import upsert_rows
 from sample_data.generator import SCALES, generate_program
@@ -119,5 +120,6 @@ def seed_store(
                 _FrameRows(frames[name]),
                 on_chunk=lambda rows, message=message: advance(rows, message),
             )
+        revision.bump(connection, revision.PROGRAM)
     report(1.0, "Done.")
     return {name: len(frame) for name, frame in frames.items()}
