@@ -38,6 +38,9 @@ navigation = st.navigation(
     ]
 )
 st.sidebar.caption("PairPulse · reverse mentoring programs")
-show_link_notes()
-with store_guard():
-    navigation.run()
+show_link_notes()  # the router's own: role, as-of date
+try:
+    with store_guard():
+        navigation.run()
+finally:
+    show_link_notes()  # the page's filters, on this same run, even when the page stops early

@@ -187,12 +187,6 @@ def test_each_ignored_page_parameter_gets_its_note(app_on, audit_url, screen_key
         assert sum(shown.startswith(note) for shown in first + second) == 1, (param, first, second)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="streamlit_app.py calls show_link_notes() before navigation.run(): the notes a page's "
-    "own filters add (cohort, band, by, …) are shown only on the next rerun, not when the link "
-    "is opened",
-)
 @pytest.mark.parametrize("screen_key", PAGE_PARAM_SCREENS)
 def test_each_ignored_page_parameter_is_noted_when_the_link_is_opened(
     app_on, audit_url, screen_key
