@@ -17,7 +17,7 @@ import pandas as pd
 import vl_convert
 from fpdf import FPDF
 
-from app.summary import ExecutiveSummary
+from app.summary import ExecutiveSummary, survey_figure_text
 
 FONT_DIRECTORIES = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 297.0, 210.0
@@ -179,7 +179,6 @@ def _cohort_table(page: _Page, summary: ExecutiveSummary, x: float, width: float
     shown = summary.cohorts.head(MAX_COHORT_ROWS)
     for row in shown.itertuples():
         y += 4.2
-        nps = "hidden" if row.survey_note.startswith("hidden") else "—"
         values = [
             row.cohort,
             f"{row.active_pairs:,}",
@@ -187,8 +186,8 @@ def _cohort_table(page: _Page, summary: ExecutiveSummary, x: float, width: float
             _percent(row.share_healthy),
             _percent(row.cadence_adherence),
             _percent(row.goal_completion),
-            "—" if pd.isna(row.satisfaction) else f"{row.satisfaction:.1f} / 5",
-            nps if pd.isna(row.nps) else f"{row.nps:+.0f}",
+            survey_figure_text(row.satisfaction, row.survey_note, "{:.1f} / 5"),
+            survey_figure_text(row.nps, row.survey_note, "{:+.0f}"),
         ]
         cursor = x
         for (_, share), value in zip(columns, values, strict=True):

@@ -394,6 +394,14 @@ def cohort_comparison(snapshot: Snapshot, rule: AnonymitySettings) -> pd.DataFra
     return pd.DataFrame(rows, columns=columns)
 
 
+def survey_figure_text(value: float, note: str | None, form: str) -> str:
+    """A cohort's survey figure as text (screen and PDF alike): the value in `form`, else
+    "hidden" when the anonymity rule withheld it (its note says so), else "—" (no answers)."""
+    if pd.notna(value):
+        return form.format(value)
+    return "hidden" if "hidden" in (note or "") else "—"
+
+
 def _survey_note(row: pd.Series) -> str:
     """A cohort row's note, or that it has no answers to show."""
     if row["note"] or row["shown"]:

@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.summary import ON_CADENCE_FROM, ExecutiveSummary
+from app.summary import ON_CADENCE_FROM, ExecutiveSummary, survey_figure_text
 from components.palette import BAND_COLOURS, BAND_ORDER, SERIES_COLOURS
 
 #: Series colours for the cohort comparison, leaving out the green, orange and vermillion of
@@ -151,12 +151,8 @@ def show_roles(summary: ExecutiveSummary) -> None:
 
 def _survey_text(values: pd.Series, notes: pd.Series, form: str) -> pd.Series:
     """Survey figures as text: the value, else "hidden" when the rule hid it, else "—"."""
-    hidden = notes.fillna("").str.contains("hidden")
     return pd.Series(
-        [
-            form.format(value) if pd.notna(value) else ("hidden" if is_hidden else "—")
-            for value, is_hidden in zip(values, hidden, strict=True)
-        ],
+        [survey_figure_text(v, n, form) for v, n in zip(values, notes, strict=True)],
         index=values.index,
     )
 

@@ -375,11 +375,6 @@ def _assert_no_identity_outside_comments(at: AppTest, downloads: DownloadCapture
     assert not [email for email in EMAILS if email in lowered]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app/executive_pdf.py cohort table writes a hidden satisfaction as '—' (only NPS says "
-    "'hidden'), so a withheld figure reads as 'no answers' in the PDF; the screen says 'hidden'",
-)
 def test_a_hidden_cohort_figure_says_hidden_in_the_pdf(app_on, audit_url, downloads) -> None:
     # Mid cohort (6 respondents) with the minimum at 7: both its survey figures are withheld.
     _with_minimum(audit_url, 7)
