@@ -596,6 +596,18 @@ def _chosen(answered: pd.DataFrame, cohorts: Collection[str] | None) -> frozense
     return None if not chosen or present <= chosen else chosen
 
 
+#: The text columns the rule slices thousands of times: kept as plain Python objects while it
+#: works, since turning an Arrow-backed slice into a NumPy array costs more than the slice.
+_SLICED_COLUMNS = ("participant_id", "cohort_id", "kind")
+
+
+def _answered(responses: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The responses submitted on or before `as_of`, their sliced text columns as objects."""
+    answered = metrics.responses_as_of(responses, as_of=as_of)
+    present = [column for column in _SLICED_COLUMNS if column in answered]
+    return answered.astype(dict.fromkeys(present, object))
+
+
 # --- What the screens call ------------------------------------------------------------------------
 def survey_breakdown(
     responses: pd.DataFrame,
@@ -624,7 +636,7 @@ def survey_breakdown(
     `with_pair_cohorts`), and a figure is shown only where it is the sum of cells of the crossed
     table with cohorts that it shows (see the module docstring).
     """
-    answered = metrics.responses_as_of(responses, as_of=as_of)
+    answered = _answered(responses, as_of)
     if (chosen := _chosen(answered, cohorts)) is not None:
         table = _filtered(answered, participants, by, chosen, settings)
         inside = answered[_group_of(answered, participants, "cohort").isin(chosen)]
@@ -670,7 +682,7 @@ def survey_trend(
             responses, participants, by="month", as_of=as_of, settings=settings, cohorts=cohorts
         )
         return table[table["group"] != ALL].rename(columns={"group": "month"})
-    answered = metrics.responses_as_of(responses, as_of=as_of)
+    answered = _answered(responses, as_of)
     if (chosen := _chosen(answered, cohorts)) is not None:
         table = _filtered(answered, participants, "role", chosen, settings)
         inside = answered[_group_of(answered, participants, "cohort").isin(chosen)]
@@ -706,7 +718,7 @@ def comments_for(
     program's, as for `survey_breakdown`): listed only when the group's comments in each chosen
     cohort would be, in the crossed table of the breakdown with cohorts.
     """
-    answered = metrics.responses_as_of(responses, as_of=as_of)
+    answered = _answered(responses, as_of)
     if (chosen := _chosen(answered, cohorts)) is not None:
         texts = _comments_in(answered, participants, by, group, chosen, settings)
     else:
