@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from data_access.db import forget_engines, make_engine
 from data_access.importer import read_directory, run_import
 from sample_data.seed import seed_store
+from tests.screens.audit_program import write_audit_program
 
 APP_TIMEOUT_S = 60
 ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -90,3 +91,25 @@ def page_text(at: AppTest) -> str:
         parts += [element.value for element in getattr(at, kind)]
     parts += [f"{metric.label} {metric.value}" for metric in at.metric]
     return "\n".join(str(part) for part in parts)
+
+
+@pytest.fixture(scope="module")
+def _audit_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path) -> Path:
+    """The audit program (tests/screens/audit_program.py: recognisable names, small groups)
+    imported once per test module."""
+    folder = tmp_path_factory.mktemp("audit")
+    path = folder / "audit.db"
+    shutil.copyfile(_sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    program = read_directory(write_audit_program(folder / "program"))
+    assert run_import(program, engine=engine).applied
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def audit_url(tmp_path: Path, _audit_template: Path) -> str:
+    """A copy of the audit program's store for one test."""
+    path = tmp_path / "audit.db"
+    shutil.copyfile(_audit_template, path)
+    return f"sqlite:///{path}"

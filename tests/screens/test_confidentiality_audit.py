@@ -12,8 +12,6 @@ program with recognisable names and groups of every size around the thresholds.
 import base64
 import json
 import re
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,7 +22,6 @@ from app.privacy import BREAKDOWNS
 from app.settings import ProgramSettings, save_settings
 from components.access import EXECUTIVE, PROGRAM_MANAGER, ROLES, SCREENS
 from data_access.db import make_engine
-from data_access.importer import read_directory, run_import
 from tests.screens.audit_program import (
     AS_OF,
     EMAILS,
@@ -36,7 +33,6 @@ from tests.screens.audit_program import (
     RESPONSES,
     comment_group,
     respondents,
-    write_audit_program,
 )
 from tests.screens.page_content import DownloadCapture, main_nodes, page_content
 
@@ -53,26 +49,6 @@ _TOKENS = re.compile(r"\b(?:" + "|".join(FIRST + LAST) + r")\b")
 
 
 # --- The store -----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def _audit_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path) -> Path:
-    """A SQLite store holding the audit program, imported once for the module."""
-    folder = tmp_path_factory.mktemp("audit")
-    path = folder / "audit.db"
-    shutil.copyfile(_sqlite_template, path)
-    engine = make_engine(f"sqlite:///{path}")
-    program = read_directory(write_audit_program(folder / "program"))
-    assert run_import(program, engine=engine).applied
-    engine.dispose()
-    return path
-
-
-@pytest.fixture
-def audit_url(tmp_path: Path, _audit_template: Path) -> str:
-    path = tmp_path / "audit.db"
-    shutil.copyfile(_audit_template, path)
-    return f"sqlite:///{path}"
-
-
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> DownloadCapture:
     return DownloadCapture(monkeypatch)

@@ -6,17 +6,13 @@ what it ignored, never runs it against the store, and shows it (if at all) as te
 Test-count note: each screen's values run in one test, so its caches stay warm between them.
 """
 
-import shutil
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, inspect, select, table
 from streamlit.testing.v1 import AppTest
 
 from components.access import ROLES, SCREENS, SCREENS_BY_KEY
 from data_access.db import make_engine
-from data_access.importer import read_directory, run_import
-from tests.screens.audit_program import AS_OF, write_audit_program
+from tests.screens.audit_program import AS_OF
 from tests.screens.page_content import nodes, page_content
 
 ACCESS_MESSAGE = "You are viewing PairPulse as"
@@ -65,24 +61,6 @@ SCREEN_PARAMS = {
 }
 #: Parameters whose note is an info on the page rather than a toast.
 ON_PAGE = {"pair"}
-
-
-@pytest.fixture(scope="module")
-def _audit_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path) -> Path:
-    folder = tmp_path_factory.mktemp("nonsense")
-    path = folder / "audit.db"
-    shutil.copyfile(_sqlite_template, path)
-    engine = make_engine(f"sqlite:///{path}")
-    assert run_import(read_directory(write_audit_program(folder / "program")), engine=engine)
-    engine.dispose()
-    return path
-
-
-@pytest.fixture
-def audit_url(tmp_path: Path, _audit_template: Path) -> str:
-    path = tmp_path / "audit.db"
-    shutil.copyfile(_audit_template, path)
-    return f"sqlite:///{path}"
 
 
 def _row_counts(url: str) -> dict[str, int]:

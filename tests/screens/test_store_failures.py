@@ -19,11 +19,11 @@ from components.follow_ups import TABLE_KEY
 from components.store import BUSY_MESSAGE, NOT_SAVED, UNREACHABLE_MESSAGE
 from data_access.app_users import grant_role
 from data_access.db import LOCK_TIMEOUT_ENV, get_engine, make_engine, normalise_url
-from data_access.follow_ups import follow_up_count
 from sample_data.seed import seed_store
 from tests.conftest import _empty_postgres_tables
 from tests.data_access.test_write_failures import failing, snapshot
 from tests.screens.conftest import DEMO_AS_OF, FIXTURE_PROGRAM
+from tests.screens.test_follow_ups import _rows
 from tests.screens.test_sign_in import _signed_in as signed_in
 
 RETRY = "store_failure_retry"
@@ -207,14 +207,6 @@ def test_a_store_locked_at_first_open_says_busy_then_recovers_on_retry(
         assert failure_shown(at, BUSY_MESSAGE)
         assert "database is locked" in at.expander[0].text[0].value
     assert renders_normally(at.button(key=RETRY).click().run(), COHORT_HEALTH)
-
-
-def _rows(url: str) -> int:
-    engine = make_engine(url)
-    try:
-        return follow_up_count(engine)
-    finally:
-        engine.dispose()
 
 
 @contextmanager
