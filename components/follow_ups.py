@@ -30,18 +30,18 @@ _DONE_KEY = "_follow_up_done"
 _LOGGED_KEY = "_follow_up_logged"
 _FORM_KEYS = ("follow_up_note", "follow_up_next_step", "follow_up_owner", "follow_up_due")
 
-# In the order a coordinator reads a row: who, how bad, whose it is and what was done, why.
+# In the order a coordinator reads a row: who, how bad and why, whose it is and what was done.
 COLUMN_CONFIG = {
     "mentor": st.column_config.TextColumn("Mentor"),
     "mentee": st.column_config.TextColumn("Mentee"),
     "band": st.column_config.TextColumn("Band", width="small"),
     "stalled": st.column_config.CheckboxColumn("Stalled", width="small"),
     "days_since_last_meeting": st.column_config.NumberColumn(
-        "Days since last meeting", format="%d"
+        "Days idle", help="Days since the last meeting (or since the start, if none).", format="%d"
     ),
+    "reasons": st.column_config.TextColumn("Reasons", width="medium"),
     "owner": st.column_config.TextColumn("Owner"),
     "last_follow_up": st.column_config.TextColumn("Last follow-up", width="medium"),
-    "reasons": st.column_config.TextColumn("Reasons", width="large"),
     "cohort": st.column_config.TextColumn("Cohort"),
 }
 EXPORT_COLUMNS = (
