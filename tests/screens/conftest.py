@@ -53,12 +53,17 @@ def app_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., AppTest]]:
     forget_engines()
 
 
+def _store_from(template: Path, path: Path) -> str:
+    """A copy of the SQLite store `template` at `path`; its URL."""
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path) -> Path:
     """A SQLite store holding the demo program anchored on `DEMO_AS_OF`, built once."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    shutil.copyfile(_sqlite_template, path)
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(_store_from(_sqlite_template, path))
     seed_store(engine, scale="demo", anchor=DEMO_AS_OF)
     engine.dispose()
     return path
@@ -67,9 +72,7 @@ def _demo_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: P
 @pytest.fixture
 def demo_url(tmp_path: Path, _demo_template: Path) -> str:
     """A SQLite store of its own holding the demo program (see `DEMO_AS_OF`)."""
-    path = tmp_path / "demo.db"
-    shutil.copyfile(_demo_template, path)
-    return f"sqlite:///{path}"
+    return _store_from(_demo_template, tmp_path / "demo.db")
 
 
 @pytest.fixture
@@ -99,8 +102,7 @@ def _audit_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: 
     imported once per test module."""
     folder = tmp_path_factory.mktemp("audit")
     path = folder / "audit.db"
-    shutil.copyfile(_sqlite_template, path)
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(_store_from(_sqlite_template, path))
     program = read_directory(write_audit_program(folder / "program"))
     assert run_import(program, engine=engine).applied
     engine.dispose()
@@ -110,6 +112,4 @@ def _audit_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: 
 @pytest.fixture
 def audit_url(tmp_path: Path, _audit_template: Path) -> str:
     """A copy of the audit program's store for one test."""
-    path = tmp_path / "audit.db"
-    shutil.copyfile(_audit_template, path)
-    return f"sqlite:///{path}"
+    return _store_from(_audit_template, tmp_path / "audit.db")
