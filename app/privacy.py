@@ -107,6 +107,7 @@ GENERATIONS = (
 
 # A word of a comment or of a name: letters and digits, with the joiners of e-mails and ids.
 _WORD = re.compile(r"[\w@+-]+(?:[.'’][\w@+-]+)*")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 Cell = Hashable
 Line = tuple[Cell, list[Cell]]
@@ -718,26 +719,44 @@ def comments_for(
     program's, as for `survey_breakdown`): listed only when the group's comments in each chosen
     cohort would be, in the crossed table of the breakdown with cohorts.
     """
+    options = {"as_of": as_of, "by": by, "settings": settings, "cohorts": cohorts}
+    return comments_by_group(responses, participants, groups=[group], **options)[group]
+
+
+def comments_by_group(
+    responses: pd.DataFrame,
+    participants: pd.DataFrame,
+    *,
+    as_of: date,
+    groups: Collection[str],
+    by: str | None = None,
+    settings: AnonymitySettings = DEFAULT_SETTINGS,
+    cohorts: Collection[str] | None = None,
+) -> dict[str, list[str]]:
+    """`comments_for` of each of `groups` of the breakdown `by` (group → comments), with the
+    rule decided once for them all rather than once per group: the same lists, for a screen that
+    shows every group's comments."""
     answered = _answered(responses, as_of)
     if (chosen := _chosen(answered, cohorts)) is not None:
-        texts = _comments_in(answered, participants, by, group, chosen, settings)
+        comments_of = _comments_in(answered, participants, by, chosen, settings)
     else:
-        texts = _comments_of(answered, participants, by, group, settings)
-    if texts is None:
-        return []
-    texts = texts.dropna().astype(str).str.strip()
-    identifiers, longest = _identifiers(participants)
-    return sorted(_redacted(text, identifiers, longest) for text in texts if text)
+        comments_of = _comments_of(answered, participants, by, settings)
+    redact = _redactor(participants)
+    listed = {}
+    for group in groups:
+        texts = comments_of(group)
+        texts = [] if texts is None else texts.dropna().astype(str).str.strip()
+        listed[group] = sorted(redact(text) for text in texts if text)
+    return listed
 
 
 def _comments_of(
     answered: pd.DataFrame,
     participants: pd.DataFrame,
     by: str | None,
-    group: str,
     settings: AnonymitySettings,
-) -> pd.Series | None:
-    """The comments `comments_for` lists for the whole program; None when withheld."""
+) -> Callable[[str], pd.Series | None]:
+    """Group → the comments `comments_for` lists for the whole program; None when withheld."""
     if by is None:
         cells: dict[Cell, pd.DataFrame] = {ALL: answered}
         lines: list[Line] = []
@@ -745,20 +764,23 @@ def _comments_of(
         cells, lines = _breakdown_cells(answered, participants, by)
     people = {cell: _people(frame) for cell, frame in cells.items()}
     hidden = _protect(people, lines, {}, settings.min_comment_group)
-    if group not in cells or group in hidden:
-        return None
-    return cells[group]["comment"]
+
+    def comments_of(group: str) -> pd.Series | None:
+        if group not in cells or group in hidden:
+            return None
+        return cells[group]["comment"]
+
+    return comments_of
 
 
 def _comments_in(
     answered: pd.DataFrame,
     participants: pd.DataFrame,
     by: str | None,
-    group: str,
     chosen: frozenset[str],
     settings: AnonymitySettings,
-) -> pd.Series | None:
-    """The comments `comments_for` lists for the chosen cohorts; None when withheld: the
+) -> Callable[[str], pd.Series | None]:
+    """Group → the comments `comments_for` lists for the chosen cohorts; None when withheld: the
     crossed table `by` × cohort decided on respondents with `min_comment_group`, its margins
     fixed as the whole program's comment lists by `by` and by cohort decide them."""
     minimum = settings.min_comment_group
@@ -767,50 +789,75 @@ def _comments_in(
         cells, lines = _breakdown_cells(answered, participants, breakdown)
         return {None: _protect({c: _people(f) for c, f in cells.items()}, lines, {}, minimum)}
 
-    if by is None and group != ALL:
-        return None
-    by = by or "cohort"
-    if group == ALL:
-        key: tuple[str, ...] = (ALL,)
-    elif group in set(_group_of(answered, participants, by)):
-        key = (group,)
-    else:
-        return None
+    axis = by or "cohort"
     margins = _both(
-        _on_axes(listed(by), lambda cell: (cell, ALL)),
+        _on_axes(listed(axis), lambda cell: (cell, ALL)),
         _on_axes(listed("cohort"), lambda cell: (ALL, cell)),
     )
-    cells, lines, support = _cube(answered, participants, (by, "cohort"))
+    cells, lines, support = _cube(answered, participants, (axis, "cohort"))
     fixed = frozenset(cell for cell in cells if ALL in cell)
     decided, people = _decide_cube(cells, lines, support, margins, fixed, minimum, questions=())
-    parts = [key + (cohort,) for cohort in sorted(chosen) if key + (cohort,) in cells]
-    members = frozenset().union(*(people[None][part] for part in parts))
-    if len(members) < minimum or any(part in decided[None] for part in parts):
-        return None
-    return pd.concat([cells[part]["comment"] for part in parts])
+    known = set(_group_of(answered, participants, axis))
+
+    def comments_of(group: str) -> pd.Series | None:
+        if by is None and group != ALL:
+            return None
+        if group == ALL:
+            key: tuple[str, ...] = (ALL,)
+        elif group in known:
+            key = (group,)
+        else:
+            return None
+        parts = [key + (cohort,) for cohort in sorted(chosen) if key + (cohort,) in cells]
+        members = frozenset().union(*(people[None][part] for part in parts))
+        if len(members) < minimum or any(part in decided[None] for part in parts):
+            return None
+        return pd.concat([cells[part]["comment"] for part in parts])
+
+    return comments_of
 
 
 # --- Names inside comments ------------------------------------------------------------------------
-def _identifiers(participants: pd.DataFrame) -> tuple[frozenset[str], int]:
-    """Every participant's id, full name and e-mail as lower-case words joined by spaces, and the
-    most words any of them has."""
+def _redactor(participants: pd.DataFrame) -> Callable[[str], str]:
+    """A function that gives a text with every run of words spelling a participant's id, full
+    name or e-mail (compared as lower-case words) replaced by "[redacted]"."""
     columns = [column for column in ("participant_id", "name", "email") if column in participants]
-    values = pd.concat([participants[column] for column in columns]).dropna().astype(str)
-    identifiers = frozenset(" ".join(_WORD.findall(value.lower())) for value in values) - {""}
-    return identifiers, max((len(value.split()) for value in identifiers), default=0)
+    values = pd.concat([participants[column] for column in columns]).dropna().astype(object)
+    identifiers = {tuple(_WORD.findall(str(value).lower())) for value in values.unique()} - {()}
+    # Lengths of the identifiers that start with each word: most words start none, so a text
+    # costs one set look-up per word.
+    starts: dict[str, list[int]] = {}
+    for words in identifiers:
+        starts.setdefault(words[0], []).append(len(words))
+    for first, lengths in starts.items():
+        starts[first] = sorted(set(lengths), reverse=True)
 
-
-def _redacted(text: str, identifiers: frozenset[str], longest: int) -> str:
-    """`text` with every run of words that spells an identifier replaced by "[redacted]"."""
-    words = list(_WORD.finditer(text))
-    pieces, copied, index = [], 0, 0
-    while index < len(words):
-        for length in range(min(longest, len(words) - index), 0, -1):
-            run = words[index : index + length]
-            if " ".join(word.group().lower() for word in run) in identifiers:
-                pieces += [text[copied : run[0].start()], REDACTED]
-                copied, index = run[-1].end(), index + length
+    def redacted(text: str) -> str:
+        words = list(_WORD.finditer(text))
+        lower = [word.group().lower() for word in words]
+        # A name in the possessive ("Ana Silva's") is still the name: its "'s" stays.
+        bare = [_POSSESSIVE.sub("", word) for word in lower]
+        pieces, copied, index = [], 0, 0
+        while index < len(words):
+            lengths = starts.get(lower[index], ())
+            if bare[index] != lower[index]:
+                lengths = sorted({*lengths, *starts.get(bare[index], ())}, reverse=True)
+            for length in lengths:
+                last = index + length - 1
+                if last >= len(words):
+                    continue
+                run = tuple(lower[index:last])
+                if run + (lower[last],) in identifiers:
+                    end = words[last].end()
+                elif run + (bare[last],) in identifiers:
+                    end = words[last].end() - (len(lower[last]) - len(bare[last]))
+                else:
+                    continue
+                pieces += [text[copied : words[index].start()], REDACTED]
+                copied, index = end, last + 1
                 break
-        else:
-            index += 1
-    return "".join([*pieces, text[copied:]])
+            else:
+                index += 1
+        return "".join([*pieces, text[copied:]])
+
+    return redacted

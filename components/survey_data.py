@@ -10,7 +10,7 @@ import streamlit as st
 
 from app.privacy import (
     AnonymitySettings,
-    comments_for,
+    comments_by_group,
     survey_breakdown,
     survey_trend,
     with_pair_cohorts,
@@ -67,12 +67,9 @@ def _comments(
     texts, everyone = comment_sources(as_of)
     texts = with_pair_cohorts(texts, loaders.program(as_of).pairs)
     settings = AnonymitySettings(*rule)
-    return {
-        group: comments_for(
-            texts, everyone, as_of=as_of, by=by, group=group, settings=settings, cohorts=cohort_ids
-        )
-        for group in groups
-    }
+    return comments_by_group(
+        texts, everyone, as_of=as_of, by=by, groups=groups, settings=settings, cohorts=cohort_ids
+    )
 
 
 def _key(rule: AnonymitySettings) -> tuple[int, int]:
@@ -100,8 +97,8 @@ def comments(
     groups: list[str],
     rule: AnonymitySettings,
 ) -> dict[str, list[str]]:
-    """`app.privacy.comments_for` of each of `groups` of the breakdown `by`. Program managers
-    only: the page must not call this for an executive."""
+    """`app.privacy.comments_by_group`: the comments of each of `groups` of the breakdown `by`.
+    Program managers only: the page must not call this for an executive."""
     return _comments(
         loaders.store_key(), as_of, tuple(sorted(cohort_ids)), by, tuple(groups), _key(rule)
     )

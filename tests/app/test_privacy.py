@@ -19,6 +19,7 @@ from app.privacy import (
     KINDS,
     QUESTIONS,
     AnonymitySettings,
+    comments_by_group,
     comments_for,
     generation,
     survey_breakdown,
@@ -325,6 +326,36 @@ def test_comments_never_carry_a_name_an_email_or_an_id() -> None:
     identifiers = pd.concat([people["participant_id"], people["name"], people["email"]])
     text = " ".join(comments).lower()
     assert not any(identifier.lower() in text for identifier in identifiers)
+
+
+def test_a_name_is_redacted_wherever_it_stands_and_only_whole() -> None:
+    mentions = [
+        {"comment": "person e-0"},
+        {"comment": "Person E-0's idea, said person E-0’s friend"},
+        {"comment": "personal e-0x, e-00 and person e-"},
+        *[{"comment": f"Useful session {index}."} for index in range(9)],
+    ]
+    responses, people = _departments({"E": mentions})
+    comments = comments_for(responses, people, as_of=AS_OF)
+
+    assert "[redacted]" in comments
+    assert "[redacted]'s idea, said [redacted]’s friend" in comments
+    assert "personal e-0x, e-00 and person e-" in comments
+
+
+def test_comments_by_group_lists_what_comments_for_lists_group_by_group() -> None:
+    sizes = {("Sales", "A"): 12, ("Sales", "B"): 3, ("IT", "A"): 10, ("IT", "B"): 10}
+    responses, people = _in_cohorts({**sizes, ("HR", "A"): 11, ("HR", "B"): 12})
+    responses["comment"] = responses["response_id"]
+    groups = ["Sales", "IT", "HR", "Marketing", ALL]
+    for cohorts in (None, ["A"], ["B"], ["A", "B"]):
+        options = {"as_of": AS_OF, "by": "department", "cohorts": cohorts}
+        together = comments_by_group(responses, people, groups=groups, **options)
+        one_by_one = {
+            group: comments_for(responses, people, group=group, **options) for group in groups
+        }
+        assert together == one_by_one
+        assert any(together.values())
 
 
 # --- Settings, generations, the as-of date ------------------------------------------------------
