@@ -1,5 +1,5 @@
-"""The executive summary as the page reads it: its figures and its one-page PDF, each built once
-per store, as-of date and set of cohorts."""
+"""The executive summary as the page reads it: its figures, built once per store, as-of date and
+set of cohorts, and its one-page PDF, built when someone asks for it."""
 
 from datetime import date
 
@@ -45,33 +45,28 @@ def scope_text(cohort_ids: tuple[str, ...]) -> str:
     return ", ".join(names.get(cohort_id, cohort_id) for cohort_id in cohort_ids)
 
 
-@st.cache_data(show_spinner="Preparing the PDF…", max_entries=16)
-def _pdf(
-    url: str, as_of: date, cohort_ids: tuple[str, ...], scope: str, _summary: ExecutiveSummary
-) -> bytes:
+def pdf_bytes(summary: ExecutiveSummary, scope: str) -> bytes:
+    """The one-page PDF of `summary`, its cohorts named by `scope` (see `scope_text`)."""
     charts = [
         (
             "Health of active pairs",
-            health_chart(_summary).properties(width=PDF_CHART_WIDTHS["health"]),
+            health_chart(summary).properties(width=PDF_CHART_WIDTHS["health"]),
         ),
-        ("Cohort comparison", cohort_chart(_summary).properties(width=PDF_CHART_WIDTHS["cohorts"])),
+        ("Cohort comparison", cohort_chart(summary).properties(width=PDF_CHART_WIDTHS["cohorts"])),
     ]
     return executive_pdf(
-        _summary, scope=scope, charts=[(title, chart.to_json()) for title, chart in charts]
+        summary, scope=scope, charts=[(title, chart.to_json()) for title, chart in charts]
     )
 
 
-def pdf_bytes(summary: ExecutiveSummary, cohort_ids: tuple[str, ...]) -> bytes:
-    """The one-page PDF of `summary` (for `cohort_ids`), built once per store, date and cohorts."""
-    cohort_ids = tuple(sorted(cohort_ids))
-    return _pdf(loaders.store_key(), summary.as_of, cohort_ids, scope_text(cohort_ids), summary)
-
-
 def pdf_download_button(summary: ExecutiveSummary, cohort_ids: tuple[str, ...]) -> None:
-    """The **Download PDF** button: this page on one A4 page."""
+    """The **Download PDF** button: this page on one A4 page, built when it is clicked (drawing
+    its charts takes about a second and a half, which the page would otherwise wait for on
+    every first visit)."""
+    scope = scope_text(tuple(sorted(cohort_ids)))
     st.download_button(
         "Download PDF",
-        data=pdf_bytes(summary, cohort_ids),
+        data=lambda: pdf_bytes(summary, scope),
         file_name=f"pairpulse-executive-summary-{summary.as_of.isoformat()}.pdf",
         mime="application/pdf",
         key="download_pdf",

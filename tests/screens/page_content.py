@@ -8,7 +8,7 @@ download (a PDF read back as text), captured by `DownloadCapture`.
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pypdf
 import pytest
@@ -21,19 +21,26 @@ from tests.screens.conftest import page_text
 
 
 class DownloadCapture:
-    """Records the bytes of every file a page hands to Streamlit's media manager (download
-    buttons): AppTest keeps only the button, whose URL points into a manager gone after the run."""
+    """Records every file a page hands to Streamlit's media manager (download buttons): the
+    bytes given at once, and the function of a button that builds its file when clicked (called
+    here as a click would). AppTest keeps only the button, whose URL points into a manager gone
+    after the run."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.files: list[tuple[str, bytes]] = []
-        original = MediaFileManager.add
+        self.files: list[tuple[str, bytes | Callable[[], bytes]]] = []
+        original, original_deferred = MediaFileManager.add, MediaFileManager.add_deferred
 
         def add(manager, path_or_data, mimetype, *args, **kwargs):
             if isinstance(path_or_data, bytes):
                 self.files.append((mimetype, path_or_data))
             return original(manager, path_or_data, mimetype, *args, **kwargs)
 
+        def add_deferred(manager, data_callable, mimetype, *args, **kwargs):
+            self.files.append((mimetype, data_callable))
+            return original_deferred(manager, data_callable, mimetype, *args, **kwargs)
+
         monkeypatch.setattr(MediaFileManager, "add", add)
+        monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
 
     def clear(self) -> None:
         self.files.clear()
@@ -41,7 +48,8 @@ class DownloadCapture:
     def texts(self) -> list[str]:
         """Each captured file as text: a PDF's extracted text, anything else decoded."""
         texts = []
-        for mimetype, data in self.files:
+        for mimetype, captured in self.files:
+            data = captured() if callable(captured) else captured
             if mimetype == "application/pdf":
                 reader = pypdf.PdfReader(io.BytesIO(data))
                 texts.append("\n".join(page.extract_text() for page in reader.pages))
