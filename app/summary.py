@@ -208,6 +208,11 @@ class Snapshot:
     program: ProgramFrames
     health: pd.DataFrame
     whole: ProgramFrames
+    #: Survey tables already decided for this snapshot (the KPI row and the mentor / mentee
+    #: table read the same one), by what they were decided with.
+    decided: dict[tuple, pd.DataFrame] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
 
 def _surveys(whole: ProgramFrames) -> pd.DataFrame:
@@ -220,15 +225,18 @@ def _role_table(
 ) -> pd.DataFrame:
     """Survey figures by role (mentor, mentee, then All) over the chosen cohorts (all when
     none) under the anonymity rule."""
-    whole = snapshot.whole
-    return survey_breakdown(
-        _surveys(whole),
-        whole.participants,
-        by="role",
-        as_of=whole.as_of,
-        settings=rule,
-        cohorts=cohort_ids,
-    )
+    key = ("role", cohort_ids, rule)
+    if key not in snapshot.decided:
+        whole = snapshot.whole
+        snapshot.decided[key] = survey_breakdown(
+            _surveys(whole),
+            whole.participants,
+            by="role",
+            as_of=whole.as_of,
+            settings=rule,
+            cohorts=cohort_ids,
+        )
+    return snapshot.decided[key]
 
 
 def _cohort_table(whole: ProgramFrames, rule: AnonymitySettings) -> pd.DataFrame:

@@ -14,19 +14,19 @@ from components.summary_charts import cohort_chart, health_chart
 PDF_CHART_WIDTHS = {"health": 230, "cohorts": 520}
 
 
-def _snapshot(as_of: date, cohort_ids: tuple[str, ...]) -> Snapshot:
+def _snapshot(as_of: date, cohort_ids: tuple[str, ...], cut_from: date) -> Snapshot:
     return Snapshot(
-        program=loaders.program(as_of, cohort_ids),
+        program=loaders.program(as_of, cohort_ids, cut_from=cut_from),
         health=loaders.health(as_of, cohort_ids),
-        whole=loaders.program(as_of),
+        whole=loaders.program(as_of, cut_from=cut_from),
     )
 
 
 @st.cache_data(show_spinner="Summarising the program…", max_entries=16)
 def _summary(url: str, as_of: date, cohort_ids: tuple[str, ...]) -> ExecutiveSummary:
     return executive_summary(
-        _snapshot(as_of, cohort_ids),
-        _snapshot(previous_as_of(as_of), cohort_ids),
+        _snapshot(as_of, cohort_ids, as_of),
+        _snapshot(previous_as_of(as_of), cohort_ids, as_of),
         loaders.program_settings(),
         cohort_ids,
     )

@@ -20,6 +20,7 @@ from data_access.db import database_url, normalise_url
 from data_access.queries import (
     ProgramFrames,
     cohort_list,
+    earlier_program,
     load_health_inputs,
     load_program,
     pair_directory,
@@ -62,6 +63,11 @@ def _program(url: str, as_of: date, _engine: Engine) -> ProgramFrames:
     return load_program(_engine, as_of=as_of)
 
 
+@st.cache_data(show_spinner="Reading the program…", max_entries=8)
+def _earlier_program(url: str, as_of: date, later: date, _engine: Engine) -> ProgramFrames:
+    return earlier_program(_program(url, later, _engine), _engine, as_of=as_of)
+
+
 @st.cache_data(show_spinner=False, max_entries=2)
 def _settings(url: str, _engine: Engine) -> ProgramSettings:
     return load_settings(_engine)
@@ -90,9 +96,17 @@ def program_settings() -> ProgramSettings:
     return _settings(store_key(), store_engine())
 
 
-def program(as_of: date, cohort_ids: tuple[str, ...] = ()) -> ProgramFrames:
-    """The program on `as_of`, narrowed to `cohort_ids` (all cohorts when empty)."""
-    return program_for_cohorts(_program(store_key(), as_of, store_engine()), cohort_ids)
+def program(
+    as_of: date, cohort_ids: tuple[str, ...] = (), *, cut_from: date | None = None
+) -> ProgramFrames:
+    """The program on `as_of`, narrowed to `cohort_ids` (all cohorts when empty). With
+    `cut_from` (a later date whose program the page reads too), cut from that program instead
+    of read again (`data_access.queries.earlier_program`: the same frames)."""
+    if cut_from is None or cut_from == as_of:
+        whole = _program(store_key(), as_of, store_engine())
+    else:
+        whole = _earlier_program(store_key(), as_of, cut_from, store_engine())
+    return program_for_cohorts(whole, cohort_ids)
 
 
 def health(as_of: date, cohort_ids: tuple[str, ...] = ()) -> pd.DataFrame:

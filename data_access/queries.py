@@ -244,6 +244,30 @@ def load_program(
         )
 
 
+def earlier_program(
+    later: ProgramFrames, engine: Engine, *, as_of: date, window_days: int = ADHERENCE_WINDOW_DAYS
+) -> ProgramFrames:
+    """`load_program(engine, as_of=as_of)`, cut from `later` (the program read on a later date)
+    rather than read again: the pairs started and the responses submitted by `as_of`, the same
+    cohorts, people and goals, and the meeting figures — the only part that depends on the
+    date in another way — aggregated afresh for `as_of`. The executive summary compares a
+    quarter with the one before; this halves what it reads."""
+    if as_of > later.as_of:
+        raise ValueError(f"{as_of} is after the program's date {later.as_of}")
+    day = pd.Timestamp(as_of)
+    with engine.connect() as connection, connection.begin():
+        stats = meeting_stats(connection, as_of=as_of, window_days=window_days)
+    return ProgramFrames(
+        as_of=as_of,
+        cohorts=later.cohorts,
+        participants=later.participants,
+        pairs=later.pairs[later.pairs["started_on"] <= day].reset_index(drop=True),
+        meeting_stats=stats,
+        goals=later.goals,
+        surveys=later.surveys[later.surveys["submitted_on"] <= day].reset_index(drop=True),
+    )
+
+
 #: The pair columns pair health reads.
 HEALTH_PAIR_COLUMNS = [
     Pair.pair_id,

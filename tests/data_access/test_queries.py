@@ -88,6 +88,35 @@ def test_load_program_leaves_out_what_came_after_the_as_of_date(demo_engine: Eng
     assert len(later.pairs) > len(program.pairs)
 
 
+@pytest.mark.parametrize("days_back", [0, 92, 400])
+def test_an_earlier_program_cut_from_a_later_one_equals_reading_it(
+    demo_engine: Engine, days_back: int
+) -> None:
+    earlier = ANCHOR - timedelta(days=days_back)
+    cut = queries.earlier_program(
+        queries.load_program(demo_engine, as_of=ANCHOR), demo_engine, as_of=earlier
+    )
+    read = queries.load_program(demo_engine, as_of=earlier)
+    assert cut.as_of == read.as_of == earlier
+    keys = {"cohorts": "cohort_id", "participants": "participant_id", "pairs": "pair_id"}
+    keys |= {"goals": "goal_id", "surveys": ["participant_id", "submitted_on", "kind", "pair_id"]}
+    for name, key in keys.items():
+        ours, theirs = (
+            getattr(p, name).sort_values(key).reset_index(drop=True) for p in (cut, read)
+        )
+        # An empty frame read from the store has no rows to tell its columns' types by.
+        pd.testing.assert_frame_equal(ours, theirs, check_dtype=not theirs.empty)
+    pd.testing.assert_frame_equal(cut.meeting_stats, read.meeting_stats)
+    if days_back:
+        assert len(cut.surveys) < len(queries.load_program(demo_engine, as_of=ANCHOR).surveys)
+
+
+def test_an_earlier_program_cannot_be_cut_for_a_later_date(demo_engine: Engine) -> None:
+    program = queries.load_program(demo_engine, as_of=ANCHOR)
+    with pytest.raises(ValueError, match="after the program's date"):
+        queries.earlier_program(program, demo_engine, as_of=ANCHOR + timedelta(days=1))
+
+
 def _add_awkward_answers(engine: Engine) -> list[str]:
     """Answers the SQL must treat as the definition does: two and three answers from one person
     on one day (the lower counts), answers after the as-of date (never count), a blank answer on
