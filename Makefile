@@ -24,7 +24,7 @@ lint: $(INSTALLED)
 	$(PYTHON) -m ruff format --check .
 
 bench: $(INSTALLED)
-	$(PYTHON) -m app bench
+	$(PYTHON) -m app bench $(BENCH_ARGS)
 
 bench-pages: $(INSTALLED)
 	$(PYTHON) -m scripts.page_times

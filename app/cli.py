@@ -17,7 +17,14 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from app.bench import run_benchmarks
+from app.bench import (
+    BENCH_FOLDER,
+    DEFAULT_POSTGRES_URL,
+    POSTGRES_URL_ENV,
+    RESULTS_PATH,
+    default_postgres_url,
+    run_benchmarks,
+)
 from app.follow_ups import digest, follow_up_queue
 from app.matching import MODES, MatchingError, MatchSettings, pool_from_program, propose_for_pool
 from app.report import band_counts, headline_figures, program_health
@@ -109,20 +116,50 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-timezone-hours", type=float, default=None, help="largest time-zone difference"
     )
 
-    bench = commands.add_parser("bench", help="time seeding and importing (medians)")
-    bench.add_argument(
-        "--scales",
-        default="demo,large",
-        help="scales to seed, comma-separated",
+    bench = commands.add_parser(
+        "bench",
+        help="issue #7's benchmarks: every page cold and warm, health, import, matching, memory, "
+        "PostgreSQL; each figure beside its target",
     )
-    bench.add_argument("--import-scale", choices=sorted(SCALES), default="large")
-    bench.add_argument("--health-scale", choices=sorted(SCALES), default="large")
+    bench.add_argument(
+        "--page-scale",
+        choices=sorted(SCALES),
+        default="enterprise",
+        help="the program the pages are timed on (default enterprise)",
+    )
+    bench.add_argument("--health-scale", choices=sorted(SCALES), default="enterprise")
+    bench.add_argument("--import-scale", choices=sorted(SCALES), default="enterprise")
     bench.add_argument("--runs", type=int, default=3, help="runs per figure (default 3)")
     bench.add_argument(
         "--matching-sizes",
         default="2000,5000",
         help="pool sizes (mentees × mentor places) to time the matching on, comma-separated; "
         "empty for none",
+    )
+    bench.add_argument(
+        "--scales",
+        default="",
+        help="also time seeding these scales into a fresh store, comma-separated (default none)",
+    )
+    postgres = bench.add_mutually_exclusive_group()
+    postgres.add_argument(
+        "--postgres-url",
+        default=None,
+        help=f"the PostgreSQL database to time the pages on (default ${POSTGRES_URL_ENV}, else "
+        f"{DEFAULT_POSTGRES_URL}); created and seeded when missing",
+    )
+    postgres.add_argument("--no-postgres", action="store_true", help="skip the pages on PostgreSQL")
+    bench.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS_PATH,
+        help="where to write the results (default bench/results.json)",
+    )
+    bench.add_argument(
+        "--store-dir",
+        type=Path,
+        default=BENCH_FOLDER,
+        help="where the SQLite stores are kept and reused (default bench/)",
     )
 
     grant = commands.add_parser(
@@ -305,7 +342,18 @@ def _bench(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"Matching sizes must be whole numbers: {args.matching_sizes}", file=sys.stderr)
         return EXIT_REFUSED
-    run_benchmarks(scales, args.import_scale, args.health_scale, max(1, args.runs), sizes)
+    postgres_url = None if args.no_postgres else args.postgres_url or default_postgres_url()
+    run_benchmarks(
+        page_scale=args.page_scale,
+        health_scale=args.health_scale,
+        import_scale=args.import_scale,
+        runs=max(1, args.runs),
+        matching_sizes=sizes,
+        seed_scales=scales,
+        postgres_url=postgres_url,
+        results_path=args.results,
+        store_folder=args.store_dir,
+    )
     return EXIT_OK
 
 
