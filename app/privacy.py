@@ -150,7 +150,11 @@ def _group_of(responses: pd.DataFrame, participants: pd.DataFrame, by: str) -> p
     if by == "kind":
         return responses["kind"]
     if by == "month":
-        return responses["submitted_on"].dt.to_period("M").astype(str)
+        # "2026-05": each distinct month written once, not once per response.
+        months = responses["submitted_on"].to_numpy().astype("datetime64[M]")
+        distinct, position = np.unique(months, return_inverse=True)
+        labels = np.array([np.nan if np.isnat(m) else str(m) for m in distinct], dtype=object)
+        return pd.Series(labels[position], index=responses.index, name="submitted_on")
     if by not in PARTICIPANT_BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}")
     people = participants.set_index("participant_id")
@@ -205,12 +209,28 @@ def _role_by_month_cells(
 
 
 # --- The rule -------------------------------------------------------------------------------------
-def _people(responses: pd.DataFrame, question: str | None = None) -> frozenset[str]:
-    """The distinct respondents of `responses`, or those of them who answered `question`."""
-    respondents = responses["participant_id"].to_numpy()
-    if question is not None:
-        respondents = respondents[pd.notna(responses[question].to_numpy())]
-    return frozenset(respondents)
+def _people(responses: pd.DataFrame) -> frozenset[str]:
+    """The distinct respondents of `responses`."""
+    return frozenset(responses["participant_id"].to_numpy())
+
+
+def _people_by_question(
+    cells: Mapping[Cell, pd.DataFrame], questions: Sequence[str] = QUESTIONS
+) -> dict[str | None, dict[Cell, frozenset[str]]]:
+    """`_people` of every cell (key None), and of every cell for each of `questions`: each
+    cell's columns read once, a question everyone answered sharing the cell's set."""
+    people: dict[str | None, dict[Cell, frozenset[str]]] = {q: {} for q in (None, *questions)}
+    for cell, frame in cells.items():
+        respondents = frame["participant_id"].to_numpy()
+        everyone = frozenset(respondents)
+        people[None][cell] = everyone
+        if not questions:
+            continue
+        answered = frame[list(questions)].notna().to_numpy()
+        for index, question in enumerate(questions):
+            mask = answered[:, index]
+            people[question][cell] = everyone if mask.all() else frozenset(respondents[mask])
+    return people
 
 
 def _is_safe(
@@ -280,18 +300,12 @@ def _decisions(
     """Step 3 of the module docstring: the hidden cells (cell → reason) of the rows (key None),
     then of each question, starting from the hidden rows."""
     empty = {cell: FEWER for cell, frame in cells.items() if frame.empty}
-    rows_hidden = _protect(
-        {cell: _people(frame) for cell, frame in cells.items()}, lines, empty, minimum
-    )
+    people = _people_by_question(cells)
+    rows_hidden = _protect(people[None], lines, empty, minimum)
     return {
         None: rows_hidden,
         **{
-            question: _protect(
-                {cell: _people(frame, question) for cell, frame in cells.items()},
-                lines,
-                rows_hidden,
-                minimum,
-            )
+            question: _protect(people[question], lines, rows_hidden, minimum)
             for question in QUESTIONS
         },
     }
@@ -483,10 +497,7 @@ def _decide_cube(
     """`_protect_sums` for the rows (key None), then for each of `questions` starting from the
     hidden rows; `published` holds the fixed cells' hidden ones, the same way. Also returns the
     people of each cell, for the rows and for each question."""
-    people = {
-        question: {cell: _people(frame, question) for cell, frame in cells.items()}
-        for question in (None, *questions)
-    }
+    people = _people_by_question(cells, questions)
     rows = _protect_sums(people[None], support, lines, published[None], fixed, minimum)
     decided: dict[str | None, dict[Cell, str]] = {None: rows}
     for question in questions:
