@@ -3,14 +3,14 @@
 import streamlit as st
 
 from components.access import PROGRAM_MANAGER, current_role
-from data_access.queries import ProgramFrames
+from data_access.queries import ProgramSize
 
 
-def stop_if_no_program(program: ProgramFrames) -> None:
+def stop_if_no_program(size: ProgramSize) -> None:
     """An empty store (no pairs started by the as-of date): explain, point to the Data screen."""
-    if len(program.pairs):
+    if size.pairs_started:
         return
-    if program.cohorts.empty:
+    if not size.cohorts:
         message = "The store holds no program yet."
     else:
         message = "No pair had started by this as-of date."

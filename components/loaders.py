@@ -19,11 +19,14 @@ from components.store import store_engine
 from data_access.db import database_url, normalise_url
 from data_access.queries import (
     ProgramFrames,
+    ProgramSize,
     cohort_list,
     earlier_program,
     load_health_inputs,
     load_program,
     pair_directory,
+    pairs_and_goals,
+    program_size,
 )
 from data_access.revision import FOLLOW_UPS, PROGRAM, revisions
 
@@ -81,6 +84,16 @@ def _health(url: str, as_of: date, cohort_ids: tuple[str, ...], _engine: Engine)
     return store_health(inputs, _settings(url, _engine))
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _size(url: str, as_of: date, _engine: Engine) -> ProgramSize:
+    return program_size(_engine, as_of=as_of)
+
+
+@st.cache_data(show_spinner="Reading goals…", max_entries=8)
+def _pairs_and_goals(url: str, as_of: date, _engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return pairs_and_goals(_engine, as_of=as_of)
+
+
 @st.cache_data(show_spinner=False, max_entries=2)
 def _directory(url: str, _engine: Engine) -> pd.DataFrame:
     return pair_directory(_engine)
@@ -107,6 +120,21 @@ def program(
     else:
         whole = _earlier_program(store_key(), as_of, cut_from, store_engine())
     return program_for_cohorts(whole, cohort_ids)
+
+
+def size(as_of: date) -> ProgramSize:
+    """How many cohorts the store holds and how many pairs had started by `as_of`."""
+    return _size(store_key(), as_of, store_engine())
+
+
+def goals(as_of: date, cohort_ids: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The pairs started by `as_of` and their goals, narrowed to `cohort_ids` (all cohorts when
+    empty): `program(as_of, cohort_ids)`'s pairs and goals, without reading the rest."""
+    pairs, every_goal = _pairs_and_goals(store_key(), as_of, store_engine())
+    if cohort_ids:
+        pairs = pairs[pairs["cohort_id"].isin(cohort_ids)]
+        every_goal = every_goal[every_goal["pair_id"].isin(pairs["pair_id"])]
+    return pairs, every_goal
 
 
 def health(as_of: date, cohort_ids: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -530,6 +530,35 @@ def pair_directory(engine: Engine) -> pd.DataFrame:
     return frame.set_index("pair_id")
 
 
+@dataclass(frozen=True)
+class ProgramSize:
+    """How much program a store holds on one date: what the empty states check first."""
+
+    cohorts: int
+    pairs_started: int
+
+
+def program_size(engine: Engine, *, as_of: date) -> ProgramSize:
+    """The cohorts in the store and the pairs started by `as_of`: two counts, no rows read."""
+    with engine.connect() as connection:
+        cohorts = connection.execute(select(func.count()).select_from(Cohort)).scalar_one()
+        pairs = connection.execute(
+            select(func.count()).select_from(Pair).where(Pair.started_on <= _as_of_param(as_of))
+        ).scalar_one()
+    return ProgramSize(cohorts=cohorts, pairs_started=pairs)
+
+
+def pairs_and_goals(engine: Engine, *, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`load_program`'s pairs and goals alone (for the Goals screen, which reads nothing else):
+    the pairs started by `as_of` and every goal, read in one snapshot."""
+    with engine.connect() as connection, connection.begin():
+        pairs = _frame(
+            connection, select(Pair).where(Pair.started_on <= _as_of_param(as_of)), "pair"
+        )
+        goals = _frame(connection, select(*METRIC_COLUMNS["goal"]), "goal")
+    return pairs, goals
+
+
 def cohort_list(engine: Engine) -> pd.DataFrame:
     """Every cohort (the import format's columns), oldest start first."""
     statement = select(Cohort).order_by(Cohort.start_date, Cohort.cohort_id)

@@ -19,7 +19,7 @@ st.caption(
     "docs/metrics.md."
 )
 as_of = current_as_of()
-stop_if_no_program(loaders.program(as_of))
+stop_if_no_program(loaders.size(as_of))
 
 first, second = st.columns(3), st.columns(3)
 cohort_ids = cohort_filter(loaders.cohort_names(), container=first[0])

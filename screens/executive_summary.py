@@ -18,7 +18,7 @@ from components.summary_charts import (
 require_access("executive_summary")
 st.title("Executive summary")
 as_of = current_as_of()
-stop_if_no_program(loaders.program(as_of))
+stop_if_no_program(loaders.size(as_of))
 
 filters, download = st.columns([4, 1], vertical_alignment="bottom")
 cohort_ids = cohort_filter(loaders.cohort_names(), container=filters)

@@ -18,7 +18,7 @@ st.caption(
     "docs/screens.md."
 )
 as_of = current_as_of()
-stop_if_no_program(loaders.program(as_of))
+stop_if_no_program(loaders.size(as_of))
 follow_ups.show_done()
 
 columns = st.columns(3)

@@ -25,12 +25,12 @@ st.caption(
     f"Goals as they stood on {as_of:%d %B %Y}. Completion is done ÷ all goals except dropped "
     "ones; a goal is overdue when its due date has passed and it is neither done nor dropped."
 )
-stop_if_no_program(loaders.program(as_of))
+stop_if_no_program(loaders.size(as_of))
 cohort_names = loaders.cohort_names()
 cohort_column, category_column = st.columns(2)
 cohort_ids = cohort_filter(cohort_names, container=cohort_column)
-program = loaders.program(as_of, cohort_ids)
-every_goal = program_goals(program.goals, program.pairs, as_of=as_of)
+pairs, goal_rows = loaders.goals(as_of, cohort_ids)
+every_goal = program_goals(goal_rows, pairs, as_of=as_of)
 categories = url_multiselect(
     "Category",
     sorted(every_goal["category"].unique()),

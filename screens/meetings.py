@@ -25,14 +25,13 @@ st.caption(
     f"Meetings held up to {as_of:%d %B %Y}: how often pairs meet, how well they keep their "
     "target cadence (meetings held ÷ expected over the last 90 days), and the longest gaps."
 )
-stop_if_no_program(loaders.program(as_of))
+stop_if_no_program(loaders.size(as_of))
 cohort_names = loaders.cohort_names()
 cohort_ids = cohort_filter(cohort_names)
-program = loaders.program(as_of, cohort_ids)
-stop_if_nothing_matches(len(program.pairs))
-with_pairs = set(program.pairs["cohort_id"])
+health = loaders.health(as_of, cohort_ids)  # every pair started by then, with its cohort
+stop_if_nothing_matches(len(health))
+with_pairs = set(health["cohort_id"])
 shown_cohorts = {key: name for key, name in cohort_names.items() if key in with_pairs}
-health = loaders.health(as_of, cohort_ids)
 meetings = meeting_activity(as_of, cohort_ids)
 
 for column, figure in zip(

@@ -20,7 +20,7 @@ from components.filters import cohort_filter, current_as_of, url_selectbox
 role = require_access("surveys")
 st.title("Surveys")
 as_of = current_as_of()
-stop_if_no_program(loaders.program(as_of))
+stop_if_no_program(loaders.size(as_of))
 settings = loaders.program_settings()
 rule = AnonymitySettings(settings.min_respondents, settings.min_comment_group)
 st.caption(

@@ -34,7 +34,7 @@ st.caption(
 as_of = current_as_of()
 cohorts = loaders.cohort_names()
 if not cohorts:
-    stop_if_no_program(loaders.program(as_of))
+    stop_if_no_program(loaders.size(as_of))
 engine = store_engine()
 frames = people_to_pair(loaders.store_key(), engine)
 

@@ -111,6 +111,32 @@ def test_an_earlier_program_cut_from_a_later_one_equals_reading_it(
         assert len(cut.surveys) < len(queries.load_program(demo_engine, as_of=ANCHOR).surveys)
 
 
+def test_the_goals_screen_reads_the_programs_pairs_and_goals_and_nothing_else(
+    demo_engine: Engine,
+) -> None:
+    as_of = ANCHOR - timedelta(days=60)
+    program = queries.load_program(demo_engine, as_of=as_of)
+    pairs, goals = queries.pairs_and_goals(demo_engine, as_of=as_of)
+    pd.testing.assert_frame_equal(
+        pairs.sort_values("pair_id", ignore_index=True),
+        program.pairs.sort_values("pair_id", ignore_index=True),
+    )
+    pd.testing.assert_frame_equal(
+        goals.sort_values("goal_id", ignore_index=True),
+        program.goals.sort_values("goal_id", ignore_index=True),
+    )
+    assert "title" not in goals
+
+
+def test_program_size_counts_cohorts_and_pairs_started_by_the_date(demo_engine: Engine) -> None:
+    for as_of in (ANCHOR, ANCHOR - timedelta(days=200), date(2000, 1, 1)):
+        program = queries.load_program(demo_engine, as_of=as_of)
+        size = queries.program_size(demo_engine, as_of=as_of)
+        assert size.cohorts == len(program.cohorts) > 0
+        assert size.pairs_started == len(program.pairs)
+    assert queries.program_size(demo_engine, as_of=date(2000, 1, 1)).pairs_started == 0
+
+
 def test_an_earlier_program_cannot_be_cut_for_a_later_date(demo_engine: Engine) -> None:
     program = queries.load_program(demo_engine, as_of=ANCHOR)
     with pytest.raises(ValueError, match="after the program's date"):
