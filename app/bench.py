@@ -157,7 +157,8 @@ def print_table(results: Sequence[dict]) -> None:
 
 
 def verdict(results: Sequence[dict]) -> str:
-    """ "All targets met", or how many were not and which; names what was not measured."""
+    """The last line printed: "All targets met", or how many were not and which; names what was
+    not measured (a skipped row without a target of its own, such as PostgreSQL when it is down)."""
     missed = [result["what"] for result in results if result["met"] is False]
     unmeasured = [
         f"{result['what']} ({result['skipped']})"
