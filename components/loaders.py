@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from app.report import store_health
 from app.scope import program_for_cohorts
 from app.settings import ProgramSettings, load_settings
-from components.store import store_engine
+from components.store import shared_frames, store_engine
 from data_access.db import database_url, normalise_url
 from data_access.queries import (
     ProgramFrames,
@@ -61,12 +61,12 @@ def follow_up_key() -> str:
     return f"{url}#program={counters[PROGRAM]}&follow_ups={counters[FOLLOW_UPS]}"
 
 
-@st.cache_data(show_spinner="Reading the program…", max_entries=8)
+@shared_frames(show_spinner="Reading the program…", max_entries=4)
 def _program(url: str, as_of: date, _engine: Engine) -> ProgramFrames:
     return load_program(_engine, as_of=as_of)
 
 
-@st.cache_data(show_spinner="Reading the program…", max_entries=8)
+@shared_frames(show_spinner="Reading the program…", max_entries=4)
 def _earlier_program(url: str, as_of: date, later: date, _engine: Engine) -> ProgramFrames:
     return earlier_program(_program(url, later, _engine), _engine, as_of=as_of)
 
@@ -76,7 +76,7 @@ def _settings(url: str, _engine: Engine) -> ProgramSettings:
     return load_settings(_engine)
 
 
-@st.cache_data(show_spinner="Scoring pair health…", max_entries=16)
+@shared_frames(show_spinner="Scoring pair health…", max_entries=16)
 def _health(url: str, as_of: date, cohort_ids: tuple[str, ...], _engine: Engine) -> pd.DataFrame:
     # Aggregated in SQL: the same figures as program_health of `program(as_of, cohort_ids)`,
     # without reading every goal and survey response.
@@ -89,12 +89,12 @@ def _size(url: str, as_of: date, _engine: Engine) -> ProgramSize:
     return program_size(_engine, as_of=as_of)
 
 
-@st.cache_data(show_spinner="Reading goals…", max_entries=8)
+@shared_frames(show_spinner="Reading goals…", max_entries=4)
 def _pairs_and_goals(url: str, as_of: date, _engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pairs_and_goals(_engine, as_of=as_of)
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@shared_frames(show_spinner=False, max_entries=2)
 def _directory(url: str, _engine: Engine) -> pd.DataFrame:
     return pair_directory(_engine)
 

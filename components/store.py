@@ -1,9 +1,9 @@
 """The store as the Streamlit pages meet it: one engine per process, ready before any page runs,
 and one way of saying that the store is not there or busy (see docs/architecture.md, Failures)."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import NoReturn, ParamSpec, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -35,6 +35,8 @@ MAYBE_NOT_SAVED = (
     "all. Save it again once the page is back."
 )
 _WRITES = ("insert", "update", "delete")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @st.cache_resource(show_spinner="Opening the store…")
@@ -104,6 +106,29 @@ def store_engine() -> Engine:
     raise AssertionError("unreachable: the guard stops the run")  # for type checkers
 
 
+#: The functions `shared_frames` cached, cleared with every other cached result on a write.
+_SHARED: list = []
+
+
+def shared_frames(**options: object) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """`st.cache_resource` (with `options`) for the large frames of program data the pages read
+    (the program, health, the pair directory): one copy shared by the sessions of the process,
+    where `st.cache_data` pickles a copy on every store and unpickles one on every read — a
+    second of a cold executive summary at the `enterprise` scale. Keyed like the other loaders
+    on `store_key` (so a write anywhere makes them stale) and cleared by `store_data_changed`.
+    What they return is read, never changed in place: `tests/screens/test_shared_frames.py`
+    renders every page and compares the shared frames with a fresh read."""
+
+    def wrap(function: Callable[P, R]) -> Callable[P, R]:
+        cached = st.cache_resource(**options)(function)
+        _SHARED.append(cached)
+        return cached
+
+    return wrap
+
+
 def store_data_changed() -> None:
     """Call after any write to the program data: every cached query result is stale."""
     st.cache_data.clear()
+    for cached in _SHARED:
+        cached.clear()

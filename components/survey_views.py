@@ -16,7 +16,7 @@ from app.privacy import ALL, KINDS, MEANS, QUESTIONS, SUPPRESSED, AnonymitySetti
 from app.uplift import UpliftSummary
 from components.loaders import store_key
 from components.palette import SERIES_COLOURS
-from components.store import store_engine
+from components.store import shared_frames, store_engine
 from data_access.survey_comments import people_for_comments, survey_comments
 
 BREAKDOWN_LABELS = {
@@ -400,12 +400,12 @@ def breakdown_table(table: pd.DataFrame, names: Mapping[str, str]) -> None:
 
 
 # --- Comments (program managers only) -------------------------------------------------------------
-@st.cache_data(show_spinner=False, max_entries=4)
+@shared_frames(show_spinner=False, max_entries=4)
 def _comments(url: str, as_of: date) -> pd.DataFrame:
     return survey_comments(store_engine(), as_of=as_of)
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@shared_frames(show_spinner=False, max_entries=2)
 def _people(url: str) -> pd.DataFrame:
     return people_for_comments(store_engine())
 
