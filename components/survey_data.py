@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app.privacy import (
+    ALL,
     AnonymitySettings,
     comments_by_group,
     survey_breakdown,
@@ -16,10 +17,11 @@ from app.privacy import (
     with_pair_cohorts,
 )
 from components import loaders
+from components.store import shared_frames
 from components.survey_views import comment_sources
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@shared_frames(show_spinner=False, max_entries=4)
 def _responses(url: str, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     whole = loaders.program(as_of)
     return with_pair_cohorts(whole.surveys, whole.pairs), whole.participants
@@ -86,7 +88,12 @@ def breakdown(
 def trend(
     as_of: date, cohort_ids: tuple[str, ...], rule: AnonymitySettings, *, by_role: bool = False
 ) -> pd.DataFrame:
-    """`app.privacy.survey_trend` of the whole program's responses over `cohort_ids`."""
+    """`app.privacy.survey_trend` of the whole program's responses over `cohort_ids`. Without
+    `by_role` it is the breakdown by month without its All row (as `survey_trend` says), so the
+    page's breakdown by month is reused rather than decided a second time."""
+    if not by_role:
+        table = breakdown(as_of, cohort_ids, "month", rule)
+        return table[table["group"] != ALL].rename(columns={"group": "month"})
     return _trend(loaders.store_key(), as_of, tuple(sorted(cohort_ids)), _key(rule), by_role)
 
 

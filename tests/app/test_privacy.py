@@ -343,6 +343,17 @@ def test_a_name_is_redacted_wherever_it_stands_and_only_whole() -> None:
     assert "personal e-0x, e-00 and person e-" in comments
 
 
+def test_the_trend_by_month_is_the_breakdown_by_month_without_its_all_row() -> None:
+    # The Surveys screen draws the trend from the breakdown by month it already decided.
+    sizes = {("Sales", "A"): 12, ("Sales", "B"): 3, ("IT", "A"): 10, ("IT", "B"): 4}
+    responses, people = _in_cohorts(sizes)
+    for cohorts in (None, ["A"], ["B"]):
+        options = {"as_of": AS_OF, "cohorts": cohorts}
+        months = survey_breakdown(responses, people, by="month", **options)
+        expected = months[months["group"] != ALL].rename(columns={"group": "month"})
+        pd.testing.assert_frame_equal(survey_trend(responses, people, **options), expected)
+
+
 def test_comments_by_group_lists_what_comments_for_lists_group_by_group() -> None:
     sizes = {("Sales", "A"): 12, ("Sales", "B"): 3, ("IT", "A"): 10, ("IT", "B"): 10}
     responses, people = _in_cohorts({**sizes, ("HR", "A"): 11, ("HR", "B"): 12})
