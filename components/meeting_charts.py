@@ -36,9 +36,10 @@ def _meeting_activity(
     url: str, as_of: date, cohort_ids: tuple[str, ...], _engine: Engine
 ) -> MeetingActivity:
     scope = {"as_of": as_of, "cohort_ids": cohort_ids}
+    counts = activity.meeting_counts(_engine, **scope)  # one pass for months and formats
     return MeetingActivity(
-        per_month=activity.meetings_per_month(_engine, **scope),
-        formats=activity.format_mix(_engine, **scope),
+        per_month=activity.months_of(counts),
+        formats=activity.formats_of(counts),
         per_week=activity.meetings_per_week(_engine, **scope),
         longest_gaps=activity.longest_gaps(_engine, **scope, limit=LONGEST_GAPS_SHOWN),
         recent_meetings=activity.meetings_held(

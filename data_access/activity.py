@@ -87,6 +87,46 @@ def _dates(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
+def meeting_counts(
+    engine: Engine, *, as_of: date, cohort_ids: Collection[str] = ()
+) -> pd.DataFrame:
+    """Meetings held up to `as_of` per calendar month, cohort and format (a blank format counts
+    as "unknown"): one pass over the meetings, read from the index that covers it (migration
+    0004), for `months_of` and `formats_of` to sum.
+
+    Columns: month (the month's first day, a timestamp), cohort_id, format, meetings. Sorted by
+    month, cohort, format.
+    """
+    with engine.connect() as connection:
+        month = _month(connection, Meeting.held_on).label("month")
+        meeting_format = func.coalesce(Meeting.format, UNKNOWN_FORMAT).label("format")
+        statement = (
+            _held_by_then(
+                cohort_ids, as_of, month, Pair.cohort_id, meeting_format, func.count().label("n")
+            )
+            .group_by(month, Pair.cohort_id, meeting_format)
+            .order_by(month, Pair.cohort_id, meeting_format)
+        )
+        frame = pd.read_sql(statement, connection).rename(columns={"n": "meetings"})
+    frame["month"] = pd.to_datetime(frame["month"], format="%Y-%m").astype("datetime64[ns]")
+    frame["meetings"] = frame["meetings"].astype(int)
+    return frame
+
+
+def months_of(counts: pd.DataFrame) -> pd.DataFrame:
+    """`meeting_counts` per month and cohort. Columns: month, cohort_id, meetings; months and
+    cohorts with no meeting have no row; sorted by month, then cohort."""
+    per_month = counts.groupby(["month", "cohort_id"], as_index=False, sort=True)["meetings"].sum()
+    return per_month.astype({"meetings": int})
+
+
+def formats_of(counts: pd.DataFrame) -> pd.DataFrame:
+    """`meeting_counts` per format. Columns: format, meetings; most frequent first, then by
+    format."""
+    formats = counts.groupby("format", as_index=False)["meetings"].sum().astype({"meetings": int})
+    return formats.sort_values(["meetings", "format"], ascending=[False, True], ignore_index=True)
+
+
 def meetings_per_month(
     engine: Engine, *, as_of: date, cohort_ids: Collection[str] = ()
 ) -> pd.DataFrame:
@@ -95,17 +135,7 @@ def meetings_per_month(
     Columns: month (the month's first day, a timestamp), cohort_id, meetings. Months and cohorts
     with no meeting have no row. Sorted by month, then cohort.
     """
-    with engine.connect() as connection:
-        month = _month(connection, Meeting.held_on).label("month")
-        statement = (
-            _held_by_then(cohort_ids, as_of, month, Pair.cohort_id, func.count().label("meetings"))
-            .group_by(month, Pair.cohort_id)
-            .order_by(month, Pair.cohort_id)
-        )
-        frame = pd.read_sql(statement, connection)
-    frame["month"] = pd.to_datetime(frame["month"], format="%Y-%m").astype("datetime64[ns]")
-    frame["meetings"] = frame["meetings"].astype(int)
-    return frame
+    return months_of(meeting_counts(engine, as_of=as_of, cohort_ids=cohort_ids))
 
 
 def format_mix(engine: Engine, *, as_of: date, cohort_ids: Collection[str] = ()) -> pd.DataFrame:
@@ -113,16 +143,7 @@ def format_mix(engine: Engine, *, as_of: date, cohort_ids: Collection[str] = ())
 
     Columns: format, meetings; most frequent first.
     """
-    meeting_format = func.coalesce(Meeting.format, UNKNOWN_FORMAT).label("format")
-    statement = (
-        _held_by_then(cohort_ids, as_of, meeting_format, func.count().label("meetings"))
-        .group_by(meeting_format)
-        .order_by(func.count().desc(), meeting_format)
-    )
-    with engine.connect() as connection:
-        frame = pd.read_sql(statement, connection)
-    frame["meetings"] = frame["meetings"].astype(int)
-    return frame
+    return formats_of(meeting_counts(engine, as_of=as_of, cohort_ids=cohort_ids))
 
 
 def first_heatmap_week(as_of: date, weeks: int = HEATMAP_WEEKS) -> date:

@@ -62,11 +62,15 @@ class Pair(SQLModel, table=True):
 class Meeting(SQLModel, table=True):
     """A meeting a pair held."""
 
-    __table_args__ = (Index("ix_meeting_pair_id_held_on", "pair_id", "held_on"),)
+    __table_args__ = (
+        Index("ix_meeting_pair_id_held_on", "pair_id", "held_on"),
+        # Covers the Meetings screen's counts by month, cohort and format (migration 0004).
+        Index("ix_meeting_held_on_pair_id_format", "held_on", "pair_id", "format"),
+    )
 
     meeting_id: str = Field(primary_key=True)
     pair_id: str = Field(foreign_key="pair.pair_id")
-    held_on: date = Field(index=True)
+    held_on: date
     duration_minutes: int | None = None
     format: str | None = None
     topics: str | None = None
