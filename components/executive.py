@@ -5,7 +5,6 @@ from datetime import date
 
 import streamlit as st
 
-from app.executive_pdf import executive_pdf
 from app.summary import ExecutiveSummary, Snapshot, executive_summary, previous_as_of
 from components import loaders
 from components.summary_charts import cohort_chart, health_chart
@@ -47,6 +46,10 @@ def scope_text(cohort_ids: tuple[str, ...]) -> str:
 
 def pdf_bytes(summary: ExecutiveSummary, scope: str) -> bytes:
     """The one-page PDF of `summary`, its cohorts named by `scope` (see `scope_text`)."""
+    # Imported on the first download: fpdf2 and vl-convert take ~0.4 s to import, which the
+    # page's first visit need not pay.
+    from app.executive_pdf import executive_pdf
+
     charts = [
         (
             "Health of active pairs",
