@@ -2,15 +2,8 @@
 
 import streamlit as st
 
-from app.activity import (
-    completion_by,
-    days_to_complete,
-    days_to_complete_distribution,
-    goals_figures,
-    overdue_goals,
-    program_goals,
-)
-from components import loaders
+from app.activity import days_to_complete_distribution
+from components import goal_charts, loaders
 from components.access import require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
 from components.filters import cohort_filter, current_as_of, url_multiselect
@@ -29,8 +22,7 @@ stop_if_no_program(loaders.size(as_of))
 cohort_names = loaders.cohort_names()
 cohort_column, category_column = st.columns(2)
 cohort_ids = cohort_filter(cohort_names, container=cohort_column)
-pairs, goal_rows = loaders.goals(as_of, cohort_ids)
-every_goal = program_goals(goal_rows, pairs, as_of=as_of)
+every_goal = goal_charts.every_goal(as_of, cohort_ids)
 categories = url_multiselect(
     "Category",
     sorted(every_goal["category"].unique()),
@@ -38,21 +30,22 @@ categories = url_multiselect(
     container=category_column,
     placeholder="All categories",
 )
-goals = every_goal[every_goal["category"].isin(categories)] if categories else every_goal
-stop_if_nothing_matches(len(goals), what="goals")
+tables = goal_charts.goal_tables(as_of, cohort_ids, categories)
+shown = every_goal["category"].isin(categories).sum() if categories else len(every_goal)
+stop_if_nothing_matches(int(shown), what="goals")
 
-for column, figure in zip(st.columns(4), goals_figures(goals, as_of=as_of), strict=True):
+for column, figure in zip(st.columns(4), tables.figures, strict=True):
     column.metric(figure.label, figure.formatted())
 
 cohort_chart, category_chart = st.columns(2)
 with cohort_chart:
     st.subheader("Completion by cohort")
-    completion_chart(completion_by(goals, "cohort_id"), "cohort_id", cohort_names, key="by_cohort")
+    completion_chart(tables.by_cohort, "cohort_id", cohort_names, key="by_cohort")
 with category_chart:
     st.subheader("Completion by category")
-    completion_chart(completion_by(goals, "category"), "category", {}, key="by_category")
+    completion_chart(tables.by_category, "category", {}, key="by_category")
 
-late = overdue_goals(goals, as_of=as_of)
+late = tables.overdue
 st.subheader(f"Overdue goals ({len(late):,})")
 if late.empty:
     st.success("No goal is overdue.", icon=":material/task_alt:")
@@ -60,7 +53,7 @@ else:
     overdue_table(late, loaders.directory(), cohort_names)
 
 st.subheader("Time to complete")
-days = days_to_complete(goals)
+days = tables.days_to_complete
 if days.empty:
     st.caption("No goal with a creation date had been completed by then.")
 else:

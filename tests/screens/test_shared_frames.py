@@ -4,10 +4,11 @@ with and without a cohort filter, each shared frame still equals a fresh read of
 
 import pandas as pd
 
+from app.activity import program_goals
 from app.report import store_health
 from app.settings import load_settings
 from app.summary import previous_as_of
-from components import loaders
+from components import goal_charts, loaders
 from components.access import PROGRAM_MANAGER, SCREENS
 from data_access.db import make_engine, normalise_url
 from data_access.queries import (
@@ -67,4 +68,6 @@ def test_no_page_changes_a_frame_it_shares(app_on, demo_url, monkeypatch) -> Non
         _same(shared, fresh_frame, name)
     _same(loaders._health(key, DEMO_AS_OF, (), engine), fresh["health"], "health")
     _same(loaders._directory(key, engine), fresh["directory"], "directory")
+    every_goal = program_goals(*reversed(fresh["pairs_and_goals"]), as_of=DEMO_AS_OF)
+    _same(goal_charts._every_goal(key, DEMO_AS_OF, ()), every_goal, "every goal")
     engine.dispose()
