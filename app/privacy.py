@@ -272,13 +272,24 @@ def _protect(
     return hidden
 
 
-def _figures(responses: pd.DataFrame) -> dict[str, object]:
-    """A cell's figures: distinct respondents, responses, the mean of each score, and the NPS."""
+def _figures(responses: pd.DataFrame, respondents: int | None = None) -> dict[str, object]:
+    """A cell's figures: distinct respondents (`respondents` when already counted), responses,
+    the mean of each score, and the NPS — read from one array of the cell's scores."""
+    scores = responses[list(QUESTIONS)].to_numpy(dtype=float, na_value=np.nan)
+    answered = ~np.isnan(scores)
+    counts = answered.sum(axis=0)
+    sums = np.where(answered, scores, 0.0).sum(axis=0)
+    nps = scores[answered[:, -1], -1]
     return {
-        "respondents": responses["participant_id"].nunique(),
+        "respondents": (
+            responses["participant_id"].nunique() if respondents is None else respondents
+        ),
         "responses": len(responses),
-        **{mean: responses[mean].astype(float).mean() for mean in MEANS},
-        "nps": metrics.net_promoter_score(responses["nps"]),
+        **{
+            mean: float(sums[index] / counts[index]) if counts[index] else np.nan
+            for index, mean in enumerate(MEANS)
+        },
+        "nps": metrics.net_promoter_score(pd.Series(nps)),
     }
 
 
@@ -295,12 +306,16 @@ def _question_note(hidden: Mapping[str, str], minimum: int) -> str:
 
 
 def _decisions(
-    cells: Mapping[Cell, pd.DataFrame], lines: Sequence[Line], minimum: int
+    cells: Mapping[Cell, pd.DataFrame],
+    lines: Sequence[Line],
+    minimum: int,
+    people: Mapping[str | None, Mapping[Cell, frozenset[str]]] | None = None,
 ) -> dict[str | None, dict[Cell, str]]:
     """Step 3 of the module docstring: the hidden cells (cell → reason) of the rows (key None),
-    then of each question, starting from the hidden rows."""
+    then of each question, starting from the hidden rows (`people`: `_people_by_question` of
+    `cells`, when already worked out)."""
     empty = {cell: FEWER for cell, frame in cells.items() if frame.empty}
-    people = _people_by_question(cells)
+    people = _people_by_question(cells) if people is None else people
     rows_hidden = _protect(people[None], lines, empty, minimum)
     return {
         None: rows_hidden,
@@ -312,7 +327,11 @@ def _decisions(
 
 
 def _row(
-    frame: pd.DataFrame, hidden: str | None, questions: Mapping[str, str], minimum: int
+    frame: pd.DataFrame,
+    hidden: str | None,
+    questions: Mapping[str, str],
+    minimum: int,
+    respondents: int | None = None,
 ) -> dict[str, object]:
     """One row of a table: `frame`'s figures, or blanks and the reason when the row is `hidden`;
     the `questions` hidden in a shown row (question → reason) blank and named in its note."""
@@ -320,7 +339,7 @@ def _row(
         note = f"{SUPPRESSED}: {hidden.format(minimum=minimum)}"
         row: dict[str, object] = {"respondents": pd.NA, "responses": pd.NA}
         return {**row, **dict.fromkeys(QUESTIONS, np.nan), "shown": False, "note": note}
-    figures = _figures(frame)
+    figures = _figures(frame, respondents)
     figures.update(dict.fromkeys(questions, np.nan))
     return {**figures, "shown": True, "note": _question_note(questions, minimum)}
 
@@ -329,13 +348,15 @@ def _protected_rows(
     cells: Mapping[Cell, pd.DataFrame], lines: Sequence[Line], minimum: int
 ) -> dict[Cell, dict[str, object]]:
     """Each cell's figures under the anonymity rule: blank where hidden, with `shown`, `note`."""
-    decided = _decisions(cells, lines, minimum)
+    people = _people_by_question(cells)
+    decided = _decisions(cells, lines, minimum, people)
     return {
         cell: _row(
             frame,
             decided[None].get(cell),
             {q: hidden[cell] for q, hidden in decided.items() if q is not None and cell in hidden},
             minimum,
+            len(people[None][cell]),
         )
         for cell, frame in cells.items()
     }
@@ -648,23 +669,18 @@ def survey_breakdown(
     `with_pair_cohorts`), and a figure is shown only where it is the sum of cells of the crossed
     table with cohorts that it shows (see the module docstring).
     """
+    if by in ("role", "month"):
+        tables = role_and_month_tables(
+            responses, participants, as_of=as_of, settings=settings, cohorts=cohorts, only=by
+        )
+        return tables.by_role if by == "role" else tables.by_month
     answered = _answered(responses, as_of)
     if (chosen := _chosen(answered, cohorts)) is not None:
         table = _filtered(answered, participants, by, chosen, settings)
         inside = answered[_group_of(answered, participants, "cohort").isin(chosen)]
         groups = list(_groups(inside, participants, by))
-        if by in ("role", "month"):
-            keys = [(group, ALL) if by == "role" else (ALL, group) for group in groups]
-            keys.append((ALL, ALL))
-        else:
-            keys = [(group,) for group in groups] + [(ALL,)]
+        keys = [(group,) for group in groups] + [(ALL,)]
         return _as_table([table.row(key) for key in keys], {"group": [*groups, ALL]})
-    if by in ("role", "month"):
-        cells, lines = _role_by_month_cells(answered, participants)
-        rows = _protected_rows(cells, lines, settings.min_respondents)
-        groups = list(_groups(answered, participants, by))
-        keyed = [(group, ALL) if by == "role" else (ALL, group) for group in groups]
-        return _as_table([rows[key] for key in [*keyed, (ALL, ALL)]], {"group": [*groups, ALL]})
     cells, lines = _breakdown_cells(answered, participants, by)
     rows = _protected_rows(cells, lines, settings.min_respondents)
     return _as_table(list(rows.values()), {"group": list(rows)})
@@ -694,18 +710,67 @@ def survey_trend(
             responses, participants, by="month", as_of=as_of, settings=settings, cohorts=cohorts
         )
         return table[table["group"] != ALL].rename(columns={"group": "month"})
+    return role_and_month_tables(
+        responses, participants, as_of=as_of, settings=settings, cohorts=cohorts, only="cells"
+    ).by_role_and_month
+
+
+@dataclass(frozen=True)
+class RoleMonthTables:
+    """The three tables published from the role × month table (see `role_and_month_tables`);
+    a table not asked for is None."""
+
+    by_role: pd.DataFrame | None
+    by_month: pd.DataFrame | None
+    by_role_and_month: pd.DataFrame | None
+
+
+def role_and_month_tables(
+    responses: pd.DataFrame,
+    participants: pd.DataFrame,
+    *,
+    as_of: date,
+    settings: AnonymitySettings = DEFAULT_SETTINGS,
+    cohorts: Collection[str] | None = None,
+    only: str | None = None,
+) -> RoleMonthTables:
+    """`survey_breakdown(by="role")`, `survey_breakdown(by="month")` and
+    `survey_trend(by_role=True)` at once: the three are published from one role × month table
+    (its margins and its cells), so the rule is decided on it once for a screen that shows them
+    all. `only` ("role", "month" or "cells") builds just that one."""
     answered = _answered(responses, as_of)
+    wanted = {"role", "month", "cells"} if only is None else {only}
     if (chosen := _chosen(answered, cohorts)) is not None:
         table = _filtered(answered, participants, "role", chosen, settings)
-        inside = answered[_group_of(answered, participants, "cohort").isin(chosen)]
-        pairs = [key for key in _role_by_month_cells(inside, participants)[0] if ALL not in key]
+        shown_in = answered[_group_of(answered, participants, "cohort").isin(chosen)]
+        cells_shown: list[Cell] | None = None  # worked out below if the cells are wanted
+
+        def row(key: Cell) -> dict[str, object]:
+            return table.row(key)
+
+    else:
+        cells, lines = _role_by_month_cells(answered, participants)
+        rows = _protected_rows(cells, lines, settings.min_respondents)
+        shown_in, cells_shown = answered, list(cells)
+
+        def row(key: Cell) -> dict[str, object]:
+            return rows[key]
+
+    def margin(by: str) -> pd.DataFrame | None:
+        if by not in wanted:
+            return None
+        groups = list(_groups(shown_in, participants, by))
+        keys = [(group, ALL) if by == "role" else (ALL, group) for group in groups]
+        return _as_table([row(key) for key in [*keys, (ALL, ALL)]], {"group": [*groups, ALL]})
+
+    inner = None
+    if "cells" in wanted:
+        if cells_shown is None:
+            cells_shown = list(_role_by_month_cells(shown_in, participants)[0])
+        pairs = [key for key in cells_shown if ALL not in key]
         keys = {"role": [role for role, _ in pairs], "month": [month for _, month in pairs]}
-        return _as_table([table.row(key) for key in pairs], keys)
-    cells, lines = _role_by_month_cells(answered, participants)
-    rows = _protected_rows(cells, lines, settings.min_respondents)
-    inner = [cell for cell in cells if ALL not in cell]
-    keys = {"role": [role for role, _ in inner], "month": [month for _, month in inner]}
-    return _as_table([rows[cell] for cell in inner], keys)
+        inner = _as_table([row(key) for key in pairs], keys)
+    return RoleMonthTables(margin("role"), margin("month"), inner)
 
 
 def comments_for(

@@ -11,9 +11,10 @@ import streamlit as st
 from app.privacy import (
     ALL,
     AnonymitySettings,
+    RoleMonthTables,
     comments_by_group,
+    role_and_month_tables,
     survey_breakdown,
-    survey_trend,
     with_pair_cohorts,
 )
 from components import loaders
@@ -42,18 +43,13 @@ def _breakdown(
     )
 
 
-@st.cache_data(show_spinner="Applying the anonymity rule…", max_entries=32)
-def _trend(
-    url: str, as_of: date, cohort_ids: tuple[str, ...], rule: tuple[int, int], by_role: bool
-) -> pd.DataFrame:
+@st.cache_data(show_spinner="Applying the anonymity rule…", max_entries=16)
+def _role_month(
+    url: str, as_of: date, cohort_ids: tuple[str, ...], rule: tuple[int, int]
+) -> RoleMonthTables:
     surveys, people = _responses(url, as_of)
-    return survey_trend(
-        surveys,
-        people,
-        as_of=as_of,
-        settings=AnonymitySettings(*rule),
-        by_role=by_role,
-        cohorts=cohort_ids,
+    return role_and_month_tables(
+        surveys, people, as_of=as_of, settings=AnonymitySettings(*rule), cohorts=cohort_ids
     )
 
 
@@ -81,8 +77,14 @@ def _key(rule: AnonymitySettings) -> tuple[int, int]:
 def breakdown(
     as_of: date, cohort_ids: tuple[str, ...], by: str, rule: AnonymitySettings
 ) -> pd.DataFrame:
-    """`app.privacy.survey_breakdown` of the whole program's responses over `cohort_ids`."""
-    return _breakdown(loaders.store_key(), as_of, tuple(sorted(cohort_ids)), by, _key(rule))
+    """`app.privacy.survey_breakdown` of the whole program's responses over `cohort_ids` (by
+    role and by month taken from `app.privacy.role_and_month_tables`, decided once for both and
+    the trend by role)."""
+    key = (loaders.store_key(), as_of, tuple(sorted(cohort_ids)))
+    if by in ("role", "month"):
+        tables = _role_month(*key, _key(rule))
+        return tables.by_role if by == "role" else tables.by_month
+    return _breakdown(*key, by, _key(rule))
 
 
 def trend(
@@ -94,7 +96,8 @@ def trend(
     if not by_role:
         table = breakdown(as_of, cohort_ids, "month", rule)
         return table[table["group"] != ALL].rename(columns={"group": "month"})
-    return _trend(loaders.store_key(), as_of, tuple(sorted(cohort_ids)), _key(rule), by_role)
+    tables = _role_month(loaders.store_key(), as_of, tuple(sorted(cohort_ids)), _key(rule))
+    return tables.by_role_and_month
 
 
 def comments(

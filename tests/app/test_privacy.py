@@ -22,6 +22,7 @@ from app.privacy import (
     comments_by_group,
     comments_for,
     generation,
+    role_and_month_tables,
     survey_breakdown,
     survey_trend,
     with_pair_cohorts,
@@ -352,6 +353,22 @@ def test_the_trend_by_month_is_the_breakdown_by_month_without_its_all_row() -> N
         months = survey_breakdown(responses, people, by="month", **options)
         expected = months[months["group"] != ALL].rename(columns={"group": "month"})
         pd.testing.assert_frame_equal(survey_trend(responses, people, **options), expected)
+
+
+def test_role_and_month_tables_are_the_three_tables_asked_one_by_one() -> None:
+    sizes = {("Sales", "A"): 12, ("Sales", "B"): 3, ("IT", "A"): 10, ("IT", "B"): 4}
+    responses, people = _in_cohorts(sizes)
+    for cohorts in (None, ["A"], ["B"], ["A", "B"]):
+        options = {"as_of": AS_OF, "cohorts": cohorts}
+        tables = role_and_month_tables(responses, people, **options)
+        expected = {
+            "by_role": survey_breakdown(responses, people, by="role", **options),
+            "by_month": survey_breakdown(responses, people, by="month", **options),
+            "by_role_and_month": survey_trend(responses, people, by_role=True, **options),
+        }
+        for name, table in expected.items():
+            pd.testing.assert_frame_equal(getattr(tables, name), table, obj=f"{name} {cohorts}")
+            assert len(table)
 
 
 def test_comments_by_group_lists_what_comments_for_lists_group_by_group() -> None:
