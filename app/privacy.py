@@ -348,18 +348,28 @@ def _protected_rows(
     cells: Mapping[Cell, pd.DataFrame], lines: Sequence[Line], minimum: int
 ) -> dict[Cell, dict[str, object]]:
     """Each cell's figures under the anonymity rule: blank where hidden, with `shown`, `note`."""
+    row = _decided_rows(cells, lines, minimum)
+    return {cell: row(cell) for cell in cells}
+
+
+def _decided_rows(
+    cells: Mapping[Cell, pd.DataFrame], lines: Sequence[Line], minimum: int
+) -> Callable[[Cell], dict[str, object]]:
+    """The rule decided on every cell; a cell's row (as `_protected_rows` gives it) worked out
+    when asked for, so a table that publishes only some cells computes only their figures."""
     people = _people_by_question(cells)
     decided = _decisions(cells, lines, minimum, people)
-    return {
-        cell: _row(
-            frame,
+
+    def row(cell: Cell) -> dict[str, object]:
+        return _row(
+            cells[cell],
             decided[None].get(cell),
             {q: hidden[cell] for q, hidden in decided.items() if q is not None and cell in hidden},
             minimum,
             len(people[None][cell]),
         )
-        for cell, frame in cells.items()
-    }
+
+    return row
 
 
 def _as_table(rows: list[dict[str, object]], keys: dict[str, list[object]]) -> pd.DataFrame:
@@ -750,11 +760,8 @@ def role_and_month_tables(
 
     else:
         cells, lines = _role_by_month_cells(answered, participants)
-        rows = _protected_rows(cells, lines, settings.min_respondents)
+        row = _decided_rows(cells, lines, settings.min_respondents)
         shown_in, cells_shown = answered, list(cells)
-
-        def row(key: Cell) -> dict[str, object]:
-            return rows[key]
 
     def margin(by: str) -> pd.DataFrame | None:
         if by not in wanted:
