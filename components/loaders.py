@@ -16,7 +16,7 @@ from app.report import store_health
 from app.scope import program_for_cohorts
 from app.settings import ProgramSettings, load_settings
 from components.store import shared_frames, store_engine
-from data_access.db import database_url, normalise_url
+from data_access.db import current_revision, database_url, normalise_url, table_counts
 from data_access.queries import (
     ProgramFrames,
     ProgramSize,
@@ -102,6 +102,17 @@ def _directory(url: str, _engine: Engine) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=2)
 def _cohorts(url: str, _engine: Engine) -> pd.DataFrame:
     return cohort_list(_engine)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _store_summary(url: str, _engine: Engine) -> tuple[dict[str, int], str | None]:
+    return table_counts(_engine), current_revision(_engine)
+
+
+def store_summary() -> tuple[dict[str, int], str | None]:
+    """The row count of every import-format table and the store's schema revision (counting a
+    million meetings takes a moment on PostgreSQL: counted once per program revision)."""
+    return _store_summary(store_key(), store_engine())
 
 
 def program_settings() -> ProgramSettings:

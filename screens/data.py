@@ -6,13 +6,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from components import loaders
 from components.access import ROLES, require_access
 from components.import_report import show_import_contents, show_import_verdict
 from components.session import acting_as, sign_in_configured
 from components.settings_form import settings_form
 from components.store import refusal_message, store_data_changed, store_engine
 from data_access.app_users import AppUserError, app_users, grant_role, remove_access
-from data_access.db import current_revision, table_counts
 from data_access.exporter import export_zip, template_zip
 from data_access.importer import ImportSource, ImportSourceError, read_uploads, run_import
 from sample_data.seed import seed_store
@@ -154,15 +154,13 @@ with export_tab:
     )
 
 with store_tab:
-    counts = table_counts(engine)
+    counts, revision = loaders.store_summary()
     st.dataframe(
         pd.DataFrame({"Table": list(counts), "Rows": list(counts.values())}),
         hide_index=True,
         column_config={"Rows": st.column_config.NumberColumn(format="localized")},
     )
-    st.caption(
-        f"Store: {engine.url.get_backend_name()} · schema revision {current_revision(engine)}"
-    )
+    st.caption(f"Store: {engine.url.get_backend_name()} · schema revision {revision}")
     if not any(counts.values()):
         st.info(
             "The store is empty. Import your program's files, or load the demo program to "
