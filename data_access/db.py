@@ -48,6 +48,9 @@ def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Sorts, GROUP BYs, materialised CTEs and the upserts' temporary indexes in memory rather
+    # than in temporary files: importing the `large` export 40k → 62k rows/s (medians of 3).
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 
