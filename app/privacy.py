@@ -108,6 +108,7 @@ GENERATIONS = (
 # A word of a comment or of a name: letters and digits, with the joiners of e-mails and ids.
 _WORD = re.compile(r"[\w@+-]+(?:[.'’][\w@+-]+)*")
 _POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVES = re.compile(r"['’]s\b")
 
 Cell = Hashable
 Line = tuple[Cell, list[Cell]]
@@ -916,6 +917,10 @@ def _redactor(participants: pd.DataFrame) -> Callable[[str], str]:
         starts[first] = sorted(set(lengths), reverse=True)
 
     def redacted(text: str) -> str:
+        lowered = text.lower()
+        candidates = {*_WORD.findall(lowered), *_WORD.findall(_POSSESSIVES.sub("", lowered))}
+        if starts.keys().isdisjoint(candidates):
+            return text  # no word of it starts a name, an e-mail or an id: most comments
         words = list(_WORD.finditer(text))
         lower = [word.group().lower() for word in words]
         # A name in the possessive ("Ana Silva's") is still the name: its "'s" stays.
