@@ -20,16 +20,6 @@ from data_access.queries import load_health_inputs
 PDF_CHART_WIDTHS = {"health": 230, "cohorts": 520}
 
 
-def _snapshot(
-    as_of: date, cohort_ids: tuple[str, ...], cut_from: date, health: pd.DataFrame
-) -> Snapshot:
-    return Snapshot(
-        program=loaders.program(as_of, cohort_ids, cut_from=cut_from),
-        health=health,
-        whole=loaders.program(as_of, cut_from=cut_from),
-    )
-
-
 def _health(
     engine: Engine, as_of: date, cohort_ids: tuple[str, ...], settings: ProgramSettings
 ) -> pd.DataFrame:
@@ -39,15 +29,22 @@ def _health(
 
 @st.cache_data(show_spinner="Summarising the program…", max_entries=16)
 def _summary(url: str, as_of: date, cohort_ids: tuple[str, ...]) -> ExecutiveSummary:
-    before = previous_as_of(as_of)
+    days = (as_of, previous_as_of(as_of))
     settings = loaders.program_settings()
-    # The previous quarter's pair health is aggregated by the database in a worker thread while
-    # this one reads and summarises the program (the database works outside Python's lock):
-    # ~0.5 s of a cold summary at the enterprise scale. A failure there is raised here.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        earlier_health = pool.submit(_health, store_engine(), before, cohort_ids, settings)
-        now = _snapshot(as_of, cohort_ids, as_of, loaders.health(as_of, cohort_ids))
-        then = _snapshot(before, cohort_ids, as_of, earlier_health.result())
+    # Pair health, this quarter's and the previous one's, is aggregated by the database in
+    # worker threads while this one reads the program (the database works outside Python's
+    # lock): ~0.5 s of a cold summary at the enterprise scale. A failure there is raised here.
+    engine = store_engine()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        health = {day: pool.submit(_health, engine, day, cohort_ids, settings) for day in days}
+        programs = [
+            (loaders.program(day, cohort_ids, cut_from=as_of), loaders.program(day, cut_from=as_of))
+            for day in days
+        ]
+        now, then = (
+            Snapshot(program=program, health=health[day].result(), whole=whole)
+            for day, (program, whole) in zip(days, programs, strict=True)
+        )
     return executive_summary(now, then, settings, cohort_ids)
 
 
