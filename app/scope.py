@@ -23,12 +23,13 @@ def program_for_cohorts(program: ProgramFrames, cohort_ids: Collection[str]) -> 
     people = set(pairs["mentor_id"]) | set(pairs["mentee_id"])
     # The cohort a response counts in: its own, else its pair's (one definition, in privacy).
     counted_in = with_pair_cohorts(program.surveys, program.pairs)["cohort_id"]
+    stats, goals = program.meeting_stats, program.goals  # None when not read (survey program)
     return replace(
         program,
         cohorts=program.cohorts[program.cohorts["cohort_id"].isin(chosen)],
         participants=program.participants[program.participants["participant_id"].isin(people)],
         pairs=pairs,
-        meeting_stats=program.meeting_stats[program.meeting_stats.index.isin(pair_ids)],
-        goals=program.goals[program.goals["pair_id"].isin(pair_ids)],
+        meeting_stats=None if stats is None else stats[stats.index.isin(pair_ids)],
+        goals=None if goals is None else goals[goals["pair_id"].isin(pair_ids)],
         surveys=program.surveys[counted_in.isin(chosen)],
     )

@@ -24,6 +24,7 @@ from data_access.queries import (
     earlier_program,
     load_health_inputs,
     load_program,
+    load_survey_program,
     pair_directory,
     pairs_and_goals,
     program_size,
@@ -64,6 +65,11 @@ def follow_up_key() -> str:
 @shared_frames(show_spinner="Reading the program…", max_entries=4)
 def _program(url: str, as_of: date, _engine: Engine) -> ProgramFrames:
     return load_program(_engine, as_of=as_of)
+
+
+@shared_frames(show_spinner="Reading the survey responses…", max_entries=4)
+def _survey_program(url: str, as_of: date, _engine: Engine) -> ProgramFrames:
+    return load_survey_program(_engine, as_of=as_of)
 
 
 @shared_frames(show_spinner="Reading the program…", max_entries=4)
@@ -146,6 +152,12 @@ def goals(as_of: date, cohort_ids: tuple[str, ...] = ()) -> tuple[pd.DataFrame, 
         pairs = pairs[pairs["cohort_id"].isin(cohort_ids)]
         every_goal = every_goal[every_goal["pair_id"].isin(pairs["pair_id"])]
     return pairs, every_goal
+
+
+def survey_program(as_of: date, cohort_ids: tuple[str, ...] = ()) -> ProgramFrames:
+    """`program(as_of, cohort_ids)` without meetings and goals (None), for the Surveys screen
+    (`data_access.queries.load_survey_program`)."""
+    return program_for_cohorts(_survey_program(store_key(), as_of, store_engine()), cohort_ids)
 
 
 def health(as_of: date, cohort_ids: tuple[str, ...] = ()) -> pd.DataFrame:

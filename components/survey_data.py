@@ -24,7 +24,7 @@ from components.survey_views import comment_sources
 
 @shared_frames(show_spinner=False, max_entries=4)
 def _responses(url: str, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    whole = loaders.program(as_of)
+    whole = loaders.survey_program(as_of)
     return with_pair_cohorts(whole.surveys, whole.pairs), whole.participants
 
 
@@ -63,7 +63,7 @@ def _comments(
     rule: tuple[int, int],
 ) -> dict[str, list[str]]:
     texts, everyone = comment_sources(as_of)
-    texts = with_pair_cohorts(texts, loaders.program(as_of).pairs)
+    texts = with_pair_cohorts(texts, loaders.survey_program(as_of).pairs)
     settings = AnonymitySettings(*rule)
     return comments_by_group(
         texts, everyone, as_of=as_of, by=by, groups=groups, settings=settings, cohorts=cohort_ids

@@ -41,7 +41,8 @@ _DATE_COLUMNS = {
 
 @dataclass(frozen=True)
 class ProgramFrames:
-    """What the metrics need of the program as of one date."""
+    """What the metrics need of the program as of one date (`load_survey_program`'s have None
+    for the meetings and goals it does not read)."""
 
     as_of: date
     cohorts: pd.DataFrame
@@ -234,6 +235,29 @@ def load_program(
             pairs=_frame(connection, select(Pair).where(Pair.started_on <= as_of_param), "pair"),
             meeting_stats=meeting_stats(connection, as_of=as_of, window_days=window_days),
             goals=_frame(connection, select(*METRIC_COLUMNS["goal"]), "goal"),
+            surveys=_frame(
+                connection,
+                select(*METRIC_COLUMNS["survey_response"]).where(
+                    SurveyResponse.submitted_on <= as_of_param
+                ),
+                "survey_response",
+            ),
+        )
+
+
+def load_survey_program(engine: Engine, *, as_of: date) -> ProgramFrames:
+    """`load_program` without what the survey figures never read: its cohorts, participants,
+    pairs and survey responses, with `meeting_stats` and `goals` None (a use of them fails
+    loudly rather than counting nothing). The Surveys screen reads this."""
+    as_of_param = _as_of_param(as_of)
+    with engine.connect() as connection, connection.begin():
+        return ProgramFrames(
+            as_of=as_of,
+            cohorts=_frame(connection, select(Cohort), "cohort"),
+            participants=_frame(connection, select(*METRIC_COLUMNS["participant"]), "participant"),
+            pairs=_frame(connection, select(Pair).where(Pair.started_on <= as_of_param), "pair"),
+            meeting_stats=None,  # type: ignore[arg-type]
+            goals=None,  # type: ignore[arg-type]
             surveys=_frame(
                 connection,
                 select(*METRIC_COLUMNS["survey_response"]).where(

@@ -30,7 +30,7 @@ st.caption(
 )
 cohorts = loaders.cohort_names()
 cohort_ids = cohort_filter(cohorts)
-program = loaders.program(as_of, cohort_ids)
+program = loaders.survey_program(as_of, cohort_ids)
 if not cohort_ids and program.surveys.empty:
     st.info(
         "No survey responses were submitted by this as-of date. Import surveys.csv on the Data "

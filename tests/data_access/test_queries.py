@@ -128,6 +128,28 @@ def test_the_goals_screen_reads_the_programs_pairs_and_goals_and_nothing_else(
     assert "title" not in goals
 
 
+def test_the_survey_program_is_the_program_without_meetings_and_goals(demo_engine: Engine) -> None:
+    as_of = ANCHOR - timedelta(days=60)
+    whole = queries.load_program(demo_engine, as_of=as_of)
+    surveys = queries.load_survey_program(demo_engine, as_of=as_of)
+    keys = {"cohorts": "cohort_id", "participants": "participant_id", "pairs": "pair_id"}
+    keys["surveys"] = ["participant_id", "submitted_on", "kind", "pair_id"]
+    for name, key in keys.items():
+        ours, theirs = (
+            getattr(p, name).sort_values(key, ignore_index=True) for p in (surveys, whole)
+        )
+        pd.testing.assert_frame_equal(ours, theirs, obj=name)
+    assert surveys.meeting_stats is None and surveys.goals is None
+    cohort = whole.cohorts["cohort_id"].iloc[0]
+    narrowed = program_for_cohorts(surveys, [cohort])
+    assert narrowed.goals is None
+    expected = program_for_cohorts(whole, [cohort])
+    assert len(narrowed.surveys) == len(expected.surveys) > 0
+    assert set(narrowed.participants["participant_id"]) == set(
+        expected.participants["participant_id"]
+    )
+
+
 def test_program_size_counts_cohorts_and_pairs_started_by_the_date(demo_engine: Engine) -> None:
     for as_of in (ANCHOR, ANCHOR - timedelta(days=200), date(2000, 1, 1)):
         program = queries.load_program(demo_engine, as_of=as_of)

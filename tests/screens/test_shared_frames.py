@@ -51,11 +51,20 @@ def test_no_page_changes_a_frame_it_shares(app_on, demo_url, monkeypatch) -> Non
     def no_read(*args, **kwargs):
         raise AssertionError("not shared: the store was read again")
 
-    for name in ("load_program", "earlier_program", "pairs_and_goals", "load_health_inputs"):
+    for name in (
+        "load_program",
+        "load_survey_program",
+        "earlier_program",
+        "pairs_and_goals",
+        "load_health_inputs",
+    ):
         monkeypatch.setattr(loaders, name, no_read)
     monkeypatch.setattr(loaders, "pair_directory", no_read)
     shared_program = loaders._program(key, DEMO_AS_OF, engine)
     shared_earlier = loaders._earlier_program(key, before, DEMO_AS_OF, engine)
+    shared_surveys = loaders._survey_program(key, DEMO_AS_OF, engine)
+    for field in ("cohorts", "participants", "pairs", "surveys"):
+        _same(getattr(shared_surveys, field), getattr(fresh["program"], field), f"survey {field}")
     for field in ("cohorts", "participants", "pairs", "meeting_stats", "goals", "surveys"):
         _same(getattr(shared_program, field), getattr(fresh["program"], field), field)
         _same(getattr(shared_earlier, field), getattr(fresh["earlier"], field), f"earlier {field}")
