@@ -64,7 +64,8 @@ def follow_up_key() -> str:
 
 @shared_frames(show_spinner="Reading the program…", max_entries=4)
 def _program(url: str, as_of: date, _engine: Engine) -> ProgramFrames:
-    return load_program(_engine, as_of=as_of)
+    # The screens take meeting figures from `health` (aggregated in SQL), never from here.
+    return load_program(_engine, as_of=as_of, meetings=False)
 
 
 @shared_frames(show_spinner="Reading the survey responses…", max_entries=4)
@@ -129,7 +130,8 @@ def program_settings() -> ProgramSettings:
 def program(
     as_of: date, cohort_ids: tuple[str, ...] = (), *, cut_from: date | None = None
 ) -> ProgramFrames:
-    """The program on `as_of`, narrowed to `cohort_ids` (all cohorts when empty). With
+    """The program on `as_of`, narrowed to `cohort_ids` (all cohorts when empty), without its
+    `meeting_stats` (None: the screens read meeting figures from `health`). With
     `cut_from` (a later date whose program the page reads too), cut from that program instead
     of read again (`data_access.queries.earlier_program`: the same frames)."""
     if cut_from is None or cut_from == as_of:

@@ -217,14 +217,21 @@ METRIC_COLUMNS = {
 
 
 def load_program(
-    engine: Engine, *, as_of: date, window_days: int = ADHERENCE_WINDOW_DAYS
+    engine: Engine,
+    *,
+    as_of: date,
+    window_days: int = ADHERENCE_WINDOW_DAYS,
+    meetings: bool = True,
+    goals: bool = True,
 ) -> ProgramFrames:
     """The program as the metrics need it on `as_of`, read in one snapshot.
 
     Pairs that had not started and survey responses not yet submitted are left out in SQL;
     goals come whole (`app.metrics.goals_as_of` reads their dates); meetings come as
     `meeting_stats`. Only the columns in `METRIC_COLUMNS` are read for people, goals and
-    responses: no names, e-mails, goal titles or comments.
+    responses: no names, e-mails, goal titles or comments. With `meetings=False` or
+    `goals=False`, `meeting_stats` or `goals` is None, not read, for a screen that never uses it
+    (a use then fails loudly rather than counting nothing).
     """
     as_of_param = _as_of_param(as_of)
     with engine.connect() as connection, connection.begin():
@@ -233,8 +240,14 @@ def load_program(
             cohorts=_frame(connection, select(Cohort), "cohort"),
             participants=_frame(connection, select(*METRIC_COLUMNS["participant"]), "participant"),
             pairs=_frame(connection, select(Pair).where(Pair.started_on <= as_of_param), "pair"),
-            meeting_stats=meeting_stats(connection, as_of=as_of, window_days=window_days),
-            goals=_frame(connection, select(*METRIC_COLUMNS["goal"]), "goal"),
+            meeting_stats=(
+                meeting_stats(connection, as_of=as_of, window_days=window_days)
+                if meetings
+                else None  # type: ignore[arg-type]
+            ),
+            goals=(
+                _frame(connection, select(*METRIC_COLUMNS["goal"]), "goal") if goals else None  # type: ignore[arg-type]
+            ),
             surveys=_frame(
                 connection,
                 select(*METRIC_COLUMNS["survey_response"]).where(
@@ -247,25 +260,9 @@ def load_program(
 
 def load_survey_program(engine: Engine, *, as_of: date) -> ProgramFrames:
     """`load_program` without what the survey figures never read: its cohorts, participants,
-    pairs and survey responses, with `meeting_stats` and `goals` None (a use of them fails
-    loudly rather than counting nothing). The Surveys screen reads this."""
-    as_of_param = _as_of_param(as_of)
-    with engine.connect() as connection, connection.begin():
-        return ProgramFrames(
-            as_of=as_of,
-            cohorts=_frame(connection, select(Cohort), "cohort"),
-            participants=_frame(connection, select(*METRIC_COLUMNS["participant"]), "participant"),
-            pairs=_frame(connection, select(Pair).where(Pair.started_on <= as_of_param), "pair"),
-            meeting_stats=None,  # type: ignore[arg-type]
-            goals=None,  # type: ignore[arg-type]
-            surveys=_frame(
-                connection,
-                select(*METRIC_COLUMNS["survey_response"]).where(
-                    SurveyResponse.submitted_on <= as_of_param
-                ),
-                "survey_response",
-            ),
-        )
+    pairs and survey responses, with `meeting_stats` and `goals` None. The Surveys screen reads
+    this."""
+    return load_program(engine, as_of=as_of, meetings=False, goals=False)
 
 
 def earlier_program(
@@ -274,13 +271,15 @@ def earlier_program(
     """`load_program(engine, as_of=as_of)`, cut from `later` (the program read on a later date)
     rather than read again: the pairs started and the responses submitted by `as_of`, the same
     cohorts, people and goals, and the meeting figures — the only part that depends on the
-    date in another way — aggregated afresh for `as_of`. The executive summary compares a
-    quarter with the one before; this halves what it reads."""
+    date in another way — aggregated afresh for `as_of` (None if `later` has none). The
+    executive summary compares a quarter with the one before; this halves what it reads."""
     if as_of > later.as_of:
         raise ValueError(f"{as_of} is after the program's date {later.as_of}")
     day = pd.Timestamp(as_of)
-    with engine.connect() as connection, connection.begin():
-        stats = meeting_stats(connection, as_of=as_of, window_days=window_days)
+    stats = None  # not read for `later` either
+    if later.meeting_stats is not None:
+        with engine.connect() as connection, connection.begin():
+            stats = meeting_stats(connection, as_of=as_of, window_days=window_days)
     return ProgramFrames(
         as_of=as_of,
         cohorts=later.cohorts,
