@@ -4,27 +4,15 @@ set of cohorts, and its one-page PDF, built when someone asks for it."""
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
-import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
-from app.report import store_health
-from app.settings import ProgramSettings
 from app.summary import ExecutiveSummary, Snapshot, executive_summary, previous_as_of
 from components import loaders
 from components.store import store_engine
 from components.summary_charts import cohort_chart, health_chart
-from data_access.queries import load_health_inputs
 
 #: Chart widths in the PDF, in Vega-Lite pixels (the screen stretches them to the column).
 PDF_CHART_WIDTHS = {"health": 230, "cohorts": 520}
-
-
-def _health(
-    engine: Engine, as_of: date, cohort_ids: tuple[str, ...], settings: ProgramSettings
-) -> pd.DataFrame:
-    # No Streamlit call in here: it runs in a worker thread.
-    return store_health(load_health_inputs(engine, as_of=as_of, cohort_ids=cohort_ids), settings)
 
 
 @st.cache_data(show_spinner="Summarising the program…", max_entries=16)
@@ -36,7 +24,9 @@ def _summary(url: str, as_of: date, cohort_ids: tuple[str, ...]) -> ExecutiveSum
     # lock): ~0.5 s of a cold summary at the enterprise scale. A failure there is raised here.
     engine = store_engine()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        health = {day: pool.submit(_health, engine, day, cohort_ids, settings) for day in days}
+        health = {
+            day: pool.submit(loaders.read_health, engine, day, cohort_ids, settings) for day in days
+        }
         programs = [
             (loaders.program(day, cohort_ids, cut_from=as_of), loaders.program(day, cut_from=as_of))
             for day in days

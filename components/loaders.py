@@ -83,12 +83,18 @@ def _settings(url: str, _engine: Engine) -> ProgramSettings:
     return load_settings(_engine)
 
 
+def read_health(
+    engine: Engine, as_of: date, cohort_ids: tuple[str, ...], settings: ProgramSettings
+) -> pd.DataFrame:
+    """Pair health on `as_of` of the pairs of `cohort_ids`, aggregated in SQL: the same figures
+    as `app.report.program_health` of `program(as_of, cohort_ids)`, without reading every goal
+    and survey response. Uncached and free of Streamlit calls, so a worker thread may run it."""
+    return store_health(load_health_inputs(engine, as_of=as_of, cohort_ids=cohort_ids), settings)
+
+
 @shared_frames(show_spinner="Scoring pair health…", max_entries=16)
 def _health(url: str, as_of: date, cohort_ids: tuple[str, ...], _engine: Engine) -> pd.DataFrame:
-    # Aggregated in SQL: the same figures as program_health of `program(as_of, cohort_ids)`,
-    # without reading every goal and survey response.
-    inputs = load_health_inputs(_engine, as_of=as_of, cohort_ids=cohort_ids)
-    return store_health(inputs, _settings(url, _engine))
+    return read_health(_engine, as_of, cohort_ids, _settings(url, _engine))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
