@@ -367,9 +367,12 @@ def cohort_comparison(snapshot: Snapshot, rule: AnonymitySettings) -> pd.DataFra
     goals = metrics.goals_as_of(program.goals, as_of=program.as_of)
     goals = goals.join(program.pairs.set_index("pair_id")["cohort_id"], on="pair_id")
     surveys = _cohort_table(snapshot.whole, rule)
+    # Each cohort's pairs and goals from one grouping, not one scan per cohort.
+    pairs_of = dict(tuple(active.groupby("cohort_id", sort=False)))
+    goals_of = dict(tuple(goals.groupby("cohort_id", sort=False)))
     rows = []
     for cohort in program.cohorts.sort_values(["start_date", "cohort_id"]).itertuples():
-        pairs = active[active["cohort_id"] == cohort.cohort_id]
+        pairs = pairs_of.get(cohort.cohort_id, active.iloc[:0])
         survey = surveys.loc[cohort.cohort_id] if cohort.cohort_id in surveys.index else None
         rows.append(
             {
@@ -380,7 +383,7 @@ def cohort_comparison(snapshot: Snapshot, rule: AnonymitySettings) -> pd.DataFra
                 "share_healthy": (pairs["band"] == HEALTHY).mean() if len(pairs) else np.nan,
                 "cadence_adherence": pairs["cadence_adherence"].mean(),
                 "goal_completion": metrics.goal_completion(
-                    goals[goals["cohort_id"] == cohort.cohort_id]
+                    goals_of.get(cohort.cohort_id, goals.iloc[:0])
                 ),
                 "satisfaction": np.nan if survey is None else float(survey["satisfaction"]),
                 "nps": np.nan if survey is None else float(survey["nps"]),
