@@ -238,7 +238,9 @@ def postgres_page_store(url: str, scale: str, same_as: str) -> str:
             ).first()
             if not exists:
                 print(f"Creating the database {parsed.database}…", flush=True)
-                connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+                # A name cannot be a bound parameter: the dialect quotes it as an identifier.
+                name = connection.dialect.identifier_preparer.quote_identifier(parsed.database)
+                connection.execute(text(f"CREATE DATABASE {name}"))
     finally:
         admin.dispose()
     reference = make_engine(same_as)
