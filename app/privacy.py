@@ -108,7 +108,6 @@ GENERATIONS = (
 # A word of a comment or of a name: letters and digits, with the joiners of e-mails and ids.
 _WORD = re.compile(r"[\w@+-]+(?:[.'’][\w@+-]+)*")
 _POSSESSIVE = re.compile(r"['’]s$")
-_POSSESSIVES = re.compile(r"['’]s\b")
 
 Cell = Hashable
 Line = tuple[Cell, list[Cell]]
@@ -1038,11 +1037,16 @@ def comments_by_group(
     else:
         comments_of = _comments_of(answered, participants, by, settings)
     redact = _redactor(participants)
+    redacted: dict[str, str] = {}  # a comment listed in two groups (All and its own) is read once
     listed = {}
     for group in groups:
         texts = comments_of(group)
         texts = [] if texts is None else texts.dropna().astype(str).str.strip()
-        listed[group] = sorted(redact(text) for text in texts if text)
+        listed[group] = sorted(
+            redacted[text] if text in redacted else redacted.setdefault(text, redact(text))
+            for text in texts
+            if text
+        )
     return listed
 
 
@@ -1119,19 +1123,24 @@ def _redactor(participants: pd.DataFrame) -> Callable[[str], str]:
     name or e-mail (compared as lower-case words) replaced by "[redacted]"."""
     columns = [column for column in ("participant_id", "name", "email") if column in participants]
     values = pd.concat([participants[column] for column in columns]).dropna().astype(object)
-    identifiers = {tuple(_WORD.findall(str(value).lower())) for value in values.unique()} - {()}
-    # Lengths of the identifiers that start with each word: most words start none, so a text
-    # costs one set look-up per word.
-    starts: dict[str, list[int]] = {}
+    # Lower-cased once, all values together; each value's words are one look-up key.
+    joined = "\n".join(str(value).replace("\n", " ") for value in values.unique()).lower()
+    identifiers = {tuple(_WORD.findall(line)) for line in joined.split("\n")} - {()}
+    # The lengths of the identifiers that start with each word, longest first: most words
+    # start none, so a text costs one set look-up per word.
+    starts: dict[str, tuple[int, ...]] = {}
     for words in identifiers:
-        starts.setdefault(words[0], []).append(len(words))
-    for first, lengths in starts.items():
-        starts[first] = sorted(set(lengths), reverse=True)
+        known = starts.get(words[0])
+        if known is None:
+            starts[words[0]] = (len(words),)
+        elif len(words) not in known:
+            starts[words[0]] = tuple(sorted((*known, len(words)), reverse=True))
 
     def redacted(text: str) -> str:
-        lowered = text.lower()
-        candidates = {*_WORD.findall(lowered), *_WORD.findall(_POSSESSIVES.sub("", lowered))}
-        if starts.keys().isdisjoint(candidates):
+        found = _WORD.findall(text.lower())
+        # the words, and those in the possessive without their "'s": what the look-up below reads
+        bare_words = [word[:-2] for word in found if word.endswith(("'s", "’s"))]
+        if starts.keys().isdisjoint(found) and starts.keys().isdisjoint(bare_words):
             return text  # no word of it starts a name, an e-mail or an id: most comments
         words = list(_WORD.finditer(text))
         lower = [word.group().lower() for word in words]

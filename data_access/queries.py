@@ -77,6 +77,17 @@ def _frame(connection: Connection, statement: Select, table: str) -> pd.DataFram
     return frame
 
 
+def _read(connection: Connection, statement: Select) -> pd.DataFrame:
+    """`pd.read_sql(statement, connection)`, the rows taken from the driver's cursor rather than
+    as SQLAlchemy rows (a third of reading the health aggregates of 25k pairs); values as the
+    driver gives them, decimals as floats as `read_sql` gives them."""
+    result = connection.execute(statement)
+    rows = result.cursor.fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=list(result.keys()), coerce_float=True)
+    result.close()
+    return frame
+
+
 def _unparsed(column: ColumnElement, name: str) -> ColumnElement:
     """`column` (a date) as the driver gives it, for pandas to parse in one go: SQLite's ISO
     text is otherwise turned into a `date` one value at a time (a tenth of a second per 75k
@@ -466,7 +477,7 @@ def load_health_inputs(
             # Narrowed here rather than in SQL, so that the pairs come in `load_program`'s order.
             pair_frame = pair_frame[pair_frame["cohort_id"].isin(set(cohort_ids))]
         statement = _health_aggregates_statement(connection, as_of, window_days, cohort_ids)
-        aggregates = pd.read_sql(statement, connection).set_index("pair_id")
+        aggregates = _read(connection, statement).set_index("pair_id")
         cohort_frame = _frame(connection, cohorts, "cohort")
     met = aggregates["last_meeting_on"].notna()
     stats = aggregates.loc[met, ["last_meeting_on", "meetings_in_window"]]

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Date, Engine, bindparam, func, select
 
 from data_access.models import Participant, SurveyResponse
+from data_access.queries import _read, _unparsed
 
 
 def survey_comments(engine: Engine, *, as_of: date) -> pd.DataFrame:
@@ -22,7 +23,8 @@ def survey_comments(engine: Engine, *, as_of: date) -> pd.DataFrame:
             SurveyResponse.participant_id,
             SurveyResponse.pair_id,
             SurveyResponse.cohort_id,
-            SurveyResponse.submitted_on,
+            # as the driver gives it, parsed below in one go (not one `date` at a time)
+            _unparsed(SurveyResponse.submitted_on, "submitted_on"),
             SurveyResponse.kind,
             SurveyResponse.comment,
         )
@@ -32,7 +34,7 @@ def survey_comments(engine: Engine, *, as_of: date) -> pd.DataFrame:
         .order_by(SurveyResponse.submitted_on, SurveyResponse.response_id)
     )
     with engine.connect() as connection:
-        frame = pd.read_sql(statement, connection)
+        frame = _read(connection, statement)
     frame["submitted_on"] = pd.to_datetime(frame["submitted_on"]).astype("datetime64[ns]")
     return frame
 
@@ -49,4 +51,4 @@ def people_for_comments(engine: Engine) -> pd.DataFrame:
         Participant.birth_year,
     ).order_by(Participant.participant_id)
     with engine.connect() as connection:
-        return pd.read_sql(statement, connection)
+        return _read(connection, statement)
