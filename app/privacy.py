@@ -575,9 +575,13 @@ def with_pair_cohorts(responses: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFr
     response counts in, as `app.scope.program_for_cohorts` narrows (still blank with neither).
     Pass responses through this before breaking them down by cohort or filtering them with
     `cohorts=`, so that both put every response in the same cohort."""
-    cohort_of_pair = pairs.drop_duplicates("pair_id").set_index("pair_id")["cohort_id"]
-    filled = responses["cohort_id"].fillna(responses["pair_id"].map(cohort_of_pair))
-    return responses.assign(cohort_id=filled.astype(object).where(filled.notna(), None))
+    cohort = responses["cohort_id"].astype(object)
+    missing = cohort.isna().to_numpy()
+    if missing.any():  # only those are looked up: most responses name their cohort
+        cohort_of_pair = pairs.drop_duplicates("pair_id").set_index("pair_id")["cohort_id"]
+        cohort = cohort.copy()
+        cohort[missing] = responses.loc[missing, "pair_id"].map(cohort_of_pair).to_numpy()
+    return responses.assign(cohort_id=cohort.where(cohort.notna(), None))
 
 
 def _cube(
