@@ -384,8 +384,8 @@ def _published(
 # cell: each response's person as an integer code, and each *level* of cells (the groups of a
 # breakdown, its All; the role × month cells, the months' totals, the roles' totals, All) as one
 # label per response. A cell's people are a slice of one sorted array of (label, person) codes,
-# and its figures sums over its label: the same decisions and figures as the rule on a frame per
-# frames (`tests/app/test_privacy.py` compares them), ~10× faster on 220k responses.
+# and its figures sums over its label: the same decisions and figures as the rule applied to a
+# frame per cell (`tests/app/test_privacy_coded.py` compares them), ~10× faster on 220k responses.
 @dataclass(frozen=True)
 class _Coded:
     """The responses as the coded rule reads them: `person` codes (positions in `ids`, the
@@ -488,8 +488,8 @@ Rows = dict[Cell, Callable[[], dict[str, object]]]
 
 @dataclass(frozen=True)
 class _Decided:
-    """A table decided under the rule: each cell's row, worked out when called (as
-    `_decided_rows` gives it), in table order; and the hidden cells (`_decisions`)."""
+    """A table decided under the rule: each cell's row (`_row`: its figures, or blanks and the
+    reason), worked out when called, in table order; and the hidden cells (`_decisions`)."""
 
     rows: Rows
     hidden: dict[str | None, dict[Cell, str]]
@@ -527,7 +527,8 @@ def _coded_rows(
 def _coded_breakdown(
     answered: pd.DataFrame, participants: pd.DataFrame, by: str, minimum: int
 ) -> _Decided:
-    """The breakdown `by` (its cells as `_breakdown_cells` gives them) decided under the rule."""
+    """The breakdown `by` decided under the rule: its cells as `_breakdown_cells` gives them
+    (the groups in reading order, then All) and its one line."""
     coded = _Coded.of(answered, participants)
     labels, order = coded.labels(by)
     everyone = np.zeros(len(answered), dtype=np.int64)
@@ -538,14 +539,16 @@ def _coded_breakdown(
 def _coded_role_by_month(
     answered: pd.DataFrame, participants: pd.DataFrame, minimum: int
 ) -> _Decided:
-    """The trend by role (its cells as `_role_by_month_cells` gives them, in its order) decided
-    under the rule."""
+    """The trend by role decided under the rule. Its cells, in this order: each role's months
+    with responses, then the totals (ALL, month), (role, ALL) and (ALL, ALL); its lines, the
+    totals' first: All across months, All across roles, each month across roles, each role
+    across months."""
     coded = _Coded.of(answered, participants)
     (role, roles), (month, months) = coded.labels("role"), coded.labels("month")
     both = np.where((role >= 0) & (month >= 0), role * len(months) + month, -1)
     present = _distinct(both[both >= 0])
-    inner: list[Cell] = [divmod(int(code), len(months)) for code in present]
-    inner = [(roles[r], months[m]) for r, m in inner]
+    positions = [divmod(int(code), len(months)) for code in present]
+    inner: list[Cell] = [(roles[r], months[m]) for r, m in positions]
     levels = [
         (np.searchsorted(present, both).astype(np.int64) * (both >= 0) - (both < 0), inner),
         (month, [(ALL, name) for name in months]),
@@ -918,7 +921,7 @@ def survey_trend(
 
 
 def _role_month_keys(answered: pd.DataFrame, participants: pd.DataFrame) -> list[Cell]:
-    """The (role, month) cells of `answered` in the order of `_role_by_month_cells`."""
+    """The (role, month) cells of `answered`, in `_coded_role_by_month`'s order."""
     found = pd.DataFrame(
         {
             "role": _group_of(answered, participants, "role").to_numpy(),
