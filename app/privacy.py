@@ -536,6 +536,19 @@ def _coded_breakdown(
     return _coded_rows(coded, levels, [(ALL, list(order))], minimum)
 
 
+def _inner_cells(
+    role: np.ndarray, roles: list[str], month: np.ndarray, months: list[str]
+) -> tuple[np.ndarray, list[Cell]]:
+    """The (role, month) cells with responses, each role's months in order (`roles` and
+    `months` in reading order, `role` and `month` each response's position in them, −1 for
+    none); and each response's position in those cells (−1 for none)."""
+    both = np.where((role >= 0) & (month >= 0), role * len(months) + month, -1)
+    present = _distinct(both[both >= 0])
+    positions = [divmod(int(code), len(months)) for code in present]
+    inner: list[Cell] = [(roles[r], months[m]) for r, m in positions]
+    return np.where(both >= 0, np.searchsorted(present, both), -1).astype(np.int64), inner
+
+
 def _coded_role_by_month(
     answered: pd.DataFrame, participants: pd.DataFrame, minimum: int
 ) -> _Decided:
@@ -545,12 +558,9 @@ def _coded_role_by_month(
     across months."""
     coded = _Coded.of(answered, participants)
     (role, roles), (month, months) = coded.labels("role"), coded.labels("month")
-    both = np.where((role >= 0) & (month >= 0), role * len(months) + month, -1)
-    present = _distinct(both[both >= 0])
-    positions = [divmod(int(code), len(months)) for code in present]
-    inner: list[Cell] = [(roles[r], months[m]) for r, m in positions]
+    cell, inner = _inner_cells(role, roles, month, months)
     levels = [
-        (np.searchsorted(present, both).astype(np.int64) * (both >= 0) - (both < 0), inner),
+        (cell, inner),
         (month, [(ALL, name) for name in months]),
         (role, [(name, ALL) for name in roles]),
         (np.zeros(len(answered), dtype=np.int64), [(ALL, ALL)]),
@@ -922,16 +932,8 @@ def survey_trend(
 
 def _role_month_keys(answered: pd.DataFrame, participants: pd.DataFrame) -> list[Cell]:
     """The (role, month) cells of `answered`, in `_coded_role_by_month`'s order."""
-    found = pd.DataFrame(
-        {
-            "role": _group_of(answered, participants, "role").to_numpy(),
-            "month": _group_of(answered, participants, "month").to_numpy(),
-        }
-    ).dropna()
-    pairs = set(zip(found["role"], found["month"], strict=True))
-    roles = _in_order({role for role, _ in pairs}, "role")
-    rank = {role: position for position, role in enumerate(roles)}
-    return sorted(pairs, key=lambda cell: (rank[cell[0]], cell[1]))
+    coded = _Coded.of(answered, participants)
+    return _inner_cells(*coded.labels("role"), *coded.labels("month"))[1]
 
 
 @dataclass(frozen=True)
