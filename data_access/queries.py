@@ -68,9 +68,7 @@ def _frame(connection: Connection, statement: Select, table: str) -> pd.DataFram
             for column in statement.selected_columns
         )
     )
-    result = connection.execute(statement)
-    frame = pd.DataFrame(result.cursor.fetchall(), columns=list(result.keys()))
-    result.close()
+    frame = _read(connection, statement)
     for column in dates:
         if column in frame:
             frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")

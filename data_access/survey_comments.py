@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Date, Engine, bindparam, func, select
 
 from data_access.models import Participant, SurveyResponse
-from data_access.queries import _read, _unparsed
+from data_access.queries import _frame, _read
 
 
 def survey_comments(engine: Engine, *, as_of: date) -> pd.DataFrame:
@@ -23,8 +23,7 @@ def survey_comments(engine: Engine, *, as_of: date) -> pd.DataFrame:
             SurveyResponse.participant_id,
             SurveyResponse.pair_id,
             SurveyResponse.cohort_id,
-            # as the driver gives it, parsed below in one go (not one `date` at a time)
-            _unparsed(SurveyResponse.submitted_on, "submitted_on"),
+            SurveyResponse.submitted_on,
             SurveyResponse.kind,
             SurveyResponse.comment,
         )
@@ -34,9 +33,8 @@ def survey_comments(engine: Engine, *, as_of: date) -> pd.DataFrame:
         .order_by(SurveyResponse.submitted_on, SurveyResponse.response_id)
     )
     with engine.connect() as connection:
-        frame = _read(connection, statement)
-    frame["submitted_on"] = pd.to_datetime(frame["submitted_on"]).astype("datetime64[ns]")
-    return frame
+        # read as `load_program` reads responses: dates parsed by pandas in one go
+        return _frame(connection, statement, "survey_response")
 
 
 def people_for_comments(engine: Engine) -> pd.DataFrame:
