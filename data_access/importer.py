@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from data_access import revision
 from data_access.csv_format import FILE_FORMATS, RECORD_NOUNS, FileFormat, row_from_cells
+from data_access.db import refresh_statistics
 from data_access.models import AuditLog, Pair, Participant
 from data_access.writes import upsert_rows
 
@@ -877,6 +878,8 @@ def run_import(
         if report.ok and not dry_run and total_rows:
             _write(engine, checked, source.origin, actor, check_share, report_progress)
             report.applied = True
+            report_progress(1.0, "Updating the store's statistics…")
+            refresh_statistics(engine)
     report_progress(1.0, "Done.")
     return report
 

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, select
 
 from data_access import revision
+from data_access.db import refresh_statistics
 from data_access.models import PROGRAM_TABLES, FollowUp, Scenario, ScenarioPair
 from data_access.writes import upsert_rows
 from sample_data.generator import SCALES, generate_program
@@ -121,5 +122,7 @@ def seed_store(
                 on_chunk=lambda rows, message=message: advance(rows, message),
             )
         revision.bump(connection, revision.PROGRAM)
+    report(1.0, "Updating the store's statistics…")
+    refresh_statistics(engine)
     report(1.0, "Done.")
     return {name: len(frame) for name, frame in frames.items()}

@@ -1,6 +1,7 @@
 """The schema: Alembic's migrations match the models, indexes exist, the engine is set up right."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -10,8 +11,12 @@ from sqlmodel import SQLModel
 
 from data_access import db
 from data_access.db import current_revision, head_revision, make_engine, upgrade_store
+from data_access.importer import read_directory, run_import
 from data_access.models import Cohort
 from data_access.writes import upsert_rows
+from tests.conftest import _empty_postgres_tables
+
+FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
 
 # The dates screens filter on (as-of date, ranges, overdue, trends).
 FILTERED_DATES = {
@@ -115,3 +120,62 @@ def test_a_failed_transaction_writes_nothing(engine: Engine) -> None:
         upsert_rows(connection, Cohort, [PILOT])
         raise RuntimeError("the store went away mid-import")
     assert db.store_is_empty(engine)
+
+
+@pytest.fixture
+def postgres_url(_postgres_database_url: str) -> str:
+    """The session's PostgreSQL database, emptied (for what only PostgreSQL has)."""
+    _empty_postgres_tables(_postgres_database_url)
+    return _postgres_database_url
+
+
+def test_postgresql_sessions_run_without_jit_and_with_the_lock_timeout(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(db.LOCK_TIMEOUT_ENV, "2.5")
+    engine = make_engine(postgres_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW jit")).scalar_one() == "off"
+            assert connection.execute(text("SHOW lock_timeout")).scalar_one() == "2500ms"
+    finally:
+        engine.dispose()
+
+
+def _maintained(engine: Engine) -> dict[str, tuple[bool, bool]]:
+    """Per program table: whether it has been vacuumed and analysed (PostgreSQL's own record)."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_stat_clear_snapshot()"))
+        rows = connection.execute(
+            text(
+                "SELECT relname, last_vacuum IS NOT NULL, last_analyze IS NOT NULL "
+                "FROM pg_stat_user_tables WHERE relname IN "
+                "('cohort', 'participant', 'pair', 'meeting', 'goal', 'survey_response')"
+            )
+        )
+        return {name: (vacuumed, analysed) for name, vacuumed, analysed in rows}
+
+
+def test_an_import_leaves_postgresql_with_fresh_statistics(postgres_url: str) -> None:
+    """After a bulk write the planner knows the tables' sizes, and the meetings index answers
+    alone (the visibility map is set), without waiting for autovacuum."""
+    engine = make_engine(postgres_url)
+    with engine.connect() as connection:  # the test database may have been vacuumed before
+        connection.execute(text("SELECT pg_stat_reset()"))
+    assert set(_maintained(engine).values()) <= {(False, False)}
+    report = run_import(read_directory(FIXTURE_PROGRAM), engine=engine)
+    assert report.applied
+    assert _maintained(engine) == dict.fromkeys(
+        ("cohort", "participant", "pair", "meeting", "goal", "survey_response"), (True, True)
+    )
+    engine.dispose()
+
+
+def test_statistics_that_cannot_be_refreshed_do_not_undo_a_committed_import(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The rows are committed by then: a store gone at that moment is logged, not raised."""
+    gone = make_engine("postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=2")
+    with caplog.at_level("WARNING", logger="data_access.db"):
+        db.refresh_statistics(gone)
+    assert "VACUUM (ANALYZE) after a bulk write failed" in caplog.text
