@@ -15,6 +15,7 @@ process}. `python -m app bench` runs this in a child process for its page figure
 import argparse
 import ast
 import importlib
+import importlib.util
 import json
 import logging
 import os
@@ -75,11 +76,21 @@ def _import_app_modules() -> None:
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names = [node.module]
+                # `from components import executive` imports a module too, not only a name.
+                names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
             else:
                 continue
             for name in names:
-                importlib.import_module(name)
+                if _is_module(name):
+                    importlib.import_module(name)
+
+
+def _is_module(name: str) -> bool:
+    """Whether `name` is an importable module (not a function or class of one)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # a name inside a module that is no package
+        return False
 
 
 def _cold_and_warm(make_app: Callable[[], AppTest], runs: int) -> dict:
