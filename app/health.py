@@ -256,6 +256,36 @@ def pair_health(
     )
 
 
+def pair_activity(
+    pairs: pd.DataFrame,
+    stats: pd.DataFrame,
+    cohorts: pd.DataFrame,
+    *,
+    as_of: date,
+    settings: HealthSettings | None = None,
+) -> pd.DataFrame:
+    """The meeting half of `pair_health`, which needs no goals or answers: every pair that
+    existed on `as_of`, indexed by `pair_id`, with the columns of `pair_health` up to `stalled`
+    (cohort_id, mentor_id, mentee_id, status, cadence_days, last_meeting_on,
+    days_since_last_meeting, days_since_start, cadence_adherence, stalled), the same values.
+    `stats` is as in `pair_health`."""
+    settings = settings or HealthSettings()
+    current = metrics.pairs_as_of(pairs, as_of=as_of)
+    stats = stats.reindex(current["pair_id"])
+    stats["meetings_in_window"] = stats["meetings_in_window"].fillna(0)
+    indexed = current.set_index("pair_id")
+    frame = indexed[["cohort_id", "mentor_id", "mentee_id", "status"]].copy()
+    frame["cadence_days"] = metrics.target_cadence_days(current, cohorts)
+    frame["last_meeting_on"] = stats["last_meeting_on"]
+    frame["days_since_last_meeting"] = metrics.days_since_last_meeting(current, stats, as_of=as_of)
+    frame["days_since_start"] = (pd.Timestamp(as_of) - indexed["started_on"]).dt.days
+    frame["cadence_adherence"] = metrics.cadence_adherence(current, stats, cohorts, as_of=as_of)
+    frame["stalled"] = metrics.stalled(
+        current, stats, cohorts, as_of=as_of, stall_factor=settings.stall_factor
+    )
+    return frame
+
+
 def health_from_aggregates(
     pairs: pd.DataFrame,
     stats: pd.DataFrame,
@@ -272,18 +302,7 @@ def health_from_aggregates(
     goal and response)."""
     settings = settings or HealthSettings()
     current = metrics.pairs_as_of(pairs, as_of=as_of)
-    stats = stats.reindex(current["pair_id"])
-    stats["meetings_in_window"] = stats["meetings_in_window"].fillna(0)
-    indexed = current.set_index("pair_id")
-    frame = indexed[["cohort_id", "mentor_id", "mentee_id", "status"]].copy()
-    frame["cadence_days"] = metrics.target_cadence_days(current, cohorts)
-    frame["last_meeting_on"] = stats["last_meeting_on"]
-    frame["days_since_last_meeting"] = metrics.days_since_last_meeting(current, stats, as_of=as_of)
-    frame["days_since_start"] = (pd.Timestamp(as_of) - indexed["started_on"]).dt.days
-    frame["cadence_adherence"] = metrics.cadence_adherence(current, stats, cohorts, as_of=as_of)
-    frame["stalled"] = metrics.stalled(
-        current, stats, cohorts, as_of=as_of, stall_factor=settings.stall_factor
-    )
+    frame = pair_activity(pairs, stats, cohorts, as_of=as_of, settings=settings)
 
     goals = goals.reindex(frame.index)
     frame["overdue_goals"] = goals["overdue_goals"].fillna(0).astype("int64")

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from app import metrics
-from app.health import BANDS, health_from_aggregates, pair_health
+from app.health import BANDS, health_from_aggregates, pair_activity, pair_health
 from app.settings import ProgramSettings
-from data_access.queries import HealthInputs, ProgramFrames
+from data_access.queries import ActivityInputs, HealthInputs, ProgramFrames
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,22 @@ def store_health(inputs: HealthInputs, settings: ProgramSettings) -> pd.DataFram
     )
 
 
+def store_activity(inputs: ActivityInputs, settings: ProgramSettings) -> pd.DataFrame:
+    """`app.health.pair_activity` from what `data_access.queries.load_activity_inputs` reads:
+    the columns of `store_health` up to `stalled`, the same values."""
+    return pair_activity(
+        inputs.pairs,
+        inputs.meeting_stats,
+        inputs.cohorts,
+        as_of=inputs.as_of,
+        settings=settings.health(),
+    )
+
+
 def headline_figures(program: ProgramFrames, health: pd.DataFrame) -> list[Headline]:
     """The headline figures of `program` on its as-of date, in reading order; `health` is its
-    `program_health`. Satisfaction is the mean of every response's 1–5 answer."""
+    `program_health`, or only its `pair_activity` columns, which are all these figures read.
+    Satisfaction is the mean of every response's 1–5 answer."""
     as_of = program.as_of
     people = metrics.enrolled(program.participants, as_of=as_of)
     pairs = metrics.pairs_as_of(program.pairs, as_of=as_of)

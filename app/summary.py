@@ -203,7 +203,9 @@ def uplift_respondents(surveys: pd.DataFrame, participants: pd.DataFrame) -> int
 class Snapshot:
     """The program on one date as the summary reads it: `program` narrowed to the chosen
     cohorts, its `health` (`app.report.program_health`), and `whole`, the whole program on the
-    same date, whose responses the survey figures are decided on (`app.privacy`, `cohorts=`)."""
+    same date, whose responses the survey figures are decided on (`app.privacy`, `cohorts=`).
+    Of the earlier snapshot, which only the KPI row compares with, `health` need only hold
+    `app.health.pair_activity`'s columns."""
 
     program: ProgramFrames
     health: pd.DataFrame

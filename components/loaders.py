@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from app.report import store_health
+from app.report import store_activity, store_health
 from app.scope import program_for_cohorts
 from app.settings import ProgramSettings, load_settings
 from components.store import shared_frames, store_engine
@@ -22,6 +22,7 @@ from data_access.queries import (
     ProgramSize,
     cohort_list,
     earlier_program,
+    load_activity_inputs,
     load_health_inputs,
     load_program,
     load_survey_program,
@@ -90,6 +91,17 @@ def read_health(
     as `app.report.program_health` of `program(as_of, cohort_ids)`, without reading every goal
     and survey response. Uncached and free of Streamlit calls, so a worker thread may run it."""
     return store_health(load_health_inputs(engine, as_of=as_of, cohort_ids=cohort_ids), settings)
+
+
+def read_activity(
+    engine: Engine, as_of: date, cohort_ids: tuple[str, ...], settings: ProgramSettings
+) -> pd.DataFrame:
+    """`read_health`'s meeting half (`app.health.pair_activity`): status, cadence adherence and
+    whether each pair is stalled, without the goals and answers. Uncached and free of Streamlit
+    calls, like `read_health`."""
+    return store_activity(
+        load_activity_inputs(engine, as_of=as_of, cohort_ids=cohort_ids), settings
+    )
 
 
 @shared_frames(show_spinner="Scoring pair health…", max_entries=16)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from app.report import program_health
+from app.report import program_health, store_activity
 from app.scope import program_for_cohorts
 from app.settings import ProgramSettings
 from app.summary import (
@@ -21,11 +21,14 @@ from app.summary import (
     uplift_respondents,
 )
 from data_access.importer import read_directory, run_import
-from data_access.queries import load_program
+from data_access.queries import load_activity_inputs, load_program
+from sample_data.seed import seed_store
 
 FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
 AS_OF = date(2025, 3, 31)
 RULE_OF_THREE = ProgramSettings(min_respondents=3)
+#: The demo program's "today" in the tests that seed it.
+DEMO_AS_OF = date(2026, 6, 30)
 
 
 @pytest.fixture
@@ -188,3 +191,54 @@ def test_an_empty_program_has_a_summary_with_nothing_in_it(engine: Engine) -> No
     assert summary.kpi("Active pairs").value_text() == "0"
     assert summary.kpi("Match rate").value_text() == "—"
     assert summary.cohorts.empty and summary.by_role.empty
+
+
+def _kpi_table(summary: ExecutiveSummary) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            (kpi.label, kpi.current.value, kpi.previous.value, kpi.hidden, kpi.previous_hidden)
+            for kpi in summary.kpis
+        ],
+        columns=["label", "now", "before", "hidden", "hidden_before"],
+    )
+
+
+@pytest.mark.parametrize("cohorts", [0, 1, 2])
+def test_the_quarter_earlier_needs_only_the_meeting_half_of_health(
+    engine: Engine, cohorts: int
+) -> None:
+    """The page reads only `pair_activity` for the earlier date (no goals or answers): the
+    summary, every KPI now and before and every table, is the one full health gives."""
+    seed_store(engine, scale="demo", anchor=DEMO_AS_OF)
+    settings = ProgramSettings()
+    before_day = previous_as_of(DEMO_AS_OF)
+    whole_now = load_program(engine, as_of=DEMO_AS_OF)
+    whole_before = load_program(engine, as_of=before_day)
+    running = program_health(whole_before, settings).query("status == 'active'")["cohort_id"]
+    chosen = tuple(sorted(set(running)))[:cohorts]  # cohorts with pairs running back then
+    now, before = (program_for_cohorts(whole, chosen) for whole in (whole_now, whole_before))
+    now_snapshot = Snapshot(now, program_health(now, settings), whole_now)
+    activity = store_activity(
+        load_activity_inputs(engine, as_of=before_day, cohort_ids=chosen), settings
+    )
+    full = executive_summary(
+        now_snapshot,
+        Snapshot(before, program_health(before, settings), whole_before),
+        settings,
+        chosen,
+    )
+    lean = executive_summary(
+        Snapshot(now, now_snapshot.health, whole_now),
+        Snapshot(before, activity, whole_before),
+        settings,
+        chosen,
+    )
+    assert "health_score" not in activity and full.kpi("Active pairs").previous.value > 0
+    pd.testing.assert_frame_equal(_kpi_table(lean), _kpi_table(full), check_exact=True)
+    pd.testing.assert_frame_equal(lean.cohorts, full.cohorts, check_exact=True)
+    pd.testing.assert_frame_equal(lean.by_role, full.by_role, check_exact=True)
+    assert (lean.bands, lean.cadence, lean.highlights) == (
+        full.bands,
+        full.cadence,
+        full.highlights,
+    )

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, insert, select
 
 from app import health, metrics
 from app.health import pair_health
-from app.report import program_health, store_health
+from app.report import program_health, store_activity, store_health
 from app.scope import program_for_cohorts
 from app.settings import ProgramSettings
 from data_access import queries
@@ -273,3 +273,26 @@ def test_health_from_sql_aggregates_equals_health_of_the_loaded_program(
         inputs = queries.load_health_inputs(demo_engine, as_of=as_of, cohort_ids=chosen)
         assert len(expected) > 5
         pd.testing.assert_frame_equal(store_health(inputs, settings), expected)
+
+
+@pytest.mark.parametrize("days_back", [0, 92])
+def test_pair_activity_from_sql_is_the_meeting_half_of_health(
+    demo_engine: Engine, days_back: int
+) -> None:
+    """What the executive summary compares a quarter earlier (store_activity) is program_health
+    of the program up to `stalled`, whole or narrowed to some cohorts, in the same order."""
+    cohorts = _add_awkward_answers(demo_engine)
+    as_of = ANCHOR - timedelta(days=days_back)
+    settings = ProgramSettings(stall_factor=1.5)
+    program = queries.load_program(demo_engine, as_of=as_of)
+    for chosen in ((), (cohorts[0],), tuple(cohorts)):
+        health = program_health(program_for_cohorts(program, chosen), settings)
+        inputs = queries.load_activity_inputs(demo_engine, as_of=as_of, cohort_ids=chosen)
+        activity = store_activity(inputs, settings)
+        assert list(activity.columns) == list(
+            health.columns[: health.columns.get_loc("stalled") + 1]
+        )
+        assert len(activity) > 5
+        if not chosen:
+            assert activity["stalled"].any() and not activity["stalled"].all()
+        pd.testing.assert_frame_equal(activity, health[activity.columns])
