@@ -841,8 +841,10 @@ def _filtered(
 def _chosen(answered: pd.DataFrame, cohorts: Collection[str] | None) -> frozenset[str] | None:
     """The cohorts to narrow to, or None when that leaves every response in (no filter)."""
     chosen = frozenset(cohorts or ())
+    if not chosen:
+        return None
     present = set(_group_of(answered, pd.DataFrame(), "cohort"))
-    return None if not chosen or present <= chosen else chosen
+    return None if present <= chosen else chosen
 
 
 #: The text columns the rule slices thousands of times: kept as plain Python objects while it
@@ -853,8 +855,8 @@ _SLICED_COLUMNS = ("participant_id", "cohort_id", "kind")
 def _answered(responses: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """The responses submitted on or before `as_of`, their sliced text columns as objects."""
     answered = metrics.responses_as_of(responses, as_of=as_of)
-    present = [column for column in _SLICED_COLUMNS if column in answered]
-    return answered.astype(dict.fromkeys(present, object))
+    text = [c for c in _SLICED_COLUMNS if c in answered and answered[c].dtype != object]
+    return answered.astype(dict.fromkeys(text, object)) if text else answered
 
 
 # --- What the screens call ------------------------------------------------------------------------
