@@ -16,7 +16,7 @@ from app.report import store_activity, store_health
 from app.scope import program_for_cohorts
 from app.settings import ProgramSettings, load_settings
 from components.store import shared_frames, store_engine
-from data_access.db import current_revision, database_url, normalise_url, table_counts
+from data_access.db import current_revision, database_url, normalise_url
 from data_access.queries import (
     ProgramFrames,
     ProgramSize,
@@ -30,7 +30,7 @@ from data_access.queries import (
     pairs_and_goals,
     program_size,
 )
-from data_access.revision import FOLLOW_UPS, PROGRAM, revisions
+from data_access.revision import FOLLOW_UPS, PROGRAM, revisions, table_counts_as_written
 
 #: How long a process trusts the revision counters it last read (seconds): a change another
 #: process makes shows within this long; a change this process makes shows at once.
@@ -131,12 +131,12 @@ def _cohorts(url: str, _engine: Engine) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def _store_summary(url: str, _engine: Engine) -> tuple[dict[str, int], str | None]:
-    return table_counts(_engine), current_revision(_engine)
+    return table_counts_as_written(_engine), current_revision(_engine)
 
 
 def store_summary() -> tuple[dict[str, int], str | None]:
-    """The row count of every import-format table and the store's schema revision (counting a
-    million meetings takes a moment on PostgreSQL: counted once per program revision)."""
+    """The row count of every import-format table (as the last program write recorded them:
+    `data_access.revision.table_counts_as_written`) and the store's schema revision."""
     return _store_summary(store_key(), store_engine())
 
 

@@ -160,12 +160,18 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
-    """Row count of every import-format table, keyed by its file name (`cohorts`, `pairs`…)."""
+    """Row count of every import-format table, keyed by its file name (`cohorts`, `pairs`…),
+    counted now (`data_access.revision.table_counts_as_written` gives them without counting)."""
     with engine.connect() as connection:
-        return {
-            name: connection.execute(select(func.count()).select_from(model)).scalar_one()
-            for name, model in PROGRAM_TABLES.items()
-        }
+        return count_rows(connection)
+
+
+def count_rows(connection: Connection) -> dict[str, int]:
+    """`table_counts` in `connection`'s transaction."""
+    return {
+        name: connection.execute(select(func.count()).select_from(model)).scalar_one()
+        for name, model in PROGRAM_TABLES.items()
+    }
 
 
 def store_is_empty(engine: Engine) -> bool:

@@ -208,6 +208,19 @@ class StoreRevision(SQLModel, table=True):
     revision: int = 0
 
 
+class StoreCount(SQLModel, table=True):
+    """The row count of an import-format table (`name` as its file: `cohorts`, `meetings`…) as
+    the program write that raised the program revision to `revision` left it, counted in that
+    write's transaction (`data_access.revision.bump`). The Data screen shows these rather than
+    counting a million meetings; a count of another revision is never used."""
+
+    __tablename__ = "store_count"
+
+    name: str = Field(primary_key=True)
+    rows: int
+    revision: int
+
+
 #: The tables the import format fills, in the order their rows must be written (parents first).
 PROGRAM_TABLES: dict[str, type[SQLModel]] = {
     "cohorts": Cohort,

@@ -326,9 +326,9 @@ def snapshot(engine: Engine) -> dict[str, list[tuple]]:
         }
 
 
-#: What every applied import writes besides its program rows: its audit row and a raised
-#: revision counter (data_access.revision).
-BOOKKEEPING = {"audit_log", "store_revision"}
+#: What every applied import writes besides its program rows: its audit row, a raised
+#: revision counter and the row counts recorded with it (data_access.revision).
+BOOKKEEPING = {"audit_log", "store_revision", "store_count"}
 
 
 def without_audit(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:

@@ -7,11 +7,14 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.exc import OperationalError
 
 from app.settings import ProgramSettings, save_settings
 from data_access import follow_ups, revision
+from data_access.db import table_counts
 from data_access.importer import read_directory, run_import
+from data_access.models import PROGRAM_TABLES, Goal, StoreCount, StoreRevision
 from data_access.queries import load_program
 from data_access.scenarios import apply_scenario, save_scenario
 from sample_data.seed import seed_store
@@ -76,3 +79,58 @@ def test_a_write_that_fails_leaves_the_revisions_as_they_were(engine: Engine) ->
 def test_an_unknown_domain_is_refused(engine: Engine) -> None:
     with engine.begin() as connection, pytest.raises(ValueError, match="unknown revision"):
         revision.bump(connection, "everything")
+
+
+def _recorded(engine: Engine) -> dict[str, int]:
+    """The counts as written, checked to be the recorded ones (not counted afresh)."""
+    with engine.connect() as connection:
+        rows = connection.execute(select(StoreCount.name, StoreCount.revision)).all()
+    current = revision.revisions(engine)[revision.PROGRAM]
+    assert {name: of for name, of in rows} == dict.fromkeys(PROGRAM_TABLES, current)
+    return revision.table_counts_as_written(engine)
+
+
+def test_every_program_write_records_the_row_counts_it_leaves(engine: Engine) -> None:
+    """The Data screen's counts, recorded by each kind of program write, are the tables' own."""
+    assert revision.table_counts_as_written(engine) == table_counts(engine)  # nothing recorded
+    _import(engine)
+    assert _recorded(engine) == table_counts(engine) and table_counts(engine)["meetings"] > 0
+    pairs = pd.DataFrame({"mentor_id": ["U03"], "mentee_id": ["U02"], "score": [50.0]})
+    scenario_id = save_scenario(
+        engine=engine, name="One pair", cohort_id="C2025", pool="unmatched", settings={},
+        pairs=pairs, actor="test",
+    )  # fmt: skip
+    before = table_counts(engine)["pairs"]
+    apply_scenario(engine=engine, scenario_id=scenario_id, start_on=date(2025, 4, 1), actor="t")
+    assert _recorded(engine) == table_counts(engine)
+    assert table_counts(engine)["pairs"] == before + 1
+    save_settings(engine, ProgramSettings(), actor="test")
+    assert _recorded(engine) == table_counts(engine)
+    seed_store(engine, scale="demo", replace=True)
+    assert _recorded(engine) == table_counts(engine)
+    assert table_counts(engine)["cohorts"] != 3  # the demo's, not the fixture's
+
+
+def test_counts_of_another_revision_are_never_shown(engine: Engine) -> None:
+    """A write that raised the revision without recording counts (an older version of the app
+    during an upgrade, a hand-made fix) leaves the recorded ones behind: they are counted
+    afresh, so the Data screen never shows a stale figure."""
+    _import(engine)
+    recorded = revision.table_counts_as_written(engine)
+    with engine.begin() as connection:
+        connection.execute(delete(Goal))
+        connection.execute(
+            update(StoreRevision)
+            .where(StoreRevision.domain == revision.PROGRAM)
+            .values(revision=StoreRevision.revision + 1)
+        )
+    assert revision.table_counts_as_written(engine) == {**recorded, "goals": 0}
+
+
+def test_a_write_that_fails_leaves_the_recorded_counts_as_they_were(engine: Engine) -> None:
+    _import(engine)
+    recorded = _recorded(engine)
+    with failing(engine, r'INSERT INTO "?store_count"?') as ran, pytest.raises(OperationalError):
+        seed_store(engine, scale="demo", replace=True)  # fails at its last statement
+    assert len(ran) > 10  # the demo's rows were written, then rolled back with the counts
+    assert _recorded(engine) == recorded == table_counts(engine)
