@@ -186,7 +186,8 @@ def refresh_statistics(engine: Engine) -> None:
     has row counts, and the meetings index answers the health aggregate's look-ups alone,
     without visiting the table (24,998 pairs: 0.51 s → 0.42 s). Autovacuum would do this in its
     own time, where it is on. SQLite needs nothing. The data is already committed: a failure
-    here (say, a role that does not own the tables) is logged, not raised."""
+    here (the server gone at that moment) is logged, not raised; a role that does not own the
+    tables gets PostgreSQL's warning and skips them."""
     if engine.dialect.name != "postgresql":
         return
     tables = ", ".join(
