@@ -181,10 +181,7 @@ def meeting_stats(
     """Per pair that started by `as_of` and has met (indexed by `pair_id`): `last_meeting_on`
     and `meetings_in_window`, exactly as `app.metrics.meeting_stats` defines them."""
     statement = _meeting_stats_statement(connection, as_of, window_days)
-    stats = pd.read_sql(statement, connection).set_index("pair_id")
-    stats["last_meeting_on"] = pd.to_datetime(stats["last_meeting_on"]).astype("datetime64[ns]")
-    stats["meetings_in_window"] = stats["meetings_in_window"].astype(int)
-    return stats
+    return _meeting_stats_frame(_read(connection, statement).set_index("pair_id"))
 
 
 def meetings(connection: Connection, *, as_of: date) -> pd.DataFrame:
