@@ -16,7 +16,6 @@ from sqlalchemy import Engine
 
 from app import follow_ups
 from components import loaders
-from components.access import ROLES
 from components.filters import url_multiselect
 from components.linked_table import linked_table
 from components.pair_detail import forget_histories
@@ -58,11 +57,6 @@ EXPORT_COLUMNS = (
     "due_on",
     "owner",
 )
-
-
-def demo_actor(role: str) -> str:
-    """Who a write is recorded as in demo mode: the role's name."""
-    return f"{ROLES[role]} (demo mode)"
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

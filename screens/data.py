@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from components import loaders
 from components.access import ROLES, require_access
 from components.import_report import show_import_contents, show_import_verdict
-from components.session import acting_as, sign_in_configured
+from components.session import current_actor, sign_in_configured
 from components.settings_form import settings_form
 from components.store import refusal_message, store_data_changed, store_engine
 from data_access.app_users import AppUserError, app_users, grant_role, remove_access
@@ -18,7 +18,7 @@ from data_access.importer import ImportSource, ImportSourceError, read_uploads, 
 from sample_data.seed import seed_store
 
 require_access("data")
-ACTOR = acting_as("Data screen")
+ACTOR = current_actor()
 st.title("Data")
 st.caption(
     "Load your program from CSV files or an XLSX workbook, download a template or a full "
