@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.settings import ProgramSettings
 from components import loaders
 from components.access import ROLES, require_access
 from components.import_report import show_import_contents, show_import_verdict
@@ -58,6 +59,7 @@ def _import_with_progress(source: ImportSource, total_rows: int) -> None:
             source,
             engine=engine,
             actor=ACTOR,
+            settings_model=ProgramSettings,
             progress=lambda fraction, text: progress.progress(fraction, text=text),
         )
     except SQLAlchemyError as error:
@@ -95,8 +97,8 @@ with import_tab:
         key=f"import_files_{state.import_round}",
         help="Select every CSV file of the folder (cohorts.csv, participants.csv, pairs.csv, "
         "meetings.csv, goals.csv, surveys.csv; any subset), or one XLSX workbook with a sheet "
-        "per file, or a ZIP of them such as the full export. Ids already in the store are "
-        "updated, new ids are added.",
+        "per file, or a ZIP of them such as the full export (with the coordinators' work). Ids "
+        "already in the store are updated, new ids are added.",
     )
     if not files:
         st.info(
@@ -112,7 +114,13 @@ with import_tab:
             with st.spinner("Checking the files…"):
                 try:
                     source = read_uploads([(file.name, file.getvalue()) for file in files])
-                    report = run_import(source, engine=engine, dry_run=True, actor=ACTOR)
+                    report = run_import(
+                        source,
+                        engine=engine,
+                        dry_run=True,
+                        actor=ACTOR,
+                        settings_model=ProgramSettings,
+                    )
                     state.checked_import = (source, report, None)
                 except ImportSourceError as error:
                     state.checked_import = (None, None, str(error))
@@ -130,7 +138,11 @@ with import_tab:
             show_import_contents(report)
 
 with export_tab:
-    st.write("Every table in the import format, ready to edit and import again.")
+    st.write(
+        "Every table in the import format, ready to edit and import again. The full export "
+        "also holds the coordinators' work (follow-ups, scenarios, settings and the access "
+        "list), so importing it into another store moves everything."
+    )
     left, right = st.columns(2)
     left.download_button(
         "Download full export (ZIP)",
