@@ -15,7 +15,13 @@ from components.settings_form import settings_form
 from components.store import refusal_message, store_data_changed, store_engine
 from data_access.app_users import AppUserError, app_users, grant_role, remove_access
 from data_access.exporter import export_zip, template_zip
-from data_access.importer import ImportSource, ImportSourceError, read_uploads, run_import
+from data_access.importer import (
+    ImportReport,
+    ImportSource,
+    ImportSourceError,
+    read_uploads,
+    run_import,
+)
 from sample_data.seed import seed_store
 
 require_access("data")
@@ -85,6 +91,27 @@ def _import_with_progress(source: ImportSource, total_rows: int) -> None:
     st.rerun()
 
 
+def _refuse_upload(error: str | None, report: ImportReport | None = None) -> None:
+    """Keep what was wrong with the files just checked, and start the page afresh with a new,
+    empty uploader: the corrected files uploaded next replace these instead of joining them
+    (Streamlit's uploader adds files to those it holds)."""
+    state.refused_upload = (error, report)
+    state.import_round += 1
+    for key in ("checked_upload_key", "checked_import"):  # the files' contents are let go
+        state.pop(key, None)
+    st.rerun()
+
+
+def _show_refused_upload(error: str | None, report: ImportReport | None) -> None:
+    if report is None:
+        st.error(error, icon=":material/error:")
+    else:
+        show_import_verdict(report)
+    st.caption("Upload the corrected files: they replace the ones refused here.")
+    if report is not None:
+        show_import_contents(report)
+
+
 import_tab, export_tab, store_tab, settings_tab, people_tab = st.tabs(
     ["Import", "Export", "Store", "Settings", "People with access"]
 )
@@ -100,14 +127,18 @@ with import_tab:
         "per file, or a ZIP of them such as the full export (with the coordinators' work). Ids "
         "already in the store are updated, new ids are added.",
     )
-    if not files:
+    if files:
+        state.pop("refused_upload", None)
+    if not files and "refused_upload" in state:
+        _show_refused_upload(*state.refused_upload)
+    elif not files:
         st.info(
             "Upload files to check them. Nothing is written until the check passes and you "
             "press **Import**. The template in the Export tab shows every column.",
             icon=":material/upload_file:",
         )
     elif refusal := _upload_refusal([file.size for file in files]):
-        st.error(refusal, icon=":material/block:")
+        _refuse_upload(refusal)
     else:
         upload_key = tuple(file.file_id for file in files)
         if state.get("checked_upload_key") != upload_key:
@@ -127,7 +158,9 @@ with import_tab:
             state.checked_upload_key = upload_key
         source, report, source_error = state.checked_import
         if source_error:
-            st.error(f"These files cannot be read: {source_error}", icon=":material/error:")
+            _refuse_upload(f"These files cannot be read: {source_error}")
+        elif not report.ok:
+            _refuse_upload(None, report)
         else:
             show_import_verdict(report)
             total_rows = sum(summary.rows for summary in report.files)
