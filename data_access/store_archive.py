@@ -85,7 +85,23 @@ def _finite(value: float) -> float:
     return value
 
 
+#: Times and dates outside these years are refused: the screens read them with pandas, whose
+#: timestamps end in 2262.
+YEARS = (1900, 2200)
+
+
+def _in_years(value: Any) -> Any:
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        low, high = YEARS
+        raise PydanticCustomError(
+            "year", "must be between the years {low} and {high}", {"low": low, "high": high}
+        )
+    return value
+
+
 JsonText = Annotated[str, AfterValidator(_json_text)]
+Moment = Annotated[AwareDatetime, AfterValidator(_in_years)]
+Day = Annotated[IsoDate, AfterValidator(_in_years)]
 
 
 class FollowUpRow(BaseModel):
@@ -96,9 +112,9 @@ class FollowUpRow(BaseModel):
     note: str | None = None
     next_step: str | None = None
     owner: str | None = None
-    due_on: IsoDate | None = None
-    snoozed_until: IsoDate | None = None
-    created_at: AwareDatetime
+    due_on: Day | None = None
+    snoozed_until: Day | None = None
+    created_at: Moment
     created_by: str
 
 
@@ -109,9 +125,9 @@ class ScenarioRow(BaseModel):
     cohort_id: str | None = None
     pool: Literal["unmatched", "rematch"]  # app.matching.MODES
     settings_json: Annotated[str, AfterValidator(_json_object_text)]
-    created_at: AwareDatetime
+    created_at: Moment
     created_by: str
-    applied_at: AwareDatetime | None = None
+    applied_at: Moment | None = None
     applied_by: str | None = None
 
 
@@ -130,7 +146,7 @@ class SettingRow(BaseModel):
 
     key: str
     value_json: JsonText
-    updated_at: AwareDatetime
+    updated_at: Moment
     updated_by: str | None = None
 
 
@@ -139,7 +155,7 @@ class AppUserRow(BaseModel):
 
     email: Annotated[str, AfterValidator(_email)]
     role: Literal[APP_ROLES]  # type: ignore[valid-type]
-    added_at: AwareDatetime
+    added_at: Moment
     added_by: str | None = None
 
 
@@ -396,6 +412,10 @@ def _read_rows(
         picked = [cells[index] if index < len(cells) else "" for index in indices]
         record = row_from_cells(columns, picked)
         if not record:
+            continue
+        if nul := [column for column, value in record.items() if "\x00" in value]:
+            for column in nul:
+                problem(line, column, "holds a NUL character, which the store cannot hold")
             continue
         try:
             rows.append(archive.model.model_validate(record).model_dump())

@@ -40,9 +40,7 @@ def _coordinators_work(engine: Engine) -> None:
         owner="Sam",
         due_on=date(2025, 3, 14),
     )
-    follow_ups.snooze(
-        engine, pair_id="P04", actor="Coordinator", until=date(2025, 4, 1)
-    )
+    follow_ups.snooze(engine, pair_id="P04", actor="Coordinator", until=date(2025, 4, 1))
     follow_ups.resolve(engine, pair_id="P03", actor="kim@example.org", note="@here")
     pairs = pd.DataFrame(
         {"mentor_id": ["U01"], "mentee_id": ["U02"], "score": [87.25], "reasons": ["skills, AI"]}
@@ -210,8 +208,20 @@ STAMP = "2025-03-01T09:00:00+00:00"
                 "app_users.csv:2 email — 'not an address' is not an e-mail address.",
             ],
         ),
+        (
+            {
+                "follow_ups.csv": "pair_id,action,note,due_on,created_at,created_by\n"
+                f"P03,logged,a\x00b,,{STAMP},kim\n"
+                "P03,logged,,9999-12-31,9999-12-31T23:59:59+00:00,kim\n"
+            },
+            [
+                "follow_ups.csv:2 note — holds a NUL character, which the store cannot hold",
+                "follow_ups.csv:3 due_on — must be between the years 1900 and 2200",
+                "follow_ups.csv:3 created_at — must be between the years 1900 and 2200",
+            ],
+        ),
     ],
-    ids=["follow_ups", "settings", "last_program_manager", "scenario_and_address"],
+    ids=["follow_ups", "settings", "last_program_manager", "scenario_and_address", "limits"],
 )
 def test_bad_rows_of_the_work_are_refused_by_file_and_line(
     engine: Engine, tmp_path: Path, files: dict[str, str], problems: list[str]
