@@ -244,15 +244,11 @@ def _archive_rows(connection: Connection, name: str) -> Iterator[Sequence[Any]]:
             .order_by(Scenario.created_at, Scenario.id, ScenarioPair.id)
         )
     elif name == "settings":
-        yield from connection.execute(
-            select(Setting.key, Setting.value_json, Setting.updated_at, Setting.updated_by)
-            .order_by(Setting.key)
-        )  # fmt: skip
+        columns = [getattr(Setting, column) for column in ARCHIVE_FILES[name].columns]
+        yield from connection.execute(select(*columns).order_by(Setting.key))
     else:
-        yield from connection.execute(
-            select(AppUser.email, AppUser.role, AppUser.added_at, AppUser.added_by)
-            .order_by(AppUser.email)
-        )  # fmt: skip
+        columns = [getattr(AppUser, column) for column in ARCHIVE_FILES[name].columns]
+        yield from connection.execute(select(*columns).order_by(AppUser.email))
 
 
 def write_archive_files(
@@ -293,7 +289,7 @@ class RawFile(Protocol):
 @dataclass
 class ArchiveImport:
     """The checked archive files: problems (label, line, column, problem), warnings, the rows
-    per file with their lines, the summary per file (label, rows, new, updated) and previews."""
+    to write per file, the summary per file (label, rows, new, updated) and previews."""
 
     problems: list[tuple[str, int, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -316,10 +312,9 @@ class ArchiveImport:
 
     def write(self, connection: Connection) -> None:
         """Write every checked row, in the caller's transaction."""
-        if follow_ups := [
-            row for row in self.rows.get("follow_ups", []) if _follow_up_key(row) not in
-            self._known_follow_ups
-        ]:  # fmt: skip
+        known = self._known_follow_ups
+        rows = self.rows.get("follow_ups", [])
+        if follow_ups := [row for row in rows if _follow_up_key(row) not in known]:
             connection.execute(insert(FollowUp), follow_ups)
             revision.bump(connection, revision.FOLLOW_UPS)
         _write_scenarios(
