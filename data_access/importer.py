@@ -28,9 +28,10 @@ import pandas as pd
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import Connection, Engine, insert, select
 
-from data_access import revision
+from data_access import revision, store_archive
 from data_access.csv_format import FILE_FORMATS, RECORD_NOUNS, FileFormat, row_from_cells
 from data_access.db import refresh_statistics
+from data_access.exporter import TEMPLATE_ID_PREFIX, template_example
 from data_access.models import AuditLog, Pair, Participant
 from data_access.writes import upsert_rows
 
@@ -47,6 +48,10 @@ _SQLITE_IMPORT_CACHE_KIB = -256 * 1024
 _CHECK_SHARE = 0.3
 
 _KNOWN_FILES = ", ".join(fmt.file_name for fmt in FILE_FORMATS.values())
+_TEMPLATE_EXAMPLE = (
+    f"an example row of the import template (ids starting {TEMPLATE_ID_PREFIX}); replace it "
+    "with your own data or delete the line"
+)
 _UNDECODABLE = re.compile("[\udc80-\udcff]").search
 _ADAPTERS: dict[str, TypeAdapter[list[BaseModel]]] = {
     name: TypeAdapter(list[fmt.model]) for name, fmt in FILE_FORMATS.items()
@@ -151,6 +156,8 @@ class ImportSource:
     origin: str
     tables: dict[str, RawTable]
     warnings: list[str]
+    #: The coordinators' work of a full export (`store_archive.ARCHIVE_FILES`), by name.
+    archive: dict[str, RawTable] = field(default_factory=dict)
 
 
 @contextmanager
@@ -267,6 +274,7 @@ def _source(origin: str, files: Iterable[tuple[str, Callable[[], bytes]]]) -> Im
     """Read named files (CSV or XLSX) into an ImportSource; unknown names become warnings."""
     tables: dict[str, RawTable] = {}
     warnings: list[str] = []
+    archive: dict[str, RawTable] = {}
 
     def add(table: RawTable | None) -> None:
         if table is None:
@@ -292,14 +300,17 @@ def _source(origin: str, files: Iterable[tuple[str, Callable[[], bytes]]]) -> Im
                     add(table)
             elif suffix == ".csv" and (name := _format_name(file_name)):
                 add(_skip_if_empty(_read_csv(name, file_name, read()), file_name, warnings))
+            elif suffix == ".csv" and (name := store_archive.archive_name(file_name)):
+                if table := _skip_if_empty(_read_csv(name, file_name, read()), file_name, warnings):
+                    archive[name] = table
             else:
                 warnings.append(
                     f"Ignored {file_name}: not one of the import files ({_KNOWN_FILES})."
                 )
-    if not tables:
+    if not tables and not archive:
         raise ImportSourceError(f"No import file ({_KNOWN_FILES}) was found in {origin}.")
     ordered = {name: tables[name] for name in FILE_FORMATS if name in tables}
-    return ImportSource(origin=origin, tables=ordered, warnings=warnings)
+    return ImportSource(origin=origin, tables=ordered, warnings=warnings, archive=archive)
 
 
 def _skip_if_empty(table: RawTable | None, label: str, warnings: list[str]) -> RawTable | None:
@@ -577,6 +588,9 @@ class _Checker:
         columns, indices, missing, ignored = self._match_header(raw, fmt, problem)
         records, lines = _records(raw, columns, indices, problem)
         record_ids = [record.get(fmt.id_column) for record in records]
+        for record_id, line in zip(record_ids, lines, strict=True):
+            if template_example(record_id):
+                problem(line, fmt.id_column, _TEMPLATE_EXAMPLE)
         ids = _unique_ids(fmt.id_column, record_ids, lines, problem)
         rows = _validate(fmt, records, lines, missing, problem)
         self._check_references(fmt, records, lines, problem)
@@ -845,13 +859,16 @@ def run_import(
     dry_run: bool = False,
     progress: Progress | None = None,
     actor: str = "cli",
+    settings_model: type[BaseModel] | None = None,
 ) -> ImportReport:
     """Check `source` against the format and the store; when it is clean, write it all.
 
     With any problem, or with `dry_run`, nothing is written. Otherwise every file is upserted in
     one transaction (parents first) and one audit-log row records the counts and `actor`; a
     database error rolls everything back and is raised. `progress(fraction, message)` is called
-    as the import goes.
+    as the import goes. The coordinators' work of a full export (`source.archive`) is checked
+    and written with it (`store_archive`); `settings_model` (`app.settings.ProgramSettings`)
+    checks its settings.csv, which is refused without one.
     """
     report_progress = progress or (lambda _fraction, _message: None)
     check_share = 1.0 if dry_run else _CHECK_SHARE
@@ -866,22 +883,38 @@ def run_import(
             rows_checked += len(raw.rows)
         checker.check_role_changes()
         checked = list(checker.checked.values())
+        archive = store_archive.check_archive(
+            source.archive,
+            engine=engine,
+            program_ids={file.fmt.name: file.ids for file in checked},
+            settings_model=settings_model,
+        )
         report = ImportReport(
             problems=checker.problems.first(),
             problem_count=checker.problems.count,
-            warnings=checker.warnings,
+            warnings=checker.warnings + archive.warnings,
             files=[file.summary for file in checked],
             preview={file.fmt.name: file.preview for file in checked},
             applied=False,
         )
-        total_rows = sum(len(file.rows) for file in checked)
+        _add_archive(report, archive)
+        total_rows = sum(len(file.rows) for file in checked) + archive.row_count
         if report.ok and not dry_run and total_rows:
-            _write(engine, checked, source.origin, actor, check_share, report_progress)
+            _write(engine, checked, source.origin, actor, check_share, report_progress, archive)
             report.applied = True
             report_progress(1.0, "Updating the store's statistics…")
             refresh_statistics(engine)
     report_progress(1.0, "Done.")
     return report
+
+
+def _add_archive(report: ImportReport, archive: store_archive.ArchiveImport) -> None:
+    """The archive files' problems (after the program files'), summaries and previews."""
+    room = MAX_REPORTED_PROBLEMS - len(report.problems)
+    report.problems += [CellProblem(*problem) for problem in archive.problems[: max(room, 0)]]
+    report.problem_count += len(archive.problems)
+    report.files += [FileSummary(*summary, ignored_columns=[]) for summary in archive.summaries]
+    report.preview |= archive.preview
 
 
 def _write(
@@ -891,9 +924,10 @@ def _write(
     actor: str,
     start: float,
     progress: Progress,
+    archive: store_archive.ArchiveImport,
 ) -> None:
-    """Upsert every checked file and the audit row in one transaction."""
-    total = sum(len(file.rows) for file in checked)
+    """Upsert every checked file, the archive files and the audit row in one transaction."""
+    total = sum(len(file.rows) for file in checked) or 1
     written = 0
     with _write_transaction(engine) as connection:
         for file in checked:
@@ -907,10 +941,12 @@ def _write(
                 )
 
             upsert_rows(connection, file.fmt.table, file.rows, on_chunk=on_chunk)
+        archive.write(connection)
         detail = {
             "source": origin,
-            "rows": total,
-            "files": {file.fmt.name: asdict(file.summary) for file in checked},
+            "rows": sum(len(file.rows) for file in checked) + archive.row_count,
+            "files": {file.fmt.name: asdict(file.summary) for file in checked}
+            | archive.audit_detail(),
         }
         connection.execute(
             insert(AuditLog).values(

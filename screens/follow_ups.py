@@ -9,8 +9,9 @@ from components.empty import stop_if_no_program, stop_if_nothing_matches
 from components.filters import cohort_filter, current_as_of
 from components.pair_detail import pair_detail
 from components.pair_table import PAIR_PARAM
+from components.session import current_actor
 
-role = require_access("follow_ups")
+require_access("follow_ups")
 st.title("Follow-ups")
 st.caption(
     "Active pairs that are stalled or At risk, most urgent first. Log what you did, snooze a pair "
@@ -62,7 +63,7 @@ else:
     if pair_id not in shown.index:
         st.caption("This pair is outside the filters above; the link still opens it.")
     st.text(row["reasons"])
-    actor = follow_ups.demo_actor(role)
+    actor = current_actor()
     follow_ups.actions(pair_id, row, actor=actor, as_of=as_of)
     follow_ups.nudge_block(row, sender=actor, as_of=as_of)
     with st.expander("Pair detail and follow-up history", icon=":material/history:"):
