@@ -32,6 +32,7 @@ from app.settings import ProgramSettings, default_as_of, load_settings
 from app.store import fill_empty_store_with_demo, open_store
 from data_access.app_users import APP_ROLES, AppUserError, app_users, grant_role, remove_access
 from data_access.csv_format import escape_cell
+from data_access.db import StoreLocationError
 from data_access.exporter import export_directory
 from data_access.follow_ups import latest_follow_ups
 from data_access.importer import ImportSourceError, read_directory, run_import
@@ -416,6 +417,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except StoreLocationError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_STORE_UNREACHABLE
     except OperationalError as error:
         print(f"The store could not be reached: {error.orig}", file=sys.stderr)
         return EXIT_STORE_UNREACHABLE

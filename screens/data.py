@@ -152,7 +152,10 @@ with import_tab:
                         actor=ACTOR,
                         settings_model=ProgramSettings,
                     )
-                    state.checked_import = (source, report, None)
+                    # Only the report stays in the session: the files' rows are read again on
+                    # Import, so that a checked upload does not hold the server's memory.
+                    state.checked_import = (None, report, None)
+                    del source
                 except ImportSourceError as error:
                     state.checked_import = (None, None, str(error))
             state.checked_upload_key = upload_key
@@ -167,6 +170,7 @@ with import_tab:
             if report.ok and st.button(
                 f"Import {total_rows:,} rows", type="primary", icon=":material/upload:"
             ):
+                source = read_uploads([(file.name, file.getvalue()) for file in files])
                 _import_with_progress(source, total_rows)
             show_import_contents(report)
 
