@@ -40,7 +40,7 @@ def test_the_demo_program_shows_every_section(app_on, demo_url) -> None:
     assert not at.exception
     assert [title.value for title in at.title] == ["Goals"]
     overdue = _overdue(at)
-    assert [header.value for header in at.subheader] == [
+    assert [header.value for header in at.header] == [
         "Completion by cohort",
         "Completion by category",
         f"Overdue goals ({len(overdue)})",
