@@ -179,21 +179,21 @@ def show_cohorts(summary: ExecutiveSummary) -> None:
     table[shares] = table[shares] * 100
     for column, form in (("satisfaction", "{:.1f} / 5"), ("nps", "{:+.0f}")):
         table[column] = _survey_text(table[column], table["survey_note"], form)
-    share = {"format": "%.0f%%", "min_value": 0.0, "max_value": 100.0, "width": 95}
+    share = {"format": "%.0f%%", "min_value": 0.0, "max_value": 100.0, "width": 90}
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
         column_config={
-            "cohort": st.column_config.TextColumn("Cohort", width=170),
+            "cohort": st.column_config.TextColumn("Cohort", width=160),
             "stage": st.column_config.TextColumn(
-                "Stage", width=95, help="Weeks since the cohort started, or Finished."
+                "Stage", width=90, help="Weeks since the cohort started, or Finished."
             ),
             "active_pairs": st.column_config.NumberColumn(
-                "Active", width=60, help="Active pairs.", format=formats.COUNT_COLUMN
+                "Active", width=55, help="Active pairs.", format=formats.COUNT_COLUMN
             ),
             "stalled_pairs": st.column_config.NumberColumn(
-                "Stalled", width=65, help="Stalled pairs.", format=formats.COUNT_COLUMN
+                "Stalled", width=60, help="Stalled pairs.", format=formats.COUNT_COLUMN
             ),
             "share_healthy": st.column_config.ProgressColumn(
                 "Healthy", help="Share of active pairs that are Healthy.", **share
@@ -204,7 +204,7 @@ def show_cohorts(summary: ExecutiveSummary) -> None:
             "goal_completion": st.column_config.ProgressColumn(
                 "Goals done", help="Goal completion.", **share
             ),
-            "satisfaction": st.column_config.TextColumn("Satisfaction", width=90),
+            "satisfaction": st.column_config.TextColumn("Satisfaction", width=85),
             "nps": st.column_config.TextColumn("NPS", width=50),
             "survey_respondents": st.column_config.NumberColumn(
                 "Respondents",
@@ -212,7 +212,7 @@ def show_cohorts(summary: ExecutiveSummary) -> None:
                 help="People whose answers the satisfaction and NPS are over.",
                 format=formats.COUNT_COLUMN,
             ),
-            "survey_note": st.column_config.TextColumn("Survey note", width=110),
+            "survey_note": st.column_config.TextColumn("Survey note", width=90),
         },
     )
     st.caption(
