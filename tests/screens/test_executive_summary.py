@@ -207,3 +207,10 @@ def test_the_demo_page_opens_with_a_verdict_and_shows_who_each_survey_figure_is_
     assert list(cohorts["stage"]) == ["Finished", "Weeks 13–26", "Weeks 1–12"]
     assert "leads goal completion" not in text
     assert "too early to compare" in text
+
+
+def test_dates_read_like_every_other_screen(app_on, demo_url) -> None:
+    # "9 Nov 2026" (app.formats.day), not "09 Nov 2026" or "2026-11-09".
+    at = app_on(demo_url, role="executive", page=PAGE, as_of=DEMO_AS_OF.replace(day=9)).run()
+    assert not at.exception
+    assert "All cohorts as of 9 Nov 2026; changes against 9 Aug 2026." in page_text(at)
