@@ -214,3 +214,27 @@ def test_dates_read_like_every_other_screen(app_on, demo_url) -> None:
     at = app_on(demo_url, role="executive", page=PAGE, as_of=DEMO_AS_OF.replace(day=9)).run()
     assert not at.exception
     assert "All cohorts as of 9 Nov 2026; changes against 9 Aug 2026." in page_text(at)
+
+
+def test_the_targets_are_set_on_the_data_screen_and_decide_the_verdict(app_on, fixture_url) -> None:
+    data = app_on(fixture_url, page="screens/data.py").run()
+    for label, value in [
+        ("Healthy pairs, at least", 0),
+        ("Pairs on cadence, at least", 0),
+        ("Goal completion, at least", 30),
+    ]:
+        next(box for box in data.number_input if box.label == label).set_value(value)
+    data = next(button for button in data.button if button.label == "Save settings").click().run()
+    assert not data.exception
+    saved = load_settings(make_engine(fixture_url))
+    assert (saved.target_healthy, saved.target_on_cadence, saved.target_goal_completion) == (
+        0,
+        0,
+        30,
+    )
+    at = app_on(fixture_url, role="executive", page=PAGE, as_of=FIXTURE_AS_OF).run()
+    # 0 of 1 active pair Healthy and on cadence, goals 1 of 3 done: on track against these.
+    assert [alert.value for alert in at.success] == [
+        "On track — every target met: healthy pairs 0% (target 0%), pairs on cadence 0% "
+        "(target 0%), goal completion 33% (target 30%)."
+    ]
