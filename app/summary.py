@@ -522,7 +522,7 @@ def highlights(
     if not uplift.hidden and pd.notna(uplift.current.value):
         sentences.append(
             f"Skill uplift {uplift.current.formatted()} points from baseline to exit "
-            "(mentees' digital confidence, 1–5)."
+            f"(mentees' digital confidence, 1–5; {uplift.respondents_text()})."
         )
     sentences.extend(_goal_completion_by_stage(cohorts))
     return sentences

@@ -216,6 +216,12 @@ def test_survey_figures_carry_their_respondents(engine: Engine) -> None:
     nps = summary.kpi("NPS")
     assert nps.respondents == answered["participant_id"].nunique() > 0
     assert nps.respondents_text() == f"over {nps.respondents:,} respondents"
+    uplift = summary.kpi("Skill uplift")
+    assert uplift.respondents == uplift_respondents(whole.surveys, whole.participants) > 0
+    assert (
+        f"Skill uplift {uplift.current.formatted()} points from baseline to exit (mentees' "
+        f"digital confidence, 1–5; over {uplift.respondents} mentees)."
+    ) in summary.highlights
     shown = summary.cohorts[summary.cohorts["nps"].notna()]
     assert len(shown) > 0 and shown["survey_respondents"].notna().all()
     for row in shown.itertuples():
