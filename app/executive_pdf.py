@@ -17,22 +17,28 @@ import pandas as pd
 import vl_convert
 from fpdf import FPDF
 
-from app.summary import ExecutiveSummary, survey_figure_text
+from app import formats
+from app.summary import ExecutiveSummary, Kpi, survey_figure_text
 
 FONT_DIRECTORIES = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 297.0, 210.0
 MARGIN_MM = 10.0
 CONTENT_WIDTH_MM = PAGE_WIDTH_MM - 2 * MARGIN_MM
 KPI_COLUMNS = 5
+KPI_TOP_MM = 33.0
 KPI_BOX_HEIGHT_MM = 15.0
-CHART_TOP_MM = 60.0
-CHART_HEIGHT_MM = 72.0
-LOWER_TOP_MM = 140.0
+#: The charts' band: each chart fits a box this high; the tables start just below the tallest
+#: one drawn (no blank band under short charts).
+CHART_HEIGHT_MM = 62.0
 FOOTER_TOP_MM = 201.0
 MAX_COHORT_ROWS = 10
 NO_DATA = "No data: no pair had started by this as-of date, so there is nothing to chart yet."
 GREY = (90, 90, 90)
 BLACK = (0, 0, 0)
+#: Changes for the better and for the worse, and the verdict: dark enough to read on white
+#: (contrast above 4.5:1); the words "better", "worse", "On track", "Off track" say it too.
+GOOD = (0, 110, 60)
+BAD = (180, 40, 0)
 # Characters the Latin-1 fallback font cannot print, and what to print instead.
 _LATIN1 = str.maketrans({"–": "-", "—": "-", "−": "-", "→": "->", "≥": ">=", "÷": "/", "…": "..."})
 
@@ -86,14 +92,15 @@ class _Page:
         return self.pdf.get_y()
 
     def image(self, png: bytes, x: float, y: float, width: float, height: float) -> None:
-        """`png` scaled to fit the box, keeping its proportions."""
+        """`png` scaled to fit the box, keeping its proportions; leaves y below it."""
         pixels_wide, pixels_high = _png_size(png)
         scale = min(width / pixels_wide, height / pixels_high)
         self.pdf.image(io.BytesIO(png), x=x, y=y, w=pixels_wide * scale, h=pixels_high * scale)
+        self.pdf.set_y(y + pixels_high * scale)
 
 
 def _day(value: date) -> str:
-    return f"{value:%d %b %Y}"
+    return formats.day(value)
 
 
 def _header(page: _Page, summary: ExecutiveSummary, scope: str) -> None:
@@ -116,61 +123,86 @@ def _header(page: _Page, summary: ExecutiveSummary, scope: str) -> None:
         f"Cohorts: {scope} · Changes against {_day(summary.previous_as_of)} · Aggregates only: "
         f"no names; survey figures over fewer than {summary.min_respondents} respondents hidden.",
     )
+    verdict = summary.verdict
+    colour = BLACK if verdict.on_track is None else GOOD if verdict.on_track else BAD
+    page.font(9.5, bold=True, colour=colour)
+    page.cell(MARGIN_MM, MARGIN_MM + 15, CONTENT_WIDTH_MM, 5, verdict.text)
+
+
+def _change(kpi: Kpi, previous_as_of: date) -> tuple[str, tuple[int, int, int]]:
+    """A KPI's note under its value, and its colour: the change marked better or worse."""
+    if kpi.hidden:
+        return kpi.hidden, GREY
+    if kpi.delta_text() is None:
+        return "no change to show", GREY
+    improved = kpi.improved()
+    if improved is None:
+        return f"{kpi.delta_text()} vs {_day(previous_as_of)}, unchanged", GREY
+    word, colour = ("better", GOOD) if improved else ("worse", BAD)
+    return f"{kpi.delta_text()} vs {_day(previous_as_of)}, {word}", colour
 
 
 def _kpis(page: _Page, summary: ExecutiveSummary) -> None:
     width = CONTENT_WIDTH_MM / KPI_COLUMNS
     for index, kpi in enumerate(summary.kpis):
         x = MARGIN_MM + (index % KPI_COLUMNS) * width
-        y = 27 + (index // KPI_COLUMNS) * (KPI_BOX_HEIGHT_MM + 1.5)
+        y = KPI_TOP_MM + (index // KPI_COLUMNS) * (KPI_BOX_HEIGHT_MM + 1.5)
         page.pdf.set_draw_color(200, 200, 200)
         page.pdf.rect(x + 0.5, y, width - 1, KPI_BOX_HEIGHT_MM)
         page.font(7.5, colour=GREY)
-        page.cell(x + 2, y + 1, width - 4, 4, kpi.label)
+        label = " · ".join(part for part in (kpi.label, kpi.respondents_text()) if part)
+        page.cell(x + 2, y + 1, width - 4, 4, label)
         page.font(12.5, bold=True)
         page.cell(x + 2, y + 5, width - 4, 6, kpi.value_text())
-        page.font(6.5, colour=GREY)
-        if kpi.hidden:
-            note = kpi.hidden
-        elif kpi.delta_text() is not None:
-            note = f"{kpi.delta_text()} vs {_day(summary.previous_as_of)}"
-        else:
-            note = "no change to show"
+        note, colour = _change(kpi, summary.previous_as_of)
+        page.font(6.5, colour=colour)
         page.cell(x + 2, y + 10.5, width - 4, 4, note)
 
 
-def _charts(page: _Page, charts: Sequence[tuple[str, str]]) -> None:
-    """The charts side by side in the middle band, each under its title; widths in proportion
-    1 : 2 for two charts."""
+def _charts_top(summary: ExecutiveSummary) -> float:
+    rows = -(-len(summary.kpis) // KPI_COLUMNS)
+    return KPI_TOP_MM + rows * (KPI_BOX_HEIGHT_MM + 1.5) + 1
+
+
+def _charts(page: _Page, charts: Sequence[tuple[str, str]], top: float) -> float:
+    """The charts side by side from `top`, each under its title; widths in proportion 1 : 2
+    for two charts. Returns the y below the tallest chart."""
     shares = [1, 2] if len(charts) == 2 else [1] * len(charts)
     x = MARGIN_MM
+    bottom = top + 6
     for (title, spec), share in zip(charts, shares, strict=True):
         width = CONTENT_WIDTH_MM * share / sum(shares) - 4
         page.font(10, bold=True)
-        page.cell(x, CHART_TOP_MM, width, 5, title)
-        page.image(chart_png(spec), x, CHART_TOP_MM + 6, width, CHART_HEIGHT_MM)
+        page.cell(x, top, width, 5, title)
+        page.image(chart_png(spec), x, top + 6, width, CHART_HEIGHT_MM)
+        bottom = max(bottom, page.pdf.y)
         x += width + 4
+    return bottom
 
 
 def _percent(value: float) -> str:
     return "—" if pd.isna(value) else f"{value:.0%}"
 
 
-def _cohort_table(page: _Page, summary: ExecutiveSummary, x: float, width: float) -> None:
+def _cohort_table(
+    page: _Page, summary: ExecutiveSummary, x: float, top: float, width: float
+) -> None:
     columns = [
-        ("Cohort", 0.28),
-        ("Active", 0.08),
-        ("Stalled", 0.08),
-        ("Healthy", 0.09),
-        ("Adherence", 0.11),
-        ("Goals done", 0.11),
-        ("Satisf.", 0.09),
-        ("NPS", 0.16),
+        ("Cohort", 0.285),
+        ("Stage", 0.10),
+        ("Active", 0.06),
+        ("Stalled", 0.065),
+        ("Healthy", 0.075),
+        ("Adherence", 0.09),
+        ("Goals done", 0.09),
+        ("Satisf.", 0.085),
+        ("NPS", 0.06),
+        ("Resp.", 0.08),
     ]
     page.font(10, bold=True)
-    page.cell(x, LOWER_TOP_MM, width, 5, "Cohort comparison")
+    page.cell(x, top, width, 5, "Cohort figures (compare cohorts at the same stage)")
     page.font(7, bold=True, colour=GREY)
-    y = LOWER_TOP_MM + 6
+    y = top + 6
     cursor = x
     for name, share in columns:
         page.cell(cursor, y, width * share, 4, name)
@@ -181,13 +213,15 @@ def _cohort_table(page: _Page, summary: ExecutiveSummary, x: float, width: float
         y += 4.2
         values = [
             row.cohort,
-            f"{row.active_pairs:,}",
-            f"{row.stalled_pairs:,}",
+            row.stage,
+            formats.count(row.active_pairs),
+            formats.count(row.stalled_pairs),
             _percent(row.share_healthy),
             _percent(row.cadence_adherence),
             _percent(row.goal_completion),
             survey_figure_text(row.satisfaction, row.survey_note, "{:.1f} / 5"),
             survey_figure_text(row.nps, row.survey_note, "{:+.0f}"),
+            "—" if pd.isna(row.survey_respondents) else formats.count(row.survey_respondents),
         ]
         cursor = x
         for (_, share), value in zip(columns, values, strict=True):
@@ -197,18 +231,21 @@ def _cohort_table(page: _Page, summary: ExecutiveSummary, x: float, width: float
         page.cell(x, y + 4.2, width, 4, f"… and {len(summary.cohorts) - len(shown)} more cohorts")
 
 
-def _side_panel(page: _Page, summary: ExecutiveSummary, x: float, width: float) -> None:
+def _side_panel(page: _Page, summary: ExecutiveSummary, x: float, top: float, width: float) -> None:
     page.font(10, bold=True)
-    page.cell(x, LOWER_TOP_MM, width, 5, "Satisfaction and NPS by role")
+    page.cell(x, top, width, 5, "Satisfaction and NPS by role")
     page.font(7.5)
-    y = LOWER_TOP_MM + 6
+    y = top + 6
     for row in summary.by_role.itertuples():
         if row.note and pd.isna(row.satisfaction) and pd.isna(row.nps):
             figures = row.note
         else:
             satisfaction = "—" if pd.isna(row.satisfaction) else f"{row.satisfaction:.1f} / 5"
             nps = "—" if pd.isna(row.nps) else f"{row.nps:+.0f}"
-            figures = f"satisfaction {satisfaction}, NPS {nps}"
+            people = (
+                "" if pd.isna(row.respondents) else f" ({formats.count(row.respondents)} resp.)"
+            )
+            figures = f"satisfaction {satisfaction}, NPS {nps}{people}"
         page.cell(x, y, width, 4, f"{row.role}: {figures}")
         y += 4.2
     if summary.by_role.empty:
@@ -239,14 +276,15 @@ def executive_pdf(
     page = _Page()
     _header(page, summary, scope)
     _kpis(page, summary)
+    top = _charts_top(summary)
     if summary.pairs:
-        _charts(page, charts)
-        _cohort_table(page, summary, MARGIN_MM, CONTENT_WIDTH_MM * 0.56)
-        side = MARGIN_MM + CONTENT_WIDTH_MM * 0.6
-        _side_panel(page, summary, side, CONTENT_WIDTH_MM * 0.4)
+        lower = _charts(page, charts, top) + 4
+        _cohort_table(page, summary, MARGIN_MM, lower, CONTENT_WIDTH_MM * 0.62)
+        side = MARGIN_MM + CONTENT_WIDTH_MM * 0.64
+        _side_panel(page, summary, side, lower, CONTENT_WIDTH_MM * 0.36)
     else:
         page.font(11, bold=True)
-        page.cell(MARGIN_MM, CHART_TOP_MM, CONTENT_WIDTH_MM, 8, NO_DATA)
+        page.cell(MARGIN_MM, top, CONTENT_WIDTH_MM, 8, NO_DATA)
     page.font(6.5, colour=GREY)
     page.cell(
         MARGIN_MM,

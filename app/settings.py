@@ -54,6 +54,13 @@ class ProgramSettings(BaseModel):
     min_comment_group: int = Field(
         10, ge=3, le=100, description="Comments only for groups at least this large."
     )
+    target_healthy: int = Field(
+        60, ge=0, le=100, description="Target: % of active pairs that are Healthy."
+    )
+    target_on_cadence: int = Field(
+        70, ge=0, le=100, description="Target: % of active pairs on cadence."
+    )
+    target_goal_completion: int = Field(50, ge=0, le=100, description="Target: % of goals done.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

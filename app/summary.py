@@ -17,7 +17,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from app import metrics
+from app import formats, metrics
 from app.health import AT_RISK, HEALTHY
 from app.privacy import (
     ALL,
@@ -38,6 +38,13 @@ COMPARISON_MONTHS = 3
 ON_CADENCE_FROM = 0.8
 #: Cadence adherence bins for the distribution: (lowest share, label), lowest first.
 ADHERENCE_BINS = ((0.0, "Under 40 %"), (0.4, "40–79 %"), (ON_CADENCE_FROM, "80 % or more"))
+#: A cohort's stage on the as-of date: the weeks since its start (up to and including the
+#: number), then `LATER`; `FINISHED` once its end date has passed. Cohorts are compared only
+#: with cohorts at the same stage.
+STAGE_WEEKS = ((12, "Weeks 1–12"), (26, "Weeks 13–26"), (52, "Weeks 27–52"))
+LATER = "Over a year"
+FINISHED = "Finished"
+NOT_STARTED = "Not started"
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,8 @@ class Kpi:
     previous: Headline
     hidden: str = ""
     previous_hidden: str = ""
+    #: For a survey KPI, the distinct people whose answers it is over (None for other KPIs).
+    respondents: int | None = None
 
     @property
     def label(self) -> str:
@@ -122,6 +131,22 @@ class Kpi:
         if pd.isna(self.current.value) or pd.isna(self.previous.value):
             return None
         return float(self.current.value - self.previous.value)
+
+    def improved(self) -> bool | None:
+        """Whether the change is for the better (None when there is none to judge): up, or
+        down for a KPI where lower is better."""
+        change = self.delta()
+        if not change:
+            return None
+        return (change < 0) if self.spec.lower_is_better else (change > 0)
+
+    def respondents_text(self) -> str:
+        """ "over 42 respondents" for a survey KPI that is shown; else empty."""
+        if self.respondents is None or self.hidden or pd.isna(self.current.value):
+            return ""
+        noun = "mentee" if self.label == SKILL_UPLIFT else "respondent"
+        plural = "" if self.respondents == 1 else "s"
+        return f"over {formats.count(self.respondents)} {noun}{plural}"
 
     def delta_text(self) -> str | None:
         """The change in the KPI's unit: "+5 pts" for shares, "+0.3" on 1–5, "+2" for counts."""
@@ -154,6 +179,15 @@ class CadenceAdherence:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """The summary's one-line verdict: `on_track` (None when nothing could be measured against
+    the targets) and the sentence that says why."""
+
+    on_track: bool | None
+    text: str
+
+
+@dataclass(frozen=True)
 class ExecutiveSummary:
     """Everything the executive summary shows, for one as-of date and set of cohorts."""
 
@@ -167,6 +201,7 @@ class ExecutiveSummary:
     cohorts: pd.DataFrame
     highlights: list[str] = field(default_factory=list)
     min_respondents: int = 5
+    verdict: Verdict = Verdict(None, "")
 
     def kpi(self, label: str) -> Kpi:
         """The KPI labelled `label`."""
@@ -277,6 +312,21 @@ def _withheld(
     return hidden
 
 
+def _respondents(
+    snapshot: Snapshot, cohort_ids: tuple[str, ...], rule: AnonymitySettings
+) -> dict[str, int | None]:
+    """The people each survey KPI of `snapshot` is over: the respondents of the "All" row of
+    the breakdown by role (which decides whether it is shown), and for skill uplift the mentees
+    who answered both the baseline and the exit question."""
+    total = _role_table(snapshot, cohort_ids, rule).set_index("group").loc[ALL]
+    people = None if pd.isna(total["respondents"]) else int(total["respondents"])
+    program = snapshot.program
+    return {
+        **dict.fromkeys(SURVEY_KPIS, people),
+        SKILL_UPLIFT: uplift_respondents(program.surveys, program.participants),
+    }
+
+
 def _quarter_respondents(now: ProgramFrames, before: ProgramFrames, label: str) -> int:
     """How many people gave, between the two dates, an answer that the survey KPI `label`
     counts: the people a change in it is over."""
@@ -301,6 +351,7 @@ def kpis(
     earlier = {figure.label: figure for figure in headline_figures(before.program, before.health)}
     hidden = _withheld(now, cohort_ids, rule)
     hidden_before = _withheld(before, cohort_ids, rule)
+    respondents = _respondents(now, cohort_ids, rule)
     for label in (*SURVEY_KPIS, SKILL_UPLIFT):
         answered = _quarter_respondents(now.program, before.program, label)
         if label not in hidden_before and 0 < answered < rule.min_respondents:
@@ -313,6 +364,7 @@ def kpis(
             earlier[spec.headline],
             "" if pd.isna(current[spec.headline].value) else hidden.get(spec.label, ""),
             "" if pd.isna(earlier[spec.headline].value) else hidden_before.get(spec.label, ""),
+            respondents=respondents.get(spec.label),
         )
         for spec in KPI_SPECS
     ]
@@ -358,12 +410,26 @@ def role_comparison(
     ).reset_index(drop=True)
 
 
+def cohort_stage(start: date, end: date | None, as_of: date) -> str:
+    """Where a cohort stands on `as_of`: `FINISHED` after its end date, `NOT_STARTED` before
+    its start, else its band of weeks since the start (`STAGE_WEEKS`, then `LATER`)."""
+    if pd.notna(end) and pd.Timestamp(end).date() < as_of:
+        return FINISHED
+    days = (as_of - pd.Timestamp(start).date()).days
+    if days < 0:
+        return NOT_STARTED
+    week = days // 7 + 1
+    return next((label for last, label in STAGE_WEEKS if week <= last), LATER)
+
+
 def cohort_comparison(snapshot: Snapshot, rule: AnonymitySettings) -> pd.DataFrame:
-    """One row per cohort of `snapshot.program`, oldest first: active pairs, stalled pairs, share
+    """One row per cohort of `snapshot.program`, oldest first: its stage (`cohort_stage`),
+    active pairs, stalled pairs, share
     of active pairs that are Healthy, mean cadence adherence of active pairs, goal completion,
     and satisfaction and NPS of the responses given in the cohort, taken from the whole
     program's breakdown by cohort under the anonymity rule (`survey_note` says why a figure is
-    withheld). Shares are NaN when there is nothing to measure."""
+    withheld) with the respondents they are over (`survey_respondents`, NA when not shown).
+    Shares are NaN when there is nothing to measure."""
     program = snapshot.program
     active = _active(snapshot.health)
     goals = metrics.goals_as_of(program.goals, as_of=program.as_of)
@@ -380,6 +446,7 @@ def cohort_comparison(snapshot: Snapshot, rule: AnonymitySettings) -> pd.DataFra
             {
                 "cohort_id": cohort.cohort_id,
                 "cohort": cohort.name,
+                "stage": cohort_stage(cohort.start_date, cohort.end_date, program.as_of),
                 "active_pairs": len(pairs),
                 "stalled_pairs": int(pairs["stalled"].sum()),
                 "share_healthy": (pairs["band"] == HEALTHY).mean() if len(pairs) else np.nan,
@@ -389,12 +456,14 @@ def cohort_comparison(snapshot: Snapshot, rule: AnonymitySettings) -> pd.DataFra
                 ),
                 "satisfaction": np.nan if survey is None else float(survey["satisfaction"]),
                 "nps": np.nan if survey is None else float(survey["nps"]),
+                "survey_respondents": pd.NA if survey is None else survey["respondents"],
                 "survey_note": "no responses yet" if survey is None else _survey_note(survey),
             }
         )
     columns = [
         "cohort_id",
         "cohort",
+        "stage",
         "active_pairs",
         "stalled_pairs",
         "share_healthy",
@@ -402,9 +471,10 @@ def cohort_comparison(snapshot: Snapshot, rule: AnonymitySettings) -> pd.DataFra
         "goal_completion",
         "satisfaction",
         "nps",
+        "survey_respondents",
         "survey_note",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns).astype({"survey_respondents": "Int64"})
 
 
 def survey_figure_text(value: float, note: str | None, form: str) -> str:
@@ -452,18 +522,74 @@ def highlights(
     if not uplift.hidden and pd.notna(uplift.current.value):
         sentences.append(
             f"Skill uplift {uplift.current.formatted()} points from baseline to exit "
-            "(mentees' digital confidence, 1–5)."
+            f"(mentees' digital confidence, 1–5; {uplift.respondents_text()})."
         )
+    sentences.extend(_goal_completion_by_stage(cohorts))
+    return sentences
+
+
+def _goal_completion_by_stage(cohorts: pd.DataFrame) -> list[str]:
+    """Goal completion compared between cohorts at the same stage only (a finished pilot is
+    not ahead of an intake two weeks old); "too early to compare" when no two are."""
     completion = cohorts.dropna(subset=["goal_completion"])
-    if len(completion) >= 2:
-        best = completion.loc[completion["goal_completion"].idxmax()]
-        worst = completion.loc[completion["goal_completion"].idxmin()]
+    if len(completion) < 2:
+        return []
+    sentences = []
+    for stage, group in completion.groupby("stage", sort=False):
+        if len(group) < 2:
+            continue
+        best = group.loc[group["goal_completion"].idxmax()]
+        worst = group.loc[group["goal_completion"].idxmin()]
         if best["goal_completion"] > worst["goal_completion"]:
             sentences.append(
-                f"{best['cohort']} leads goal completion at {best['goal_completion']:.0%}; "
-                f"{worst['cohort']} is lowest at {worst['goal_completion']:.0%}."
+                f"Among cohorts at stage {stage.lower()}, {best['cohort']} leads goal completion "
+                f"at {formats.percent(best['goal_completion'])}; {worst['cohort']} is lowest at "
+                f"{formats.percent(worst['goal_completion'])}."
             )
+    if not sentences and completion["stage"].nunique() == len(completion):
+        sentences.append(
+            "Goal completion is not compared between cohorts: no two are at the same stage "
+            "yet, so it is too early to compare."
+        )
     return sentences
+
+
+#: The verdict's figures: (label, setting holding its target in %).
+TARGETS = (
+    ("Healthy pairs", "target_healthy"),
+    ("Pairs on cadence", "target_on_cadence"),
+    ("Goal completion", "target_goal_completion"),
+)
+
+
+def verdict(
+    kpi_row: list[Kpi],
+    bands: dict[str, int],
+    cadence: CadenceAdherence,
+    settings: ProgramSettings,
+) -> Verdict:
+    """On track when every figure of `TARGETS` that can be measured reaches its target (a
+    setting); off track when one falls short, naming it. No verdict when nothing is measured."""
+    active = sum(bands.values())
+    completion = next(kpi for kpi in kpi_row if kpi.label == "Goal completion").current.value
+    figures = {
+        "Healthy pairs": bands.get(HEALTHY, 0) / active if active else np.nan,
+        "Pairs on cadence": cadence.share_on_cadence,
+        "Goal completion": completion,
+    }
+    below, met = [], []
+    for label, setting in TARGETS:
+        value, target = figures[label], getattr(settings, setting) / 100
+        if pd.isna(value):
+            continue
+        text = f"{label.lower()} {formats.percent(value)} (target {formats.percent(target)})"
+        (met if value >= target else below).append(text)
+    if not below and not met:
+        return Verdict(None, "No verdict yet: nothing to measure against the targets.")
+    if below:
+        also = f"; on target: {', '.join(met)}" if met else ""
+        return Verdict(False, f"Off track — below target: {', '.join(below)}{also}.")
+    return Verdict(True, f"On track — every target met: {', '.join(met)}.")
 
 
 def executive_summary(
@@ -491,4 +617,5 @@ def executive_summary(
         cohorts=cohorts,
         highlights=highlights(kpi_row, bands, cadence, cohorts),
         min_respondents=rule.min_respondents,
+        verdict=verdict(kpi_row, bands, cadence, settings),
     )

@@ -11,6 +11,7 @@ import plotly.express as px
 import streamlit as st
 from sqlalchemy import Engine
 
+from app import formats
 from app.activity import (
     completion_by,
     days_to_complete,
@@ -125,29 +126,30 @@ def overdue_table(
             status=lambda frame: frame["status"].str.replace("_", " "),
         )
     )
+    # What is late and by how much first, inside a 1440 px wide window.
     columns = [
         "title",
-        "category",
-        "pair_id",
-        "mentor_name",
-        "mentee_name",
-        "cohort",
         "due_on",
         "days_overdue",
+        "mentor_name",
+        "mentee_name",
+        "category",
+        "cohort",
+        "pair_id",
         "status",
     ]
     st.dataframe(
         table,
         column_order=columns,
         column_config={
-            "title": "Goal",
+            "title": st.column_config.TextColumn("Goal", width=240),
             "category": "Category",
             "pair_id": "Pair",
-            "mentor_name": "Mentor",
-            "mentee_name": "Mentee",
+            "mentor_name": st.column_config.TextColumn("Mentor", width=130),
+            "mentee_name": st.column_config.TextColumn("Mentee", width=130),
             "cohort": "Cohort",
-            "due_on": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
-            "days_overdue": st.column_config.NumberColumn("Days overdue"),
+            "due_on": st.column_config.DateColumn("Due", format=formats.DATE_COLUMN, width=105),
+            "days_overdue": st.column_config.NumberColumn("Days overdue", width=105),
             "status": "Status",
         },
         hide_index=True,

@@ -39,7 +39,7 @@ def show_import_verdict(report: ImportReport) -> None:
 def show_import_contents(report: ImportReport) -> None:
     """Draw what a checked import holds: rows new and updated per file, and a preview."""
     if report.files:
-        st.subheader("What the import holds", divider="gray")
+        st.header("What the import holds", divider="gray")
         summary = pd.DataFrame(
             {
                 "File": [f"{summary.file}" for summary in report.files],
@@ -51,7 +51,7 @@ def show_import_contents(report: ImportReport) -> None:
         )
         st.dataframe(summary, hide_index=True, width="stretch")
     if report.ok and report.preview:
-        st.subheader("Preview", divider="gray")
+        st.header("Preview", divider="gray")
         names = list(report.preview)
         for tab, name in zip(st.tabs(names), names, strict=True):
             with tab:

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from app import formats
 from app.cohort_view import goals_with_overdue, meeting_gaps, pair_rows
 from components import loaders
 from components.health_charts import meeting_timeline_chart, survey_scores_chart
@@ -31,7 +32,8 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _score(value: float) -> str:
-    return "—" if pd.isna(value) else f"{value:.0f}"
+    """A score on its scale: "62 / 100"."""
+    return formats.UNKNOWN if pd.isna(value) else f"{value:.0f} / 100"
 
 
 def _header(pair: pd.Series, *, started_on: pd.Timestamp) -> None:
@@ -43,7 +45,7 @@ def _header(pair: pd.Series, *, started_on: pd.Timestamp) -> None:
     score, meetings, goals, sentiment = st.columns(4)
     score.metric(
         "Health score",
-        "—" if pd.isna(pair["health_score"]) else f"{pair['health_score']:.1f}",
+        formats.decimal(pair["health_score"], scale="100"),
         help="0–100 from the three components on the right, weighted by the program's settings.",
     )
     meetings.metric("Meetings", _score(pair["meetings_score"]), help="Recency and adherence.")
@@ -56,7 +58,7 @@ def _header(pair: pd.Series, *, started_on: pd.Timestamp) -> None:
 
 def _meetings(history: PairHistory, pair: pd.Series, started_on, stall_factor: float) -> None:
     meetings = history.meetings
-    st.caption(f"{_plural(len(meetings), 'meeting')} by {history.as_of:%d %b %Y}.")
+    st.caption(f"{_plural(len(meetings), 'meeting')} by {formats.day(history.as_of)}.")
     if meetings.empty:
         st.info("No meetings recorded yet.", icon=":material/event_busy:")
     meeting_timeline_chart(

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import cohort_view
+from app import cohort_view, formats
 from app.cohort_view import PairFilters
 from components.filters import url_multiselect, url_selectbox
 from components.linked_table import linked_table
@@ -83,40 +83,50 @@ def pair_filter_bar(rows: pd.DataFrame, columns: Sequence[Any]) -> PairFilters:
 
 
 def _table_frame(shown: pd.DataFrame) -> pd.DataFrame:
+    # Who, then how the pair is doing and why, then when they last met: what a coordinator
+    # acts on comes first, inside a 1440 px wide window; cohort and status may need a scroll.
     return pd.DataFrame(
         {
             "pair": shown["pair_id"],
             "mentor": shown["mentor_name"],
             "mentee": shown["mentee_name"],
+            "band": shown["band"],
+            "health": shown["health_score"],
+            "reasons": shown["reasons"],
+            "days_since": shown["days_since_last_meeting"],
+            "last_meeting": shown["last_meeting_on"],
             "cohort": shown["cohort_name"],
             "status": shown["status"].str.replace("_", " "),
-            "last_meeting": shown["last_meeting_on"],
-            "days_since": shown["days_since_last_meeting"],
-            "health": shown["health_score"],
-            "band": shown["band"],
-            "reasons": shown["reasons"],
         }
     ).reset_index(drop=True)
 
 
 COLUMN_CONFIG = {
-    "pair": st.column_config.TextColumn("Pair", width="small"),
-    "mentor": st.column_config.TextColumn("Mentor"),
-    "mentee": st.column_config.TextColumn("Mentee"),
-    "cohort": st.column_config.TextColumn("Cohort"),
-    "status": st.column_config.TextColumn("Status", width="small"),
-    "last_meeting": st.column_config.DateColumn("Last meeting", format="D MMM YYYY"),
+    "pair": st.column_config.TextColumn("Pair", width=60),
+    "mentor": st.column_config.TextColumn("Mentor", width=130),
+    "mentee": st.column_config.TextColumn("Mentee", width=130),
+    "band": st.column_config.TextColumn("Band", width=75),
+    "health": st.column_config.ProgressColumn(
+        "Health score",
+        help="0–100: Healthy from 70, Watch from 40 (settings).",
+        min_value=0,
+        max_value=100,
+        format="%.1f / 100",
+        width=110,
+    ),
+    "reasons": st.column_config.TextColumn("Reasons", width=270),
     "days_since": st.column_config.NumberColumn(
-        "Days since last meeting",
+        "Days since met",
         help="Days from the last meeting (or from the start, for a pair that has not met) to "
         "the as-of date.",
         format="%d",
+        width=105,
     ),
-    "health": st.column_config.ProgressColumn(
-        "Health score", min_value=0, max_value=100, format="%.1f"
+    "last_meeting": st.column_config.DateColumn(
+        "Last meeting", format=formats.DATE_COLUMN, width=105
     ),
-    "band": st.column_config.TextColumn("Band", width="small"),
-    "reasons": st.column_config.TextColumn("Reasons", width="large"),
+    "cohort": st.column_config.TextColumn("Cohort"),
+    "status": st.column_config.TextColumn("Status", width="small"),
 }
 
 

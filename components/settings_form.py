@@ -23,6 +23,11 @@ SECTIONS: dict[str, list[tuple[str, str, float, float, float]]] = {
         ("min_respondents", "Smallest group shown (respondents)", 3, 10, 1),
         ("min_comment_group", "Smallest group whose comments are shown", 3, 100, 1),
     ],
+    "Executive summary targets (%)": [
+        ("target_healthy", "Healthy pairs, at least", 0, 100, 1),
+        ("target_on_cadence", "Pairs on cadence, at least", 0, 100, 1),
+        ("target_goal_completion", "Goal completion, at least", 0, 100, 1),
+    ],
 }
 
 

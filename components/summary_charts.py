@@ -5,6 +5,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app import formats
 from app.summary import ON_CADENCE_FROM, ExecutiveSummary, survey_figure_text
 from components.palette import BAND_COLOURS, BAND_ORDER, SERIES_COLOURS
 
@@ -89,9 +90,20 @@ def adherence_chart(summary: ExecutiveSummary) -> alt.LayerChart:
     return (bars + counts).properties(height=alt.Step(30))
 
 
+def show_verdict(summary: ExecutiveSummary) -> None:
+    """The one-line verdict against the targets (settings): on track, off track, or none yet."""
+    verdict = summary.verdict
+    if verdict.on_track is None:
+        st.info(verdict.text, icon=":material/hourglass_empty:")
+    elif verdict.on_track:
+        st.success(verdict.text, icon=":material/check_circle:")
+    else:
+        st.warning(verdict.text, icon=":material/warning:")
+
+
 def show_health_distribution(summary: ExecutiveSummary) -> None:
     """The health distribution of the active pairs."""
-    st.subheader("Health of active pairs")
+    st.header("Health of active pairs")
     st.altair_chart(health_chart(summary), width="stretch")
     st.caption(
         "Healthy: score 70 or more; Watch: 40–69; At risk: under 40; Too early: younger than "
@@ -102,7 +114,7 @@ def show_health_distribution(summary: ExecutiveSummary) -> None:
 def show_cadence(summary: ExecutiveSummary) -> None:
     """How many active pairs keep their meeting cadence, and the spread of adherence."""
     cadence = summary.cadence
-    st.subheader("Meeting cadence")
+    st.header("Meeting cadence")
     share = "—" if not cadence.measured else f"{cadence.share_on_cadence:.0%}"
     mean = "—" if not cadence.measured else f"{cadence.mean:.0%}"
     left, right = st.columns(2)
@@ -127,7 +139,7 @@ def show_cadence(summary: ExecutiveSummary) -> None:
 
 def show_roles(summary: ExecutiveSummary) -> None:
     """Satisfaction and NPS of mentors and mentees, under the anonymity rule."""
-    st.subheader("Satisfaction and NPS by role")
+    st.header("Satisfaction and NPS by role")
     table = summary.by_role.copy()
     for column, form in (("satisfaction", "{:.1f} / 5"), ("nps", "{:+.0f}")):
         table[column] = _survey_text(table[column], table["note"], form)
@@ -158,34 +170,58 @@ def _survey_text(values: pd.Series, notes: pd.Series, form: str) -> pd.Series:
 
 
 def show_cohorts(summary: ExecutiveSummary) -> None:
-    """The cohorts side by side: a chart of their shares and a table of every figure."""
-    st.subheader("Cohort comparison")
+    """The cohorts side by side: a chart of their shares and a table of every figure, each
+    cohort with its stage (compare cohorts at the same stage only)."""
+    st.header("Cohort comparison")
     st.altair_chart(cohort_chart(summary), width="stretch")
     table = summary.cohorts.drop(columns="cohort_id")
     shares = ["share_healthy", "cadence_adherence", "goal_completion"]
     table[shares] = table[shares] * 100
     for column, form in (("satisfaction", "{:.1f} / 5"), ("nps", "{:+.0f}")):
         table[column] = _survey_text(table[column], table["survey_note"], form)
-    share = {"format": "%.0f%%", "min_value": 0.0, "max_value": 100.0}
+    share = {"format": "%.0f%%", "min_value": 0.0, "max_value": 100.0, "width": 90}
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
         column_config={
-            "cohort": st.column_config.TextColumn("Cohort"),
-            "active_pairs": st.column_config.NumberColumn("Active pairs"),
-            "stalled_pairs": st.column_config.NumberColumn("Stalled pairs"),
-            "share_healthy": st.column_config.ProgressColumn("Healthy", **share),
-            "cadence_adherence": st.column_config.ProgressColumn("Cadence adherence", **share),
-            "goal_completion": st.column_config.ProgressColumn("Goal completion", **share),
-            "satisfaction": st.column_config.TextColumn("Satisfaction"),
-            "nps": st.column_config.TextColumn("NPS"),
-            "survey_note": st.column_config.TextColumn("Survey note", width="medium"),
+            "cohort": st.column_config.TextColumn("Cohort", width=160),
+            "stage": st.column_config.TextColumn(
+                "Stage", width=90, help="Weeks since the cohort started, or Finished."
+            ),
+            "active_pairs": st.column_config.NumberColumn(
+                "Active", width=55, help="Active pairs.", format=formats.COUNT_COLUMN
+            ),
+            "stalled_pairs": st.column_config.NumberColumn(
+                "Stalled", width=60, help="Stalled pairs.", format=formats.COUNT_COLUMN
+            ),
+            "share_healthy": st.column_config.ProgressColumn(
+                "Healthy", help="Share of active pairs that are Healthy.", **share
+            ),
+            "cadence_adherence": st.column_config.ProgressColumn(
+                "Cadence", help="Mean cadence adherence of active pairs.", **share
+            ),
+            "goal_completion": st.column_config.ProgressColumn(
+                "Goals done", help="Goal completion.", **share
+            ),
+            "satisfaction": st.column_config.TextColumn("Satisfaction", width=85),
+            "nps": st.column_config.TextColumn("NPS", width=50),
+            "survey_respondents": st.column_config.NumberColumn(
+                "Respondents",
+                width=95,
+                help="People whose answers the satisfaction and NPS are over.",
+                format=formats.COUNT_COLUMN,
+            ),
+            "survey_note": st.column_config.TextColumn("Survey note", width=90),
         },
+    )
+    st.caption(
+        "Compare a cohort only with cohorts at the same stage: a finished cohort is not ahead "
+        "of one that started two weeks ago."
     )
 
 
 def show_highlights(summary: ExecutiveSummary) -> None:
     """The highlights, one plain sentence each."""
-    st.subheader("Highlights")
+    st.header("Highlights")
     st.markdown("\n".join(f"- {sentence}" for sentence in summary.highlights))

@@ -28,6 +28,7 @@ filters = pair_filter_bar(rows, [*first[1:], *second])
 shown = most_urgent_first(filter_pairs(rows, filters))
 stop_if_nothing_matches(len(shown))
 
+st.header("Pairs")
 band_distribution_chart(
     band_distribution(shown), as_of=as_of, settings=loaders.program_settings().health()
 )

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app import formats
 from components import executive, loaders
 from components.access import require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
@@ -13,6 +14,7 @@ from components.summary_charts import (
     show_health_distribution,
     show_highlights,
     show_roles,
+    show_verdict,
 )
 
 require_access("executive_summary")
@@ -26,12 +28,13 @@ summary = executive.summary(as_of, cohort_ids)
 stop_if_nothing_matches(summary.pairs)
 with download:
     executive.pdf_download_button(summary, cohort_ids)
+show_verdict(summary)
 st.caption(
-    f"{executive.scope_text(cohort_ids)} as of {as_of:%d %b %Y}; changes against "
-    f"{summary.previous_as_of:%d %b %Y}. Aggregates only: no participant is named."
+    f"{executive.scope_text(cohort_ids)} as of {formats.day(as_of)}; changes against "
+    f"{formats.day(summary.previous_as_of)}. Aggregates only: no participant is named."
 )
 
-kpi_row(summary.kpis, previous_as_of_text=f"{summary.previous_as_of:%-d %b}")
+kpi_row(summary.kpis, previous_as_of_text=formats.day(summary.previous_as_of))
 health, cadence = st.columns(2)
 with health:
     show_health_distribution(summary)

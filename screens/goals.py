@@ -39,20 +39,20 @@ for column, figure in zip(st.columns(4), tables.figures, strict=True):
 
 cohort_chart, category_chart = st.columns(2)
 with cohort_chart:
-    st.subheader("Completion by cohort")
+    st.header("Completion by cohort")
     completion_chart(tables.by_cohort, "cohort_id", cohort_names, key="by_cohort")
 with category_chart:
-    st.subheader("Completion by category")
+    st.header("Completion by category")
     completion_chart(tables.by_category, "category", {}, key="by_category")
 
 late = tables.overdue
-st.subheader(f"Overdue goals ({len(late):,})")
+st.header(f"Overdue goals ({len(late):,})")
 if late.empty:
     st.success("No goal is overdue.", icon=":material/task_alt:")
 else:
     overdue_table(late, loaders.directory(), cohort_names)
 
-st.subheader("Time to complete")
+st.header("Time to complete")
 days = tables.days_to_complete
 if days.empty:
     st.caption("No goal with a creation date had been completed by then.")

@@ -39,13 +39,13 @@ for column, figure in zip(
 ):
     column.metric(figure.label, figure.formatted())
 
-st.subheader("Meetings per month")
+st.header("Meetings per month")
 if meetings.per_month.empty:
     st.info("No meeting held yet by these pairs.", icon=":material/event_busy:")
 else:
     monthly_meetings_chart(meetings.per_month, shown_cohorts)
 
-st.subheader("Cadence adherence")
+st.header("Cadence adherence")
 st.caption("Active pairs by the share of their expected meetings they held (capped at 100 %).")
 histogram_column, cohort_column = st.columns(2)
 with histogram_column:
@@ -53,16 +53,16 @@ with histogram_column:
 with cohort_column:
     adherence_table(adherence_by_cohort(health), shown_cohorts)
 
-st.subheader("Format mix")
+st.header("Format mix")
 if meetings.formats.empty:
     st.caption("No meeting held yet.")
 else:
     format_mix_chart(meetings.formats)
 
-st.subheader(f"Meetings per week, last {HEATMAP_WEEKS} weeks")
+st.header(f"Meetings per week, last {HEATMAP_WEEKS} weeks")
 week_heatmap(meetings.per_week, shown_cohorts, as_of=as_of, weeks=HEATMAP_WEEKS)
 
-st.subheader("Longest gaps")
+st.header("Longest gaps")
 st.caption(
     "Active pairs with the longest time without a meeting: between two meetings, before a "
     "first one, or since the last one (still running)."

@@ -50,24 +50,24 @@ def breakdown(by: str) -> pd.DataFrame:
 
 kpi_slot = st.container()
 
-st.subheader("Trends by month")
+st.header("Trends by month")
 by_month = breakdown("month")
 trend = survey_data.trend(as_of, cohort_ids, rule)
 views.month_trend_chart(trend)
 
 kind_column, uplift_column = st.columns(2)
 with kind_column:
-    st.subheader("By survey kind")
+    st.header("By survey kind")
     by_kind = breakdown("kind")
     views.kind_chart(by_kind)
 with uplift_column:
-    st.subheader("Baseline → exit")
+    st.header("Baseline → exit")
     uplift = skill_uplift_summary(program.surveys, program.participants, as_of=as_of)
     if cohort_ids:
         uplift = over_chosen_cohorts(uplift, by_month.set_index("group").loc[ALL])
     views.uplift_chart(uplift, rule)
 
-st.subheader("Mentors vs mentees")
+st.header("Mentors vs mentees")
 question = url_selectbox(
     "Question",
     list(MEANS),
@@ -78,7 +78,7 @@ question = url_selectbox(
 by_role = survey_data.trend(as_of, cohort_ids, rule, by_role=True)
 views.role_trend_chart(by_role, trend["month"], question)
 
-st.subheader("Breakdown")
+st.header("Breakdown")
 by = url_selectbox(
     "Breakdown by",
     list(BREAKDOWNS),
@@ -95,7 +95,7 @@ with kpi_slot:
     views.kpi_row(views.overall([by_month, by_kind, table]), uplift, rule)
 
 if role == PROGRAM_MANAGER:
-    st.subheader("Comments")
+    st.header("Comments")
     groups = [ALL, *table["group"][table["group"] != ALL]]
     comments = survey_data.comments(as_of, cohort_ids, by, groups, rule)
     views.comment_lists(comments, views.group_names(by, cohorts), rule.min_comment_group)

@@ -94,4 +94,68 @@ def test_without_dejavu_the_text_falls_back_to_latin_1(
     monkeypatch.setattr(pdf_module, "FONT_DIRECTORIES", ())
     text = _pdf(fixture_summary).pages[0].extract_text()
     assert "Match rate" in text and "40%" in text and "As of 31 Mar 2025" in text
-    assert "—" not in text and "2024 pilot 0 0 - -" in text
+    assert "—" not in text and "2024 pilot Finished 0 0 - -" in text
+
+
+MM = 72 / 25.4
+
+
+def _layout(page: pypdf.PageObject) -> tuple[list[tuple[float, str]], list[tuple[float, float]]]:
+    """The page's text lines as (top in mm, text) and its images as (top, bottom) in mm."""
+    height = float(page.mediabox.height)
+    lines, images = [], []
+
+    def text(value, _cm, tm, _font, _size) -> None:
+        if value.strip():
+            lines.append(((height - tm[5]) / MM, value.strip()))
+
+    def operand(operator, args, _cm, _tm) -> None:
+        if operator == b"cm" and float(args[0]) > 50:  # an image drawn w × h at (x, y)
+            bottom = (height - float(args[5])) / MM
+            images.append((bottom - float(args[3]) / MM, bottom))
+
+    page.extract_text(visitor_text=text, visitor_operand_before=operand)
+    return lines, images
+
+
+def test_no_heading_is_printed_twice_and_no_blank_band_follows_the_charts(
+    fixture_summary: ExecutiveSummary,
+) -> None:
+    page = _pdf(fixture_summary).pages[0]
+    lines, images = _layout(page)
+    texts = [value for _, value in lines]
+    for heading in ("Cohort comparison", "Health of active pairs", "Highlights"):
+        assert texts.count(heading) == 1, heading
+    assert len(images) == 2
+    charts_end = max(bottom for _, bottom in images)
+    below = min(top for top, _ in lines if top > charts_end)
+    assert below - charts_end < 10  # the tables follow the charts: no band of blank paper
+
+
+def test_changes_are_marked_better_or_worse_and_the_verdict_heads_the_page(
+    fixture_summary: ExecutiveSummary,
+) -> None:
+    text = _pdf(fixture_summary).pages[0].extract_text()
+    # 31 Mar 2025 against 31 Dec 2024: one more active pair; goal completion 50% → 33%.
+    assert "+1 vs 31 Dec 2024, better" in text
+    assert "-17 pts vs 31 Dec 2024, worse" in text
+    assert "Off track — below target: healthy pairs 0% (target 60%)" in text
+    lines, _ = _layout(_pdf(fixture_summary).pages[0])
+    verdict_top = next(top for top, value in lines if value.startswith("Off track"))
+    kpi_top = next(top for top, value in lines if value == "Match rate")
+    assert verdict_top < kpi_top
+
+
+def test_survey_figures_in_the_pdf_carry_their_respondents(engine: Engine) -> None:
+    assert run_import(read_directory(FIXTURE_PROGRAM), engine=engine).applied
+    settings = ProgramSettings(min_respondents=3)
+
+    def snapshot(day: date) -> Snapshot:
+        program = load_program(engine, as_of=day)
+        return Snapshot(program, program_health(program, settings), program)
+
+    summary = executive_summary(snapshot(AS_OF), snapshot(previous_as_of(AS_OF)), settings)
+    text = _pdf(summary).pages[0].extract_text()
+    people = summary.kpi("NPS").respondents
+    assert people and f"NPS · over {people} respondents" in text
+    assert "Resp." in text and "Stage" in text

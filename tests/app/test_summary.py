@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from app.report import program_health, store_activity
@@ -15,7 +16,9 @@ from app.settings import ProgramSettings
 from app.summary import (
     ExecutiveSummary,
     Snapshot,
+    Verdict,
     cadence_adherence,
+    cohort_stage,
     executive_summary,
     previous_as_of,
     uplift_respondents,
@@ -169,13 +172,90 @@ def test_highlights_are_computed_from_the_figures(fixture_engine: Engine) -> Non
         "No active pair is stalled.",
         "0% of active pairs (0 of 1) held at least 80% of their expected meetings over the last "
         "90 days.",
-        "2024 pilot leads goal completion at 50%; Spring 2025, global is lowest at 0%.",
+        # A finished pilot is not compared with a cohort in its ninth week.
+        "Goal completion is not compared between cohorts: no two are at the same stage yet, so "
+        "it is too early to compare.",
     ]
     # On 15 Apr 2025 P03 has not met for 43 days (> 2 × 14): stalled.
     later = _summary(fixture_engine, as_of=date(2025, 4, 15))
     assert "Spring 2025, global has the most stalled pairs: 1 of 1 active pairs." in (
         later.highlights
     )
+
+
+def test_cohorts_are_compared_only_at_the_same_stage(fixture_engine: Engine) -> None:
+    table = _summary(fixture_engine).cohorts.set_index("cohort_id")
+    # The pilot ended on 12 Jul 2024; Spring 2025 started on 3 Feb 2025: 56 days, week 9.
+    assert table.loc["C2024", "stage"] == "Finished"
+    assert table.loc["C2025", "stage"] == "Weeks 1–12"
+    summary = _summary(fixture_engine)
+    assert not any("leads goal completion" in sentence for sentence in summary.highlights)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "stage"),
+    [
+        (date(2025, 3, 31), None, "Weeks 1–12"),
+        (date(2025, 1, 7), None, "Weeks 1–12"),  # day 83: week 12
+        (date(2025, 1, 6), None, "Weeks 13–26"),  # day 84: week 13
+        (date(2024, 7, 1), None, "Weeks 27–52"),
+        (date(2023, 1, 1), date(2026, 1, 1), "Over a year"),
+        (date(2023, 1, 1), date(2025, 3, 30), "Finished"),
+        (date(2025, 4, 1), None, "Not started"),
+    ],
+)
+def test_cohort_stage_by_weeks_since_the_start(start: date, end: date | None, stage: str) -> None:
+    assert cohort_stage(start, end, AS_OF) == stage
+
+
+def test_survey_figures_carry_their_respondents(engine: Engine) -> None:
+    seed_store(engine, scale="demo", anchor=DEMO_AS_OF)
+    summary = _summary(engine, ProgramSettings(), as_of=DEMO_AS_OF)
+    whole = load_program(engine, as_of=DEMO_AS_OF)
+    answered = whole.surveys[whole.surveys["submitted_on"] <= pd.Timestamp(DEMO_AS_OF)]
+    nps = summary.kpi("NPS")
+    assert nps.respondents == answered["participant_id"].nunique() > 0
+    assert nps.respondents_text() == f"over {nps.respondents:,} respondents"
+    uplift = summary.kpi("Skill uplift")
+    assert uplift.respondents == uplift_respondents(whole.surveys, whole.participants) > 0
+    assert (
+        f"Skill uplift {uplift.current.formatted()} points from baseline to exit (mentees' "
+        f"digital confidence, 1–5; over {uplift.respondents} mentees)."
+    ) in summary.highlights
+    shown = summary.cohorts[summary.cohorts["nps"].notna()]
+    assert len(shown) > 0 and shown["survey_respondents"].notna().all()
+    for row in shown.itertuples():
+        in_cohort = answered[answered["cohort_id"] == row.cohort_id]
+        assert row.survey_respondents == in_cohort["participant_id"].nunique()
+    assert summary.kpi("Match rate").respondents_text() == ""
+
+
+def test_the_verdict_weighs_the_figures_against_the_targets(fixture_engine: Engine) -> None:
+    # Fixture on 31 Mar 2025: 0 of 1 active pair Healthy, 0 of 1 on cadence, goals 1 of 3 done.
+    off = _summary(fixture_engine).verdict
+    assert off.on_track is False
+    assert off.text == (
+        "Off track — below target: healthy pairs 0% (target 60%), pairs on cadence 0% "
+        "(target 70%), goal completion 33% (target 50%)."
+    )
+    easy = ProgramSettings(
+        min_respondents=3, target_healthy=0, target_on_cadence=0, target_goal_completion=30
+    )
+    on = _summary(fixture_engine, easy).verdict
+    assert on.on_track is True and on.text.startswith("On track — every target met:")
+    assert "goal completion 33% (target 30%)" in on.text
+    assert _summary(fixture_engine, as_of=date(2023, 1, 1)).verdict == (
+        Verdict(None, "No verdict yet: nothing to measure against the targets.")
+    )
+
+
+def test_targets_are_settings_and_bad_targets_are_refused() -> None:
+    defaults = ProgramSettings()
+    assert (defaults.target_healthy, defaults.target_on_cadence) == (60, 70)
+    assert defaults.target_goal_completion == 50
+    for bad in ({"target_healthy": 101}, {"target_goal_completion": -1}):
+        with pytest.raises(ValidationError):
+            ProgramSettings(**bad)
 
 
 def test_uplift_counts_mentees_who_answered_baseline_and_exit(fixture_engine: Engine) -> None:

@@ -329,7 +329,7 @@ def test_surveys_show_no_small_group_in_any_breakdown(
         text = page_content(at, downloads)
         if role == EXECUTIVE:
             _assert_anonymous(text)
-            assert "Comments" not in [header.value for header in at.subheader]
+            assert "Comments" not in [header.value for header in at.header]
         else:
             comments += _check_comments(at, by, cohorts)
             _assert_no_identity_outside_comments(at, downloads)
@@ -359,4 +359,4 @@ def test_a_hidden_cohort_figure_says_hidden_in_the_pdf(app_on, audit_url, downlo
     mid = cohort_table.set_index("cohort").loc["Mid cohort"]
     assert (mid["satisfaction"], mid["nps"]) == ("hidden", "hidden")  # the screen says so
     (pdf,) = downloads.texts()
-    assert _pdf_cohort_rows(pdf)["Mid cohort"].endswith(" hidden hidden")
+    assert _pdf_cohort_rows(pdf)["Mid cohort"].endswith(" hidden hidden —")

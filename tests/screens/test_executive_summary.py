@@ -181,3 +181,60 @@ def test_the_pdf_of_the_demo_program_is_one_page_with_its_kpis_and_charts(app_on
     for kpi in summary.kpis:
         assert kpi.label in text and kpi.value_text() in text
     assert len(reader.pages[0].images) == 2
+
+
+def test_the_demo_page_opens_with_a_verdict_and_shows_who_each_survey_figure_is_over(
+    app_on, demo_url
+) -> None:
+    at = app_on(demo_url, role="executive", page=PAGE, as_of=DEMO_AS_OF).run()
+    assert not at.exception
+    # The verdict comes first, before the KPI row, and weighs the figures against the targets.
+    alerts = [alert.value for alert in [*at.success, *at.warning, *at.info]]
+    verdicts = [alert for alert in alerts if alert.startswith(("On track", "Off track", "No "))]
+    assert len(verdicts) == 1
+    verdict = verdicts[0]
+    assert verdict.startswith(("On track — ", "Off track — "))
+    assert "(target 60%)" in verdict and "(target 70%)" in verdict and "(target 50%)" in verdict
+    # Every survey figure says how many people it is over.
+    text = page_text(at)
+    assert "Survey figures: Skill uplift over" in text and "NPS over" in text
+    cohorts = at.dataframe[1].value
+    assert "survey_respondents" in cohorts.columns
+    shown = cohorts[cohorts["nps"].str.match(r"^[+-]\d")]
+    assert len(shown) and shown["survey_respondents"].notna().all()
+    # A finished pilot, a cohort in week 20 and an intake two weeks old: each at its own stage,
+    # so none "leads" another.
+    assert list(cohorts["stage"]) == ["Finished", "Weeks 13–26", "Weeks 1–12"]
+    assert "leads goal completion" not in text
+    assert "too early to compare" in text
+
+
+def test_dates_read_like_every_other_screen(app_on, demo_url) -> None:
+    # "9 Nov 2026" (app.formats.day), not "09 Nov 2026" or "2026-11-09".
+    at = app_on(demo_url, role="executive", page=PAGE, as_of=DEMO_AS_OF.replace(day=9)).run()
+    assert not at.exception
+    assert "All cohorts as of 9 Nov 2026; changes against 9 Aug 2026." in page_text(at)
+
+
+def test_the_targets_are_set_on_the_data_screen_and_decide_the_verdict(app_on, fixture_url) -> None:
+    data = app_on(fixture_url, page="screens/data.py").run()
+    for label, value in [
+        ("Healthy pairs, at least", 0),
+        ("Pairs on cadence, at least", 0),
+        ("Goal completion, at least", 30),
+    ]:
+        next(box for box in data.number_input if box.label == label).set_value(value)
+    data = next(button for button in data.button if button.label == "Save settings").click().run()
+    assert not data.exception
+    saved = load_settings(make_engine(fixture_url))
+    assert (saved.target_healthy, saved.target_on_cadence, saved.target_goal_completion) == (
+        0,
+        0,
+        30,
+    )
+    at = app_on(fixture_url, role="executive", page=PAGE, as_of=FIXTURE_AS_OF).run()
+    # 0 of 1 active pair Healthy and on cadence, goals 1 of 3 done: on track against these.
+    assert [alert.value for alert in at.success] == [
+        "On track — every target met: healthy pairs 0% (target 0%), pairs on cadence 0% "
+        "(target 0%), goal completion 33% (target 30%)."
+    ]

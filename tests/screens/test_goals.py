@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import activity
+from app import activity, formats
 from app.report import headline_figures, program_health
 from app.settings import ProgramSettings
 from data_access.db import make_engine
@@ -40,7 +40,7 @@ def test_the_demo_program_shows_every_section(app_on, demo_url) -> None:
     assert not at.exception
     assert [title.value for title in at.title] == ["Goals"]
     overdue = _overdue(at)
-    assert [header.value for header in at.subheader] == [
+    assert [header.value for header in at.header] == [
         "Completion by cohort",
         "Completion by category",
         f"Overdue goals ({len(overdue)})",
@@ -167,3 +167,10 @@ def test_other_roles_get_only_the_access_message(app_on, fixture_url, role) -> N
     assert not at.exception
     assert "is for program managers" in at.warning[0].value
     assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+
+
+def test_due_dates_read_like_every_other_screen(app_on, fixture_url) -> None:
+    at = app_on(fixture_url, page=PAGE, as_of=FIXTURE_AS_OF).run()
+    (table,) = [frame for frame in at.dataframe if "days_overdue" in frame.value]
+    config = json.loads(table.proto.columns)
+    assert config["due_on"]["type_config"]["format"] == formats.DATE_COLUMN == "D MMM YYYY"

@@ -47,7 +47,7 @@ def test_the_demo_program_shows_every_section(app_on, demo_url) -> None:
     at = app_on(demo_url, page=PAGE, as_of=DEMO_AS_OF).run()
     assert not at.exception
     assert [title.value for title in at.title] == ["Meetings"]
-    assert [header.value for header in at.subheader] == [
+    assert [header.value for header in at.header] == [
         "Meetings per month",
         "Cadence adherence",
         "Format mix",

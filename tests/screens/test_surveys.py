@@ -182,7 +182,7 @@ def test_each_allowed_role_sees_the_screen_on_the_demo_program(app_on, demo_url,
     table = _table(at)
     assert table["Group"].iloc[-1] == "All" and len(table) > 1
     # Comments are a program manager's only: an executive gets no comment section at all.
-    assert ("Comments" in [header.value for header in at.subheader]) is (role == "program_manager")
+    assert ("Comments" in [header.value for header in at.header]) is (role == "program_manager")
 
 
 @pytest.mark.parametrize("role", ["executive", "program_manager"])
@@ -296,7 +296,7 @@ def test_the_breakdown_and_the_cohort_go_into_the_link(app_on, demo_url) -> None
 
     at = at.selectbox(key="link:by").set_value("department").run()
     assert _param(at, "by") == ["department"]
-    assert at.subheader and "Breakdown by" in [box.label for box in at.selectbox]
+    assert at.header and "Breakdown by" in [box.label for box in at.selectbox]
 
     engine = make_engine(demo_url)
     first = cohort_list(engine)["cohort_id"].iloc[0]
