@@ -69,6 +69,20 @@ first name alone is not recognised). With `cohorts=`, a group's comments are lis
 its comments within each chosen cohort would be, in the crossed table decided as above with
 `min_comment_group` (respondents only, no questions).
 
+**Across as-of dates.** A reader can move the as-of date and set two pages side by side: if a
+day's responses counted, the difference between two neighbouring days would be one person's
+answer. So only *complete months* count: the figures as of any date are those of the responses
+submitted by the end of the last month that ended on or before it (`published_through`); the
+current, partial month is withheld until it ends. Every as-of date within one month publishes the
+same figures. Between two month ends, a group's figure may still change by a few people: so the
+tables of every month end are decided in turn (`_held_over_time`), and a group or question shown
+at an earlier month end is hidden at a later one when 1 to `minimum` − 1 people answered for it
+in between ("hidden: fewer than 5 respondents changed it since an earlier month's figure"); step
+2 then makes its line safe again. A figure shown at two as-of dates therefore differs by nobody
+or by at least `minimum` people. A cell of a complete month never changes again. (Cross-date
+combinations of *several* cells, e.g. a total at two dates minus cells shown at one, are not
+checked by this rule; comments and cohort-filtered tables follow it per group only.)
+
 Nothing submitted after the as-of date counts.
 """
 
@@ -76,7 +90,7 @@ import itertools
 import re
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -90,6 +104,7 @@ NO_COHORT = "No cohort"
 REDACTED = "[redacted]"
 FEWER = "fewer than {minimum} respondents"
 BY_SUBTRACTION = "would reveal a small group by subtraction"
+SINCE_EARLIER = "fewer than {minimum} respondents changed it since an earlier month's figure"
 
 BREAKDOWNS = ("cohort", "role", "department", "generation", "kind", "month")
 PARTICIPANT_BREAKDOWNS = ("role", "department", "generation")
@@ -852,11 +867,118 @@ def _chosen(answered: pd.DataFrame, cohorts: Collection[str] | None) -> frozense
 _SLICED_COLUMNS = ("participant_id", "cohort_id", "kind")
 
 
+def published_through(as_of: date) -> date:
+    """The last day whose responses the survey figures as of `as_of` count: the end of the last
+    complete month, `as_of` itself when it is a month's last day (see the module docstring)."""
+    following = as_of + timedelta(days=1)
+    return as_of if following.day == 1 else as_of.replace(day=1) - timedelta(days=1)
+
+
 def _answered(responses: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """The responses submitted on or before `as_of`, their sliced text columns as objects."""
-    answered = metrics.responses_as_of(responses, as_of=as_of)
+    """The responses submitted by `published_through(as_of)`, their sliced text columns as
+    objects."""
+    answered = metrics.responses_as_of(responses, as_of=published_through(as_of))
     text = [c for c in _SLICED_COLUMNS if c in answered and answered[c].dtype != object]
     return answered.astype(dict.fromkeys(text, object)) if text else answered
+
+
+def _month_ends(answered: pd.DataFrame, through: date) -> list[date]:
+    """The last day of every month from the first response's to `through` (a month's end)."""
+    if answered.empty:
+        return []
+    ends = pd.date_range(answered["submitted_on"].min(), pd.Timestamp(through), freq="ME")
+    return [end.date() for end in ends]
+
+
+def _held_over_time(
+    table_at: Callable[[date], pd.DataFrame],
+    answered: pd.DataFrame,
+    participants: pd.DataFrame,
+    by: str,
+    as_of: date,
+    minimum: int,
+    cohorts: Collection[str] | None,
+) -> pd.DataFrame:
+    """`table_at(as_of)` (a breakdown `by` decided at one date) under the rule across as-of dates:
+    the tables of every month's end up to `published_through(as_of)` are decided in turn, and a
+    group or question shown in one of them is hidden in a later one when fewer than `minimum`
+    people (1 or more) answered for it in between; the line is then made safe again (step 2)."""
+    ends = _month_ends(answered, published_through(as_of))
+    if not ends:
+        return table_at(as_of)
+    labels = _group_of(answered, participants, by)
+    chosen = _chosen(answered, cohorts)
+    if chosen is not None:
+        inside = _group_of(answered, participants, "cohort").isin(chosen)
+        answered, labels = answered[inside], labels[inside]
+    published: list[tuple[date, pd.DataFrame]] = []
+    for end in ends:
+        table = _hold(table_at(end), published, answered, labels, end, minimum)
+        published.append((end, table))
+    return published[-1][1]
+
+
+def _hold(
+    table: pd.DataFrame,
+    earlier: Sequence[tuple[date, pd.DataFrame]],
+    answered: pd.DataFrame,
+    labels: pd.Series,
+    end: date,
+    minimum: int,
+) -> pd.DataFrame:
+    """`table` (decided on the responses to `end`) with what `_held_over_time` hides given the
+    `earlier` tables (month end → table as published)."""
+    now = answered[answered["submitted_on"] <= pd.Timestamp(end)]
+    groups = list(table["group"])
+
+    def people(frame: pd.DataFrame, group: str, question: str | None = None) -> frozenset[str]:
+        part = frame if group == ALL else frame[labels.loc[frame.index].to_numpy() == group]
+        if question is not None:
+            part = part[part[question].notna()]
+        return frozenset(part["participant_id"])
+
+    rows = table.set_index("group")
+    seeds: dict[str | None, dict[Cell, str]] = {key: {} for key in (None, *QUESTIONS)}
+    for start, old_table in earlier:
+        old = old_table.set_index("group")
+        new = now[now["submitted_on"] > pd.Timestamp(start)]
+        for group in groups:
+            if group not in old.index or not (rows.at[group, "shown"] and old.at[group, "shown"]):
+                continue
+            if 0 < len(people(new, group)) < minimum:
+                seeds[None][group] = SINCE_EARLIER
+            for question in QUESTIONS:
+                shown = pd.notna(rows.at[group, question]) and pd.notna(old.at[group, question])
+                if shown and 0 < len(people(new, group, question)) < minimum:
+                    seeds[question][group] = SINCE_EARLIER
+    if not any(seeds.values()):
+        return table
+    lines = [(ALL, [group for group in groups if group != ALL])]
+    hidden_rows = {group: FEWER for group in groups if not rows.at[group, "shown"]}
+    members = {group: people(now, group) for group in groups}
+    rows_now = _protect(members, lines, {**hidden_rows, **seeds[None]}, minimum)
+    table = table.copy()
+    for index, group in enumerate(groups):
+        if group in rows_now and group not in hidden_rows:
+            blank = _published(dict, rows_now[group], {}, minimum)
+            for column, value in blank.items():
+                table.at[table.index[index], column] = value
+    for question in QUESTIONS:
+        answering = {group: people(now, group, question) for group in groups}
+        was = {
+            group: FEWER
+            for group in groups
+            if group in rows_now or (pd.isna(rows.at[group, question]) and answering[group])
+        }
+        hidden = _protect(answering, lines, {**was, **seeds[question]}, minimum)
+        for index, group in enumerate(groups):
+            if group in hidden and group not in was and group not in rows_now:
+                label = table.index[index]
+                table.at[label, question] = np.nan
+                why = hidden[group].format(minimum=minimum)
+                note = f"{question} {SUPPRESSED}: {why}"
+                table.at[label, "note"] = "; ".join(filter(None, [table.at[label, "note"], note]))
+    return table
 
 
 # --- What the screens call ------------------------------------------------------------------------
@@ -892,6 +1014,24 @@ def survey_breakdown(
             responses, participants, as_of=as_of, settings=settings, cohorts=cohorts, only=by
         )
         return tables.by_role if by == "role" else tables.by_month
+    answered = _answered(responses, as_of)
+
+    def table_at(day: date) -> pd.DataFrame:
+        return _breakdown_at(responses, participants, by, day, settings, cohorts)
+
+    minimum = settings.min_respondents
+    return _held_over_time(table_at, answered, participants, by, as_of, minimum, cohorts)
+
+
+def _breakdown_at(
+    responses: pd.DataFrame,
+    participants: pd.DataFrame,
+    by: str,
+    as_of: date,
+    settings: AnonymitySettings,
+    cohorts: Collection[str] | None,
+) -> pd.DataFrame:
+    """`survey_breakdown` by a group other than role or month, decided at `as_of` alone."""
     answered = _answered(responses, as_of)
     if (chosen := _chosen(answered, cohorts)) is not None:
         table = _filtered(answered, participants, by, chosen, settings)
@@ -960,7 +1100,39 @@ def role_and_month_tables(
     """`survey_breakdown(by="role")`, `survey_breakdown(by="month")` and
     `survey_trend(by_role=True)` at once: the three are published from one role × month table
     (its margins and its cells), so the rule is decided on it once for a screen that shows them
-    all. `only` ("role", "month" or "cells") builds just that one."""
+    all. `only` ("role", "month" or "cells") builds just that one. The role and month totals
+    follow the rule across as-of dates (module docstring); a cell of a complete month never
+    changes."""
+    options = {"settings": settings, "cohorts": cohorts}
+    tables = _role_and_month_at(responses, participants, as_of=as_of, only=only, **options)
+    answered = _answered(responses, as_of)
+    minimum = settings.min_respondents
+
+    def held(by: str, table: pd.DataFrame | None) -> pd.DataFrame | None:
+        if table is None:
+            return None
+
+        def table_at(day: date) -> pd.DataFrame:
+            at = _role_and_month_at(responses, participants, as_of=day, only=by, **options)
+            return at.by_role if by == "role" else at.by_month
+
+        return _held_over_time(table_at, answered, participants, by, as_of, minimum, cohorts)
+
+    return RoleMonthTables(
+        held("role", tables.by_role), held("month", tables.by_month), tables.by_role_and_month
+    )
+
+
+def _role_and_month_at(
+    responses: pd.DataFrame,
+    participants: pd.DataFrame,
+    *,
+    as_of: date,
+    settings: AnonymitySettings,
+    cohorts: Collection[str] | None,
+    only: str | None,
+) -> RoleMonthTables:
+    """`role_and_month_tables` decided at `as_of` alone."""
     answered = _answered(responses, as_of)
     wanted = {"role", "month", "cells"} if only is None else {only}
     if (chosen := _chosen(answered, cohorts)) is not None:

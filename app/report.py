@@ -7,6 +7,7 @@ import pandas as pd
 
 from app import metrics
 from app.health import BANDS, health_from_aggregates, pair_activity, pair_health
+from app.privacy import published_through
 from app.settings import ProgramSettings
 from data_access.queries import ActivityInputs, HealthInputs, ProgramFrames
 
@@ -82,7 +83,8 @@ def headline_figures(program: ProgramFrames, health: pd.DataFrame) -> list[Headl
     pairs = metrics.pairs_as_of(program.pairs, as_of=as_of)
     active = health[health["status"] == metrics.ACTIVE]
     goals = metrics.goals_as_of(program.goals, as_of=as_of)
-    surveys = metrics.responses_as_of(program.surveys, as_of=as_of)
+    # Survey figures count complete months only, as every survey figure (app.privacy).
+    surveys = metrics.responses_as_of(program.surveys, as_of=published_through(as_of))
     return [
         Headline("Enrolled mentors", float((people["role"] == "mentor").sum())),
         Headline("Enrolled mentees", float((people["role"] == "mentee").sum())),

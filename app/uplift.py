@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 
 from app import metrics
-from app.privacy import BY_SUBTRACTION, SUPPRESSED
+from app.privacy import BY_SUBTRACTION, SUPPRESSED, published_through
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,10 @@ class UpliftSummary:
 def skill_uplift_summary(
     surveys: pd.DataFrame, participants: pd.DataFrame, *, as_of: date
 ) -> UpliftSummary:
-    """`UpliftSummary` of the responses submitted on or before `as_of`."""
-    both = metrics.latest_confidence(metrics.responses_as_of(surveys, as_of=as_of), participants)
+    """`UpliftSummary` of the responses submitted by `app.privacy.published_through(as_of)`
+    (complete months only, as every survey figure)."""
+    answered = metrics.responses_as_of(surveys, as_of=published_through(as_of))
+    both = metrics.latest_confidence(answered, participants)
     return UpliftSummary(
         mentees=len(both),
         baseline=float(both["baseline"].mean()),

@@ -57,8 +57,11 @@ def _colours(names: list[str]) -> dict[str, str]:
     return {name: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, name in enumerate(names)}
 
 
-def monthly_meetings_chart(per_month: pd.DataFrame, cohorts: dict[str, str]) -> None:
-    """Meetings per month, one stacked bar segment per cohort (Plotly, to hover and zoom)."""
+def monthly_meetings_chart(
+    per_month: pd.DataFrame, cohorts: dict[str, str], as_of: date | None = None
+) -> None:
+    """Meetings per month, one stacked bar segment per cohort (Plotly, to hover and zoom); the
+    month of `as_of`, when it has not ended, hatched and labelled as partial."""
     frame = per_month.assign(cohort=per_month["cohort_id"].map(cohorts))
     names = [name for cohort_id, name in cohorts.items() if cohort_id in set(frame["cohort_id"])]
     figure = px.bar(
@@ -73,7 +76,24 @@ def monthly_meetings_chart(per_month: pd.DataFrame, cohorts: dict[str, str]) -> 
     figure.update_layout(barmode="stack", margin={"t": 10}, legend_title_text="Cohort")
     figure.update_xaxes(dtick="M1", tickformat="%b %Y")
     figure.update_traces(hovertemplate="%{x|%B %Y}: %{y} meetings")
+    partial = as_of is not None and (as_of + timedelta(days=1)).day != 1
+    if partial:
+        current = pd.Period(as_of, freq="M")
+        label = f"{as_of:%b %Y} (to {as_of:%d %b})"
+        for trace in figure.data:
+            months = pd.to_datetime(pd.Series(trace.x)).dt.to_period("M")
+            trace.marker.pattern.shape = ["/" if month == current else "" for month in months]
+        figure.add_annotation(
+            x=current.to_timestamp(),
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"partial: {label}",
+        )
     st.plotly_chart(figure, key="meetings_per_month")
+    if partial:
+        st.caption(f"{label} is a partial month: its hatched bar counts the meetings so far.")
 
 
 def adherence_histogram(distribution: pd.DataFrame) -> None:

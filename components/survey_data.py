@@ -10,6 +10,7 @@ import streamlit as st
 
 from app.privacy import (
     ALL,
+    MEANS,
     AnonymitySettings,
     RoleMonthTables,
     comments_by_group,
@@ -70,6 +71,12 @@ def _comments(
     )
 
 
+def _rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` as it may reach the browser: means to one decimal, the NPS to a whole number (as
+    the page writes them), so no chart's data carries more than the page shows."""
+    return table.round({**dict.fromkeys(MEANS, 1), "nps": 0})
+
+
 def _key(rule: AnonymitySettings) -> tuple[int, int]:
     return (rule.min_respondents, rule.min_comment_group)
 
@@ -83,8 +90,8 @@ def breakdown(
     key = (loaders.store_key(), as_of, tuple(sorted(cohort_ids)))
     if by in ("role", "month"):
         tables = _role_month(*key, _key(rule))
-        return tables.by_role if by == "role" else tables.by_month
-    return _breakdown(*key, by, _key(rule))
+        return _rounded(tables.by_role if by == "role" else tables.by_month)
+    return _rounded(_breakdown(*key, by, _key(rule)))
 
 
 def trend(
@@ -97,7 +104,7 @@ def trend(
         table = breakdown(as_of, cohort_ids, "month", rule)
         return table[table["group"] != ALL].rename(columns={"group": "month"})
     tables = _role_month(loaders.store_key(), as_of, tuple(sorted(cohort_ids)), _key(rule))
-    return tables.by_role_and_month
+    return _rounded(tables.by_role_and_month)
 
 
 def comments(

@@ -265,7 +265,7 @@ def month_trend_chart(trend: pd.DataFrame) -> None:
             mode="lines+markers",
             line={"color": colour},
             connectgaps=False,
-            hovertemplate="%{y:.2f}<extra>" + QUESTION_LABELS[question] + "</extra>",
+            hovertemplate="%{y:.1f}<extra>" + QUESTION_LABELS[question] + "</extra>",
         )
     _month_ticks(figure, len(trend))
     _show(
@@ -290,7 +290,7 @@ def role_trend_chart(by_role: pd.DataFrame, months: pd.Series, question: str) ->
             mode="lines+markers",
             line={"color": colour},
             connectgaps=False,
-            hovertemplate="%{y:.2f}<extra>" + label + "</extra>",
+            hovertemplate="%{y:.1f}<extra>" + label + "</extra>",
         )
         if cells_hidden := hidden_cells(cells, "month", (question,)):
             hidden.append(f"{label}: {cells_hidden}")
@@ -316,7 +316,7 @@ def kind_chart(kinds: pd.DataFrame) -> None:
             y=shown[question].astype(float),
             name=QUESTION_LABELS[question],
             marker_color=colour,
-            hovertemplate="%{y:.2f}<extra>" + QUESTION_LABELS[question] + "</extra>",
+            hovertemplate="%{y:.1f}<extra>" + QUESTION_LABELS[question] + "</extra>",
         )
     figure.update_layout(barmode="group")
     hidden = hidden_cells(kinds, "group", MEANS)
@@ -344,11 +344,11 @@ def uplift_chart(uplift: UpliftSummary, rule: AnonymitySettings) -> None:
     figure = go.Figure(
         go.Bar(
             x=["Baseline", "Exit"],
-            y=[uplift.baseline, uplift.exit],
+            y=[round(uplift.baseline, 1), round(uplift.exit, 1)],
             marker_color=SERIES_COLOURS[:2],
             text=[f"{uplift.baseline:.1f}", f"{uplift.exit:.1f}"],
             textposition="outside",
-            hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+            hovertemplate="%{x}: %{y:.1f}<extra></extra>",
         )
     )
     st.plotly_chart(_layout(figure, y_title="Mean digital confidence (1–5)", y_range=[0, 5.5]))

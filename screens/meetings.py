@@ -43,7 +43,7 @@ st.header("Meetings per month")
 if meetings.per_month.empty:
     st.info("No meeting held yet by these pairs.", icon=":material/event_busy:")
 else:
-    monthly_meetings_chart(meetings.per_month, shown_cohorts)
+    monthly_meetings_chart(meetings.per_month, shown_cohorts, as_of)
 
 st.header("Cadence adherence")
 st.caption("Active pairs by the share of their expected meetings they held (capped at 100 %).")

@@ -9,6 +9,7 @@ from app.privacy import (
     BREAKDOWNS,
     MEANS,
     AnonymitySettings,
+    published_through,
 )
 from app.uplift import over_chosen_cohorts, skill_uplift_summary
 from components import loaders, survey_data
@@ -23,10 +24,17 @@ as_of = current_as_of()
 stop_if_no_program(loaders.size(as_of))
 settings = loaders.program_settings()
 rule = AnonymitySettings(settings.min_respondents, settings.min_comment_group)
+through = published_through(as_of)
+partial = (
+    ""
+    if through == as_of
+    else f" {as_of:%b %Y} is a partial month (to {as_of:%d %b}): its answers count when it ends."
+)
 st.caption(
-    f"Baseline, pulse, midpoint and exit surveys submitted by {as_of:%d %b %Y}. Any figure from "
-    f"fewer than {rule.min_respondents} people is hidden, and so is any that would let a smaller "
-    "group be worked out by subtraction (docs/metrics.md)."
+    f"Baseline, pulse, midpoint and exit surveys submitted by {through:%d %b %Y}, the end of the "
+    f"last complete month.{partial} Any figure from fewer than {rule.min_respondents} people is "
+    "hidden, and so is any that would let a smaller group be worked out by subtraction or by "
+    "comparing two as-of dates (docs/metrics.md)."
 )
 cohorts = loaders.cohort_names()
 cohort_ids = cohort_filter(cohorts)
@@ -54,6 +62,8 @@ st.header("Trends by month")
 by_month = breakdown("month")
 trend = survey_data.trend(as_of, cohort_ids, rule)
 views.month_trend_chart(trend)
+if partial:
+    st.caption(f"Partial month withheld: {as_of:%b %Y} (to {as_of:%d %b}) is shown when it ends.")
 
 kind_column, uplift_column = st.columns(2)
 with kind_column:

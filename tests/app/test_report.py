@@ -1,13 +1,18 @@
 """`python -m app report`: the headline figures of the hand-made fixture program, by hand."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from app.cli import EXIT_OK, main
+from app.report import headline_figures, program_health
+from app.settings import ProgramSettings
 from data_access.importer import read_directory, run_import
+from data_access.queries import load_program
+from sample_data.seed import seed_store
 
 FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
 
@@ -76,3 +81,17 @@ def test_report_refuses_a_date_that_is_not_iso(
         main(["report", "--as-of", "31/03/2025"])
     assert exit_info.value.code == 2
     assert "is not an ISO date" in capsys.readouterr().err
+
+
+def test_the_survey_headlines_count_complete_months_only(engine: Engine) -> None:
+    """Issue 16 item 1: satisfaction and NPS on 9 and 10 Oct differed by one person's answer."""
+    seed_store(engine, scale="demo", anchor=date(2026, 12, 3))
+    survey_labels = ("Satisfaction", "NPS", "Skill uplift (digital confidence)")
+    shown = []
+    for day in (date(2026, 10, 9), date(2026, 10, 10)):
+        program = load_program(engine, as_of=day)
+        figures = headline_figures(program, program_health(program, ProgramSettings()))
+        shown.append({f.label: f.formatted() for f in figures if f.label in survey_labels})
+    assert shown[0] == shown[1]
+    september = load_program(engine, as_of=date(2026, 9, 30)).surveys
+    assert shown[0]["Satisfaction"] == f"{september['satisfaction'].mean():.1f} / 5"

@@ -72,6 +72,24 @@ def test_the_figures_are_those_of_the_app_functions_on_the_demo(app_on, demo_url
     assert int(shown["Stalled pairs"]) > 0
 
 
+def test_the_partial_current_month_is_hatched_and_labelled(app_on, demo_url) -> None:
+    at = app_on(demo_url, page=PAGE, as_of=DEMO_AS_OF).run()  # 23 Nov 2026
+    assert not at.exception
+    figure = _chart(at, "meetings_per_month")
+    assert [note["text"] for note in figure["layout"]["annotations"]] == [
+        "partial: Nov 2026 (to 23 Nov)"
+    ]
+    for trace in figure["data"]:
+        months = pd.to_datetime(pd.Series(_values(trace["x"]))).dt.strftime("%Y-%m")
+        shapes = trace["marker"]["pattern"]["shape"]
+        assert [shape == "/" for shape in shapes] == list(months == "2026-11")
+    assert "Nov 2026 (to 23 Nov) is a partial month" in page_text(at)
+    # A month's last day is a whole month: nothing is marked.
+    at = app_on(demo_url, page=PAGE, as_of=DEMO_AS_OF.replace(day=30)).run()
+    assert "annotations" not in _chart(at, "meetings_per_month")["layout"]
+    assert "partial month" not in page_text(at)
+
+
 def test_the_fixture_program_by_hand(app_on, fixture_url) -> None:
     at = app_on(fixture_url, page=PAGE, as_of=FIXTURE_AS_OF).run()
     assert not at.exception

@@ -273,11 +273,12 @@ def test_the_trend_charts_draw_survey_trend_with_gaps_where_it_hides(app_on, dem
     (roles,) = [chart for chart in charts if set(chart) == {"Mentors", "Mentees"}]
     captions = [caption.value for caption in at.caption]
 
-    np.testing.assert_allclose(months["Satisfaction"], trend["satisfaction"].astype(float))
+    # What reaches the browser is rounded as the page writes it (one decimal).
+    np.testing.assert_allclose(months["Satisfaction"], trend["satisfaction"].astype(float).round(1))
     for role, label in (("mentor", "Mentors"), ("mentee", "Mentees")):
         cells = by_role[by_role["role"] == role].set_index("month")
         expected = cells["digital_confidence"].reindex(trend["month"]).astype(float)
-        np.testing.assert_allclose(roles[label], expected)
+        np.testing.assert_allclose(roles[label], expected.round(1))
         # Each hidden cell is a gap, and the caption says which month and why.
         hidden = cells[cells["note"].str.contains("digital_confidence")]
         assert len(hidden) and np.isnan(roles[label][trend["month"].isin(hidden.index)]).all()
@@ -286,6 +287,35 @@ def test_the_trend_charts_draw_survey_trend_with_gaps_where_it_hides(app_on, dem
             assert month in caption.split(f"{label}: ")[1]
         assert "Digital confidence in 2026-02" in caption
     assert "fewer than 5 respondents answered" in caption
+
+
+def test_two_as_of_dates_in_one_month_show_the_same_figures(app_on, demo_url) -> None:
+    """Issue 16 item 1: moving the as-of date by a day gave away one person's answers."""
+    pages = [_open(app_on, demo_url, "program_manager", date(2026, 11, day)) for day in (9, 10)]
+    assert not any(at.exception for at in pages)
+    first, second = ([_table(at), _metrics(at), _charts(at)] for at in pages)
+    pd.testing.assert_frame_equal(first[0], second[0])
+    assert first[1] == second[1]
+    for one, other in zip(first[2], second[2], strict=True):
+        assert one.keys() == other.keys()
+        for name in one:
+            np.testing.assert_array_equal(one[name], other[name])
+
+
+def test_the_partial_month_is_withheld_and_marked_and_charts_carry_rounded_figures(
+    app_on, demo_url
+) -> None:
+    at = _open(app_on, demo_url, "program_manager", DEMO_AS_OF)  # 23 Nov 2026
+    assert not at.exception
+    text = page_text(at)
+    assert "submitted by 31 Oct 2026, the end of the last complete month" in text
+    assert "Partial month withheld: Nov 2026 (to 23 Nov) is shown when it ends." in text
+    for chart in at.get("plotly_chart"):
+        for trace in json.loads(chart.proto.spec)["data"]:
+            assert not any(str(x).startswith("2026-11") for x in trace.get("x", []))
+    values = np.concatenate([y for chart in _charts(at) for y in chart.values()])
+    values = values[~np.isnan(values)]
+    assert len(values) and np.array_equal(values, np.round(values, 1))
 
 
 # --- Filters in the link -------------------------------------------------------------------------
@@ -379,7 +409,8 @@ def test_a_cohort_filter_shows_only_what_no_other_choice_can_be_subtracted_from(
     whole = load_program(engine, as_of=DEMO_AS_OF)
     engine.dispose()
     surveys = with_pair_cohorts(whole.surveys, whole.pairs)
-    cohort = "C03"
+    # C02: C03's answers are all from November, the partial month, so it publishes none yet.
+    cohort = "C02"
     at = _open(app_on, demo_url, "executive", DEMO_AS_OF, by="department", cohort=cohort)
     assert not at.exception
     table = _table(at).set_index("Group")
