@@ -17,9 +17,11 @@ from app.summary import ExecutiveSummary, Snapshot, executive_summary, previous_
 from components.summary_charts import cohort_chart, health_chart
 from data_access.importer import read_directory, run_import
 from data_access.queries import load_program
+from sample_data.seed import seed_store
 
 FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
 AS_OF = date(2025, 3, 31)
+DEMO_AS_OF = date(2026, 6, 30)
 A4_LANDSCAPE_POINTS = (841.89, 595.28)
 
 
@@ -148,14 +150,17 @@ def test_changes_are_marked_better_or_worse_and_the_verdict_heads_the_page(
 
 
 def test_survey_figures_in_the_pdf_carry_their_respondents(engine: Engine) -> None:
-    assert run_import(read_directory(FIXTURE_PROGRAM), engine=engine).applied
-    settings = ProgramSettings(min_respondents=3)
+    # the demo program: the fixture's survey figures on AS_OF are withheld (one person answered
+    # in its last month), so they have no respondents to show
+    seed_store(engine, scale="demo", anchor=DEMO_AS_OF)
+    settings = ProgramSettings()
 
     def snapshot(day: date) -> Snapshot:
         program = load_program(engine, as_of=day)
         return Snapshot(program, program_health(program, settings), program)
 
-    summary = executive_summary(snapshot(AS_OF), snapshot(previous_as_of(AS_OF)), settings)
+    now, before = snapshot(DEMO_AS_OF), snapshot(previous_as_of(DEMO_AS_OF))
+    summary = executive_summary(now, before, settings)
     text = _pdf(summary).pages[0].extract_text()
     people = summary.kpi("NPS").respondents
     assert people and f"NPS · over {people} respondents" in text
