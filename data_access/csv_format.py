@@ -20,7 +20,15 @@ from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
-from pydantic import AfterValidator, BaseModel, Field, GetCoreSchemaHandler, model_validator
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    GetCoreSchemaHandler,
+    StringConstraints,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, core_schema
 from sqlmodel import SQLModel
@@ -30,13 +38,28 @@ from data_access.models import PROGRAM_TABLES
 #: Earliest birth year the importer accepts; the latest is the current year.
 EARLIEST_BIRTH_YEAR = 1900
 CURRENT_YEAR = date.today().year
+#: The dates a date column accepts: far wider than any program, well inside what the screens'
+#: pandas timestamps can hold (1677–2262), so "9999-12-31 = no end date" is refused, not stored.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+#: Longest id or other indexed text: an index entry on PostgreSQL holds at most ~2,700 bytes
+#: (SQLite has no such limit), so longer keys would be refused by one database only.
+MAX_KEY_LENGTH = 200
+#: Upper bounds of the number columns without a natural one (every bound also fits PostgreSQL's
+#: INTEGER, 2^31 − 1): a meeting lasts at most a day, a cadence at most a year.
+MAX_DURATION_MINUTES = 1440
+MAX_CADENCE_DAYS = 365
+MAX_CAPACITY = 100
+#: Text a cell may hold: anything but NUL, which PostgreSQL's text cannot store.
+STORABLE_TEXT = r"^[^\x00]*$"
 
 
 class _IsoDateText:
     """Marks a date column: text of exactly `YYYY-MM-DD` that is also a real calendar date.
 
     pydantic's own date parsing also accepts timestamps and other shapes, so the text is matched
-    against the ISO pattern first; both steps run in pydantic-core (no Python call per cell).
+    against the ISO pattern first, then the date must lie in EARLIEST_DATE … LATEST_DATE; every
+    step runs in pydantic-core (no Python call per cell).
     """
 
     @classmethod
@@ -46,12 +69,37 @@ class _IsoDateText:
         return core_schema.chain_schema(
             [
                 core_schema.str_schema(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
-                core_schema.date_schema(),
+                core_schema.date_schema(ge=EARLIEST_DATE, le=LATEST_DATE),
             ]
         )
 
 
 IsoDate = Annotated[date, _IsoDateText]
+
+#: Free text: any length, no NUL character (checked in pydantic-core).
+Text = Annotated[str, StringConstraints(pattern=STORABLE_TEXT)]
+#: An id or other indexed text: no NUL, at most MAX_KEY_LENGTH characters.
+Key = Annotated[str, StringConstraints(pattern=STORABLE_TEXT, max_length=MAX_KEY_LENGTH)]
+
+
+def _check_email(value: str) -> str:
+    """A real e-mail address (no CR/LF, one @, a valid domain…), in email-validator's normal form.
+
+    The normal form only lower-cases the domain and applies Unicode NFC, so the same address
+    written two ways is stored once; deliverability (DNS) is not checked.
+    """
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        shown = value[:60] + "…" if len(value) > 60 else value
+        raise PydanticCustomError(
+            "email",
+            "not a valid e-mail address ({reason}): {value}",
+            {"reason": str(error).rstrip("."), "value": repr(shown)},
+        ) from None
+
+
+Email = Annotated[str, StringConstraints(max_length=MAX_KEY_LENGTH), AfterValidator(_check_email)]
 
 _TIMEZONES = frozenset(zoneinfo.available_timezones())
 
@@ -81,17 +129,20 @@ def _check_not_before(later: date | None, earlier: date | None, names: tuple[str
 class CohortRow(BaseModel):
     """One line of cohorts.csv: a group of pairs that run over the same period."""
 
-    cohort_id: str = Field(description="Unique id of the cohort.", examples=["C2025"])
-    name: str = Field(description="Name shown on every screen.", examples=["2025 cohort"])
+    cohort_id: Key = Field(description="Unique id of the cohort.", examples=["C2025"])
+    name: Text = Field(description="Name shown on every screen.", examples=["2025 cohort"])
     start_date: IsoDate = Field(description="First day of the cohort.", examples=["2025-01-13"])
     end_date: IsoDate | None = Field(
         None, description="Last day of the cohort; not before start_date.", examples=["2025-07-11"]
     )
-    focus_area: str | None = Field(
+    focus_area: Text | None = Field(
         None, description="What the cohort concentrates on.", examples=["AI; data analytics"]
     )
-    target_cadence_days: Annotated[int, Field(ge=1)] = Field(
-        14, description="Days between meetings the pairs aim for; blank means 14.", examples=[14]
+    target_cadence_days: Annotated[int, Field(ge=1, le=MAX_CADENCE_DAYS)] = Field(
+        14,
+        description=f"Days between meetings the pairs aim for, 1 to {MAX_CADENCE_DAYS}; blank "
+        "means 14.",
+        examples=[14],
     )
 
     @model_validator(mode="after")
@@ -103,16 +154,16 @@ class CohortRow(BaseModel):
 class ParticipantRow(BaseModel):
     """One line of participants.csv: a mentor (junior) or a mentee (senior leader)."""
 
-    participant_id: str = Field(description="Unique id of the person.", examples=["U001", "U002"])
-    name: str = Field(description="Full name.", examples=["Ada Lind", "Ben Okafor"])
-    email: str | None = Field(
+    participant_id: Key = Field(description="Unique id of the person.", examples=["U001", "U002"])
+    name: Text = Field(description="Full name.", examples=["Ada Lind", "Ben Okafor"])
+    email: Email | None = Field(
         None, description="E-mail address.", examples=["ada@example.com", "ben@example.com"]
     )
     role: Literal["mentor", "mentee"] = Field(
         description="mentor (the junior, digitally fluent person) or mentee (the senior leader).",
         examples=["mentor", "mentee"],
     )
-    department: str | None = Field(
+    department: Key | None = Field(
         None, description="Department.", examples=["Marketing", "Finance"]
     )
     job_level: Annotated[int, Field(ge=1, le=10)] | None = Field(
@@ -123,25 +174,28 @@ class ParticipantRow(BaseModel):
         description=f"Year of birth ({EARLIEST_BIRTH_YEAR} to this year).",
         examples=[1998, 1968],
     )
-    location: str | None = Field(None, description="Office or city.", examples=["Lisbon", "London"])
+    location: Text | None = Field(
+        None, description="Office or city.", examples=["Lisbon", "London"]
+    )
     timezone: Timezone | None = Field(
         None,
         description="IANA time zone name, like Europe/Lisbon.",
         examples=["Europe/Lisbon", "Europe/London"],
     )
-    skills_offered: str | None = Field(
+    skills_offered: Text | None = Field(
         None,
         description="Skills the person can teach, separated by ;",
         examples=["AI; Excel", "negotiation"],
     )
-    skills_wanted: str | None = Field(
+    skills_wanted: Text | None = Field(
         None,
         description="Skills the person wants to learn, separated by ;",
         examples=["public speaking", "AI; social media"],
     )
-    capacity: Annotated[int, Field(ge=1)] = Field(
+    capacity: Annotated[int, Field(ge=1, le=MAX_CAPACITY)] = Field(
         1,
-        description="How many pairs the person can be in at once; blank means 1.",
+        description=f"How many pairs the person can be in at once, 1 to {MAX_CAPACITY}; blank "
+        "means 1.",
         examples=[1, 1],
     )
     joined_on: IsoDate | None = Field(
@@ -162,12 +216,12 @@ class ParticipantRow(BaseModel):
 class PairRow(BaseModel):
     """One line of pairs.csv: a mentor and a mentee in a cohort."""
 
-    pair_id: str = Field(description="Unique id of the pair.", examples=["P001"])
-    cohort_id: str = Field(description="The pair's cohort (cohorts.csv).", examples=["C2025"])
-    mentor_id: str = Field(
+    pair_id: Key = Field(description="Unique id of the pair.", examples=["P001"])
+    cohort_id: Key = Field(description="The pair's cohort (cohorts.csv).", examples=["C2025"])
+    mentor_id: Key = Field(
         description="The mentor: a participant whose role is mentor.", examples=["U001"]
     )
-    mentee_id: str = Field(
+    mentee_id: Key = Field(
         description="The mentee: a participant whose role is mentee, not the mentor.",
         examples=["U002"],
     )
@@ -178,12 +232,13 @@ class PairRow(BaseModel):
     status: Literal["active", "completed", "ended_early", "paused"] = Field(
         description="active, completed, ended_early or paused.", examples=["active"]
     )
-    focus_area: str | None = Field(
+    focus_area: Text | None = Field(
         None, description="What this pair works on.", examples=["AI tools"]
     )
-    target_cadence_days: Annotated[int, Field(ge=1)] | None = Field(
+    target_cadence_days: Annotated[int, Field(ge=1, le=MAX_CADENCE_DAYS)] | None = Field(
         None,
-        description="Days between meetings for this pair; blank means the cohort's.",
+        description=f"Days between meetings for this pair, 1 to {MAX_CADENCE_DAYS}; blank means "
+        "the cohort's.",
         examples=[""],
     )
 
@@ -196,16 +251,16 @@ class PairRow(BaseModel):
 class MeetingRow(BaseModel):
     """One line of meetings.csv: a meeting a pair held."""
 
-    meeting_id: str = Field(description="Unique id of the meeting.", examples=["M0001"])
-    pair_id: str = Field(description="The pair that met (pairs.csv).", examples=["P001"])
+    meeting_id: Key = Field(description="Unique id of the meeting.", examples=["M0001"])
+    pair_id: Key = Field(description="The pair that met (pairs.csv).", examples=["P001"])
     held_on: IsoDate = Field(description="Day of the meeting.", examples=["2025-02-03"])
-    duration_minutes: Annotated[int, Field(ge=0)] | None = Field(
-        None, description="Length in minutes (0 or more).", examples=[45]
+    duration_minutes: Annotated[int, Field(ge=0, le=MAX_DURATION_MINUTES)] | None = Field(
+        None, description=f"Length in minutes, 0 to {MAX_DURATION_MINUTES}.", examples=[45]
     )
     format: Literal["in_person", "video", "phone", "chat"] | None = Field(
         None, description="in_person, video, phone or chat.", examples=["video"]
     )
-    topics: str | None = Field(
+    topics: Text | None = Field(
         None, description="Topics discussed, separated by ;", examples=["prompting; Copilot"]
     )
 
@@ -213,10 +268,10 @@ class MeetingRow(BaseModel):
 class GoalRow(BaseModel):
     """One line of goals.csv: a goal a pair agreed on."""
 
-    goal_id: str = Field(description="Unique id of the goal.", examples=["G001"])
-    pair_id: str = Field(description="The pair the goal is for (pairs.csv).", examples=["P001"])
-    title: str = Field(description="What the goal is.", examples=["Build an AI-assisted report"])
-    category: str | None = Field(
+    goal_id: Key = Field(description="Unique id of the goal.", examples=["G001"])
+    pair_id: Key = Field(description="The pair the goal is for (pairs.csv).", examples=["P001"])
+    title: Text = Field(description="What the goal is.", examples=["Build an AI-assisted report"])
+    category: Key | None = Field(
         None, description="Kind of skill, e.g. AI, data analytics, social media.", examples=["AI"]
     )
     created_on: IsoDate | None = Field(
@@ -242,12 +297,12 @@ class GoalRow(BaseModel):
 class SurveyRow(BaseModel):
     """One line of surveys.csv: one person's answer to a survey."""
 
-    response_id: str = Field(description="Unique id of the answer.", examples=["S0001"])
-    participant_id: str = Field(description="Who answered (participants.csv).", examples=["U002"])
-    pair_id: str | None = Field(
+    response_id: Key = Field(description="Unique id of the answer.", examples=["S0001"])
+    participant_id: Key = Field(description="Who answered (participants.csv).", examples=["U002"])
+    pair_id: Key | None = Field(
         None, description="The pair the answer is about (pairs.csv).", examples=["P001"]
     )
-    cohort_id: str | None = Field(
+    cohort_id: Key | None = Field(
         None, description="The cohort the answer belongs to (cohorts.csv).", examples=["C2025"]
     )
     submitted_on: IsoDate = Field(description="Day the answer was given.", examples=["2025-01-24"])
@@ -266,7 +321,7 @@ class SurveyRow(BaseModel):
     nps: Annotated[int, Field(ge=0, le=10)] | None = Field(
         None, description="How likely to recommend the program, 0 to 10.", examples=[9]
     )
-    comment: str | None = Field(
+    comment: Text | None = Field(
         None, description="Free-text comment.", examples=["Great start, @here we go"]
     )
 
@@ -320,9 +375,11 @@ class FileFormat:
         kind, _ = self._column_types[column]
         return get_args(kind) if get_origin(kind) is Literal else ()
 
-    def bounds(self, column: str) -> tuple[int | None, int | None]:
-        """The (lowest, highest) value a number column accepts; None where unbounded."""
-        _, constraints = self._column_types[column]
+    def bounds(self, column: str) -> tuple[Any, Any]:
+        """The (lowest, highest) value a number or date column accepts; None where unbounded."""
+        kind, constraints = self._column_types[column]
+        if kind is date:
+            return EARLIEST_DATE, LATEST_DATE
         low = next((c.ge for c in constraints if isinstance(c, annotated_types.Ge)), None)
         high = next((c.le for c in constraints if isinstance(c, annotated_types.Le)), None)
         return low, high

@@ -31,7 +31,14 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import Connection, Engine, insert, select
 
 from data_access import revision, store_archive
-from data_access.csv_format import FILE_FORMATS, RECORD_NOUNS, FileFormat, row_from_cells
+from data_access.csv_format import (
+    FILE_FORMATS,
+    MAX_KEY_LENGTH,
+    RECORD_NOUNS,
+    STORABLE_TEXT,
+    FileFormat,
+    row_from_cells,
+)
 from data_access.db import refresh_statistics
 from data_access.exporter import TEMPLATE_ID_PREFIX, template_example
 from data_access.models import AuditLog, Pair, Participant
@@ -1023,8 +1030,14 @@ def _plain_words(fmt: FileFormat, column: str, error: Any) -> str:
     shown = repr(value[:60] + "…" if len(value) > 60 else value) if isinstance(value, str) else ""
     if kind == "missing":
         return "required"
+    if kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == STORABLE_TEXT:
+        return "holds a NUL character (\\x00), which the store cannot hold; remove it"
     if kind == "string_pattern_mismatch":
         return f"not an ISO date (YYYY-MM-DD): {shown}"
+    if kind == "string_too_long":
+        return f"is {len(value):,} characters long; at most {MAX_KEY_LENGTH} are allowed"
+    if kind == "string_unicode":
+        return "holds characters that are not text (lone UTF-16 surrogates); retype the cell"
     if kind.startswith("date_"):
         return f"not a real calendar date: {shown}"
     if kind.startswith("int_"):
@@ -1033,6 +1046,11 @@ def _plain_words(fmt: FileFormat, column: str, error: Any) -> str:
         return f"must be one of {', '.join(fmt.allowed_values(column))}, not {shown}"
     if kind in ("greater_than_equal", "less_than_equal"):
         low, high = fmt.bounds(column)
+        if isinstance(low, date):
+            hint = ""
+            if kind == "less_than_equal" and column not in fmt.required_columns:
+                hint = "; leave the cell empty when there is no such date"
+            return f"must be a date from {low} to {high}, not {shown}{hint}"
         if high is None:
             return f"must be at least {low}, not {value}"
         return f"must be between {low} and {high}, not {value}"

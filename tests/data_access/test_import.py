@@ -309,7 +309,7 @@ BAD_CELLS = {
     ),
     "capacity-0": (
         "participants.csv", "Python,,1,2024", "Python,,0,2024",
-        "participants.csv:4 capacity — must be at least 1, not 0",
+        "participants.csv:4 capacity — must be between 1 and 100, not 0",
     ),
     "progress-140": (
         "goals.csv", "in_progress,40", "in_progress,140",
@@ -321,7 +321,7 @@ BAD_CELLS = {
     ),
     "duration-negative": (
         "meetings.csv", "2024-01-30,30", "2024-01-30,-5",
-        "meetings.csv:5 duration_minutes — must be at least 0, not -5",
+        "meetings.csv:5 duration_minutes — must be between 0 and 1440, not -5",
     ),
     "missing-title": (
         "goals.csv", "Set up a personal news feed", "  ",

@@ -1,11 +1,18 @@
 """docs/import-format.md is tested like code: every file, column and allowed value is described."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from data_access.csv_format import FILE_FORMATS, FileFormat
+from data_access.csv_format import (
+    EARLIEST_DATE,
+    FILE_FORMATS,
+    LATEST_DATE,
+    MAX_KEY_LENGTH,
+    FileFormat,
+)
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "import-format.md"
 
@@ -32,7 +39,15 @@ def test_each_allowed_value_and_range_is_documented(fmt: FileFormat) -> None:
         for value in fmt.allowed_values(column):
             assert f"`{value}`" in row, (column, value)
         low, high = fmt.bounds(column)
-        if low is not None and high is not None and column != "birth_year":
+        if isinstance(low, date):
+            assert "ISO date" in row, column  # the range is documented once, under Dates
+        elif low is not None and high is not None and column != "birth_year":
             assert f"{low}–{high}" in row, column
         elif low is not None and high is None:
             assert f"at least {low}" in row or f"{low} or more" in row, column
+
+
+def test_the_range_of_dates_and_the_longest_key_are_documented() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    assert f"between\n  {EARLIEST_DATE} and {LATEST_DATE}" in text
+    assert f"at most {MAX_KEY_LENGTH}\n  characters" in text
