@@ -10,6 +10,7 @@ from components.filters import cohort_filter, current_as_of
 from components.pair_detail import pair_detail
 from components.pair_table import PAIR_PARAM
 
+follow_ups.keep_draft()  # before anything reads the store: an outage must not lose the note
 role = require_access("follow_ups")
 st.title("Follow-ups")
 st.caption(
@@ -19,13 +20,16 @@ st.caption(
 )
 as_of = current_as_of()
 stop_if_no_program(loaders.size(as_of))
-follow_ups.show_done()
 
 columns = st.columns(3)
 cohort_ids = cohort_filter(loaders.cohort_names(), container=columns[0])
 queue = follow_ups.queue(as_of, cohort_ids)
 shown = follow_ups.queue_filters(queue, columns[1:])
+follow_ups.set_aside_list(
+    follow_ups.set_aside(as_of, cohort_ids), actor=follow_ups.demo_actor(role), as_of=as_of
+)
 if queue.empty:
+    follow_ups.show_done()  # e.g. the last pair was just resolved
     st.success("No pair needs a follow-up on this date.", icon=":material/celebration:")
     st.stop()
 stop_if_nothing_matches(len(shown))
@@ -55,6 +59,7 @@ if pair_id is not None and pair_id not in queue.index:
     st.query_params.pop(PAIR_PARAM, None)
     pair_id = None
 if pair_id is None:
+    follow_ups.show_done()  # a snooze or resolution closed the pair: said where it was
     st.info("Select a pair in the table to log a follow-up, snooze, resolve or nudge it.")
 else:
     row = queue.loc[pair_id]
