@@ -218,8 +218,11 @@ def actions(pair_id: str, row: pd.Series, *, actor: str, as_of: date) -> None:
     engine = store_engine()
     who = f"{row['mentor']} & {row['mentee']}"
     if st.session_state.pop(_LOGGED_KEY, False):  # the last note was saved: start afresh
-        for key in (*_FORM_KEYS, _DRAFT_KEY):
-            st.session_state.pop(key, None)
+        st.session_state.pop(_DRAFT_KEY, None)
+        st.session_state.pop("follow_up_owner", None)  # shows the pair's owner, now this one
+        # Set, not just forgotten: a value set here is sent to the browser, which otherwise
+        # keeps showing (and on a second click sends) what was typed.
+        st.session_state.update(follow_up_note="", follow_up_next_step="", follow_up_due=None)
     draft = _restore_draft()  # what a store outage took out of the form
     log, later = st.columns([3, 2])
     # Not clear_on_submit: a note that could not be saved (store busy or gone) stays typed.

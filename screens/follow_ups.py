@@ -25,11 +25,11 @@ columns = st.columns(3)
 cohort_ids = cohort_filter(loaders.cohort_names(), container=columns[0])
 queue = follow_ups.queue(as_of, cohort_ids)
 shown = follow_ups.queue_filters(queue, columns[1:])
-follow_ups.set_aside_list(
-    follow_ups.set_aside(as_of, cohort_ids), actor=follow_ups.demo_actor(role), as_of=as_of
-)
+actor = follow_ups.demo_actor(role)
+set_aside = follow_ups.set_aside(as_of, cohort_ids)
 if queue.empty:
     follow_ups.show_done()  # e.g. the last pair was just resolved
+    follow_ups.set_aside_list(set_aside, actor=actor, as_of=as_of)
     st.success("No pair needs a follow-up on this date.", icon=":material/celebration:")
     st.stop()
 stop_if_nothing_matches(len(shown))
@@ -49,6 +49,7 @@ st.download_button(
     key="export_queue",
     icon=":material/download:",
 )
+follow_ups.set_aside_list(set_aside, actor=actor, as_of=as_of)
 
 if pair_id is not None and pair_id not in queue.index:
     st.info(
@@ -67,7 +68,6 @@ else:
     if pair_id not in shown.index:
         st.caption("This pair is outside the filters above; the link still opens it.")
     st.text(row["reasons"])
-    actor = follow_ups.demo_actor(role)
     follow_ups.actions(pair_id, row, actor=actor, as_of=as_of)
     follow_ups.nudge_block(row, sender=actor, as_of=as_of)
     with st.expander("Pair detail and follow-up history", icon=":material/history:"):
