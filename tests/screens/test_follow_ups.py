@@ -368,3 +368,5 @@ def test_a_snoozed_pair_is_listed_and_its_undo_puts_it_back_and_is_audited(
         engine.dispose()
     assert [actor for actor, _detail in audit] == ["Coordinator (demo mode)"]
     assert _rows(queue_store) == 2  # the snooze and its undo: history is never rewritten
+    history = next(tab for tab in at.tabs if tab.label.startswith("Follow-ups"))
+    assert "Back in the queue (snooze or resolution undone)" in history.markdown[0].value
