@@ -31,6 +31,8 @@ _DONE_KEY = "_follow_up_done"
 _LOGGED_KEY = "_follow_up_logged"
 _FORM_KEYS = ("follow_up_note", "follow_up_next_step", "follow_up_owner", "follow_up_due")
 _DRAFT_KEY = "_follow_up_draft"  # the form as last submitted, kept through a store outage
+_SHOWN_KEY = "_follow_up_form_shown"  # the form was drawn on this run
+_RESTORE_KEY = "_follow_up_restore"  # ... or not on the last one: put the draft back
 _LAST_LOG_KEY = "_follow_up_last_log"  # (what was logged, when): a second click stores nothing
 #: A submission identical to the one just logged within this many seconds is the same click.
 SAME_CLICK_SECONDS = 30
@@ -141,14 +143,19 @@ def keep_draft() -> None:
     draft = {key: st.session_state[key] for key in _FORM_KEYS if key in st.session_state}
     if draft:
         st.session_state[_DRAFT_KEY] = draft
+    # Not drawn on the last run (an outage stopped it): the browser forgot what it showed.
+    st.session_state[_RESTORE_KEY] = not st.session_state.pop(_SHOWN_KEY, False)
 
 
 def _restore_draft() -> dict[str, Any]:
-    """Put a kept draft back into the form's widgets that lost it; the draft."""
+    """Put a kept draft back into the form (set, so the browser shows it again) when the last
+    run did not draw the form, or a widget lost it; the draft."""
     draft = st.session_state.get(_DRAFT_KEY, {})
+    restore = st.session_state.pop(_RESTORE_KEY, True)
     for key in ("follow_up_note", "follow_up_next_step", "follow_up_due"):
-        if key not in st.session_state and key in draft:
+        if key in draft and (restore or key not in st.session_state):
             st.session_state[key] = draft[key]
+    st.session_state[_SHOWN_KEY] = True
     return draft
 
 
