@@ -28,10 +28,11 @@ from app.bench import (
 from app.follow_ups import digest, follow_up_queue
 from app.matching import MODES, MatchingError, MatchSettings, pool_from_program, propose_for_pool
 from app.report import band_counts, headline_figures, program_health
-from app.settings import default_as_of, load_settings
+from app.settings import ProgramSettings, default_as_of, load_settings
 from app.store import fill_empty_store_with_demo, open_store
 from data_access.app_users import APP_ROLES, AppUserError, app_users, grant_role, remove_access
 from data_access.csv_format import escape_cell
+from data_access.db import StoreLocationError
 from data_access.exporter import export_directory
 from data_access.follow_ups import latest_follow_ups
 from data_access.importer import ImportSourceError, read_directory, run_import
@@ -191,7 +192,9 @@ def _import(args: argparse.Namespace) -> int:
     except ImportSourceError as error:
         print(f"Import refused: {error}", file=sys.stderr)
         return EXIT_REFUSED
-    report = run_import(source, engine=engine, dry_run=args.dry_run, actor="cli")
+    report = run_import(
+        source, engine=engine, dry_run=args.dry_run, actor="cli", settings_model=ProgramSettings
+    )
     elapsed = time.perf_counter() - started
     stream = sys.stdout if report.ok else sys.stderr
     print(report.as_text(), file=stream)
@@ -414,6 +417,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except StoreLocationError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_STORE_UNREACHABLE
     except OperationalError as error:
         print(f"The store could not be reached: {error.orig}", file=sys.stderr)
         return EXIT_STORE_UNREACHABLE

@@ -29,10 +29,13 @@ later next step replaces it — a newer entry without a next step does not hide 
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from urllib.parse import quote
+from zoneinfo import ZoneInfo, available_timezones
 
 import icalendar
 import pandas as pd
+from email_validator import EmailNotValidError, validate_email
 
 from app.health import AT_RISK, TOO_EARLY
 from app.metrics import ACTIVE
@@ -177,6 +180,19 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def valid_address(value: object) -> str | None:
+    """`value` as an e-mail address fit for a mailto: link or a calendar address (the validator's
+    normal form, surrounding blanks dropped), or None when it is blank, not text, or not a valid
+    address — a line break, a space, a second @ or a reserved domain included. Stores may hold
+    addresses imported before e-mail cells were checked: these are left out, never used."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+
+
 def nudge(
     row,
     *,
@@ -186,7 +202,8 @@ def nudge(
     sender: str,
 ) -> Nudge:
     """The nudge for one queue row: the subject follows its most pressing reason kind, the body
-    names every kind. `emails` go in the mailto: link's To (blank ones are left out)."""
+    names every kind. `emails` go in the mailto: link's To, blank and invalid ones left out
+    (`valid_address`)."""
     kinds = row.reason_kinds
     days = int(row.days_since_last_meeting)
     cadence = int(row.cadence_days)
@@ -221,15 +238,18 @@ def nudge(
         )
     lines += ["", "If anything is getting in the way, just reply and I will help.", "", sender]
     body = "\n".join(lines)
-    to = ",".join(quote(email, safe="@") for email in emails if email)
+    addresses = [address for email in emails if (address := valid_address(email))]
+    to = ",".join(quote(address, safe="@") for address in addresses)
     mailto = f"mailto:{to}?subject={quote(subject)}&body={quote(body)}"
     return Nudge(subject=subject, body=body, mailto=mailto)
 
 
-#: A suggested check-in: this long, at this local time, on the first working day after the
-#: as-of date.
+#: A suggested check-in: this long, at this local time (in the mentor's time zone, see
+#: `check_in_zone`), on the first working day after the as-of date.
 CHECK_IN_MINUTES = 30
 CHECK_IN_TIME = time(10, 0)
+#: The zone of a check-in when neither person has a known one.
+FALLBACK_ZONE = "UTC"
 
 
 def check_in_day(as_of: date) -> date:
@@ -240,11 +260,40 @@ def check_in_day(as_of: date) -> date:
     return day
 
 
-def check_in_invite(message: Nudge, *, pair_id: str, emails: list[str], as_of: date) -> bytes:
+def check_in_zone(zones: list[object]) -> str:
+    """The first of `zones` (the mentor's, then the mentee's) that is a known IANA time zone
+    name, else `FALLBACK_ZONE`."""
+    known = _known_zones()
+    for zone in zones:
+        if isinstance(zone, str) and zone.strip() in known:
+            return zone.strip()
+    return FALLBACK_ZONE
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def check_in_invite(
+    message: Nudge,
+    *,
+    pair_id: str,
+    emails: list[object],
+    as_of: date,
+    names: list[str] | None = None,
+    zones: list[object] | None = None,
+    organizer: object = None,
+) -> bytes:
     """An iCalendar (.ics) invitation for a check-in with the pair: the nudge's subject and
-    body, both people invited (blank e-mails left out), at `CHECK_IN_TIME` (the reader's own
-    time zone) on `check_in_day(as_of)`."""
-    start = datetime.combine(check_in_day(as_of), CHECK_IN_TIME)
+    body, both people invited (`emails`, with `names` as their CN; blank and invalid addresses
+    left out, see `valid_address`), at `CHECK_IN_TIME` on `check_in_day(as_of)` in
+    `check_in_zone(zones)` — with its VTIMEZONE — and organised by `organizer` when that is a
+    valid address (the signed-in coordinator). Without an organizer (demo mode) the file is a
+    plain event, not a scheduling request (no METHOD)."""
+    zone = check_in_zone(zones or [])
+    day = check_in_day(as_of)
+    start = datetime.combine(day, CHECK_IN_TIME, tzinfo=ZoneInfo(zone))
     event = icalendar.Event()
     event.add("uid", f"check-in-{pair_id}-{start:%Y%m%d}@pairpulse")
     event.add("dtstamp", datetime.now(UTC))
@@ -252,14 +301,25 @@ def check_in_invite(message: Nudge, *, pair_id: str, emails: list[str], as_of: d
     event.add("dtend", start + timedelta(minutes=CHECK_IN_MINUTES))
     event.add("summary", message.subject)
     event.add("description", message.body)
-    for email in emails:
-        if isinstance(email, str) and email:
-            event.add("attendee", f"mailto:{email}")
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//PairPulse//Follow-ups//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
+    if organizer_address := valid_address(organizer):
+        calendar.add("method", "REQUEST")
+        event.add("organizer", icalendar.vCalAddress.new(organizer_address, role="CHAIR"))
+    names = names or [None] * len(emails)
+    for email, name in zip(emails, names, strict=True):
+        if address := valid_address(email):
+            attendee = icalendar.vCalAddress.new(
+                address,
+                cn=name if isinstance(name, str) and name.strip() else None,
+                role="REQ-PARTICIPANT",
+                partstat="NEEDS-ACTION",
+                rsvp=True,
+            )
+            event.add("attendee", attendee)
     calendar.add_component(event)
+    calendar.add_missing_timezones(first_date=day, last_date=day + timedelta(days=366))
     return calendar.to_ical()
 
 

@@ -17,7 +17,6 @@ from sqlalchemy import Engine
 
 from app import follow_ups
 from components import loaders
-from components.access import ROLES
 from components.filters import url_multiselect
 from components.linked_table import linked_table
 from components.pair_detail import forget_histories
@@ -66,11 +65,6 @@ EXPORT_COLUMNS = (
     "due_on",
     "owner",
 )
-
-
-def demo_actor(role: str) -> str:
-    """Who a write is recorded as in demo mode: the role's name."""
-    return f"{ROLES[role]} (demo mode)"
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -300,36 +294,79 @@ def actions(pair_id: str, row: pd.Series, *, actor: str, as_of: date) -> None:
             st.text(f"Next step: {row['next_step']}{due}")
 
 
+def _address_notes(row: pd.Series) -> list[str]:
+    """What the nudge leaves out: each person whose stored address is blank or not valid."""
+    notes = []
+    for person in ("mentor", "mentee"):
+        email = row[f"{person}_email"]
+        if follow_ups.valid_address(email) is not None:
+            continue
+        blank = not isinstance(email, str) or not email.strip()
+        notes.append(
+            f"The {person} has no e-mail address on file"
+            if blank
+            else f"The {person}'s e-mail address on file is not a valid address"
+        )
+    return notes
+
+
 def nudge_block(row: pd.Series, *, sender: str, as_of: date) -> None:
     """A ready-to-send nudge for the pair: subject and body to copy, a mailto: link, and a
-    suggested check-in as an .ics invitation on the first working day after `as_of`."""
+    suggested check-in as an .ics invitation on the first working day after `as_of`, in the
+    mentor's time zone and organised by `sender` when that is an address (under sign-in).
+    Addresses that are blank or not valid are left out, and the page says so."""
+    emails = [row["mentor_email"], row["mentee_email"]]
     message = follow_ups.nudge(
         row,
         mentor_name=row["mentor"],
         mentee_name=row["mentee"],
-        emails=[row["mentor_email"], row["mentee_email"]],
+        emails=emails,
         sender=sender,
     )
     st.subheader("Nudge")
+    if notes := _address_notes(row):
+        st.warning(
+            "; ".join(notes) + ", so it is left out of the e-mail and the invitation. Correct "
+            "it in participants.csv and import that file again.",
+            icon=":material/unsubscribe:",
+        )
     st.code(message.subject, language=None)
     st.code(message.body, language=None, wrap_lines=True)
     mail, invite = st.columns(2)
     mail.link_button("Open in e-mail", message.mailto, icon=":material/mail:")
     day = follow_ups.check_in_day(as_of)
+    people = loaders.directory().loc[row.name]
+    zones = [people["mentor_timezone"], people["mentee_timezone"]]
+    zone = follow_ups.check_in_zone(zones)
     invite.download_button(
         f"Suggested check-in, {day:%a %d %b} (.ics)",
         follow_ups.check_in_invite(
             message,
             pair_id=str(row.name),
-            emails=[row["mentor_email"], row["mentee_email"]],
+            emails=emails,
+            names=[row["mentor"], row["mentee"]],
+            zones=zones,
+            organizer=sender,
             as_of=as_of,
         ),
         file_name=f"check-in-{row.name}-{day:%Y-%m-%d}.ics",
         mime="text/calendar",
         key="check_in_ics",
         icon=":material/event:",
-        help="A 30-minute meeting invitation for both of them, to open in a calendar.",
+        help=f"A 30-minute meeting invitation for both of them at "
+        f"{follow_ups.CHECK_IN_TIME:%H:%M} {zone} ({_whose_zone(zones)}), to open in a calendar.",
     )
+
+
+def _whose_zone(zones: list[object]) -> str:
+    def known(zone: object) -> bool:
+        return isinstance(zone, str) and follow_ups.check_in_zone([zone]) == zone.strip()
+
+    if known(zones[0]):
+        return "the mentor's time zone"
+    if known(zones[1]):
+        return "the mentee's time zone: the mentor has none on file"
+    return "neither has a known time zone on file"
 
 
 def _cell(cell: object) -> str:

@@ -16,7 +16,7 @@ from app.report import store_activity, store_health
 from app.scope import program_for_cohorts
 from app.settings import ProgramSettings, load_settings
 from components.store import shared_frames, store_engine
-from data_access.db import current_revision, database_url, normalise_url
+from data_access.db import current_revision, database_url, normalise_url, store_generation
 from data_access.queries import (
     ProgramFrames,
     ProgramSize,
@@ -52,15 +52,21 @@ def store_key() -> str:
     program revision (`data_access.revision`), so a write made anywhere — another app process,
     the command line — makes the cached results stale."""
     url = normalise_url(database_url())
-    return f"{url}#program={_revisions(url, store_engine())[PROGRAM]}"
+    engine = store_engine()
+    program = _revisions(url, engine)[PROGRAM]  # reading it notices a replaced SQLite file
+    return f"{url}#file={store_generation(engine)}&program={program}"
 
 
 def follow_up_key() -> str:
     """The cache key of anything that shows follow-ups: `store_key` and the follow-up revision.
     A follow-up changes this key only, so health, meetings and surveys stay cached."""
     url = normalise_url(database_url())
-    counters = _revisions(url, store_engine())
-    return f"{url}#program={counters[PROGRAM]}&follow_ups={counters[FOLLOW_UPS]}"
+    engine = store_engine()
+    counters = _revisions(url, engine)
+    return (
+        f"{url}#file={store_generation(engine)}&program={counters[PROGRAM]}"
+        f"&follow_ups={counters[FOLLOW_UPS]}"
+    )
 
 
 @shared_frames(show_spinner="Reading the program…", max_entries=4)

@@ -16,7 +16,7 @@ pages switch can never change who the app thinks is looking.
 
 import streamlit as st
 
-from components.access import DEFAULT_ROLE, ROLE_KEY, ROLES
+from components.access import DEFAULT_ROLE, ROLE_KEY, ROLES, current_role
 from components.filters import note_link_problem
 from components.store import store_engine
 from data_access.app_users import role_for_email
@@ -60,12 +60,14 @@ def signed_in_email() -> str | None:
     return email.strip().lower() if isinstance(email, str) and email.strip() else None
 
 
-def acting_as(fallback: str) -> str:
-    """Who to name in the audit log for a change made now: the signed-in e-mail address, else
-    `fallback` (demo mode, where nobody is signed in)."""
-    if sign_in_configured():
-        return signed_in_email() or fallback
-    return fallback
+def current_actor() -> str:
+    """Who a change made now is recorded as, for every write the app makes (follow-ups, snoozes,
+    resolves, scenario saves and applies, imports, settings, access changes) and as the nudge's
+    signature: the signed-in e-mail address under sign-in, else "<Role> (demo mode)" with the
+    role picked in **View as**."""
+    if sign_in_configured() and (email := signed_in_email()):
+        return email
+    return f"{ROLES[current_role()]} (demo mode)"
 
 
 #: The Sign out buttons: on the no-access page, and in the sidebar.

@@ -10,7 +10,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.store import fill_empty_store_with_demo, open_store
-from data_access.db import StoreFailure, database_url, normalise_url, store_failure
+from data_access.db import (
+    StoreFailure,
+    StoreLocationError,
+    database_url,
+    normalise_url,
+    store_failure,
+)
 
 UNREACHABLE_MESSAGE = "PairPulse cannot reach its store right now."
 BUSY_MESSAGE = "The store is busy (locked by another writer)."
@@ -102,7 +108,11 @@ def store_engine() -> Engine:
     stops. A failed open is not cached: the next run (Retry) tries again.
     """
     with store_guard(during_page=False):
-        return _ready_engine(normalise_url(database_url()))
+        try:
+            return _ready_engine(normalise_url(database_url()))
+        except StoreLocationError as error:
+            st.error(f"**PairPulse cannot open its store.** {error}", icon=":material/error:")
+            st.stop()
     raise AssertionError("unreachable: the guard stops the run")  # for type checkers
 
 

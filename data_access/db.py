@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from data_access.models import PROGRAM_TABLES
@@ -45,6 +45,89 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+class StoreLocationError(Exception):
+    """The SQLite store's path cannot hold a store (a missing folder that cannot be made, a
+    folder, a file that is not SQLite): one plain sentence naming the path."""
+
+
+#: The first bytes of every SQLite database file.
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_sqlite_path(path: Path) -> None:
+    """Make the store's folder if it is missing; refuse a path that cannot be a SQLite store."""
+    where = f"The store {path} (DATABASE_URL)"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreLocationError(
+            f"{where} cannot be created: its folder {path.parent} cannot be made "
+            f"({error.strerror}). Check the path."
+        ) from error
+    if path.is_dir():
+        raise StoreLocationError(f"{where} is a folder, not a SQLite file. Check the path.")
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(len(_SQLITE_HEADER))
+    except FileNotFoundError:
+        return  # a new store: SQLite creates the file
+    except OSError as error:
+        raise StoreLocationError(f"{where} cannot be read ({error.strerror}).") from error
+    if start and start != _SQLITE_HEADER:
+        raise StoreLocationError(
+            f"{where} is not a SQLite database file. Check the path; PairPulse does not "
+            "overwrite it."
+        )
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _watch_replaced_file(engine: Engine, path: str) -> None:
+    """Reopen the store when its file is replaced under a running process (a backup restored by
+    copying it over the old one): every pooled connection remembers the file it opened, and one
+    whose file is no longer the one at `path` is closed with every idle one, and a new one is
+    opened, before it is used. Otherwise writes would go on landing in the old file."""
+
+    @event.listens_for(engine, "connect")
+    def remember_file(_dbapi_connection, record) -> None:
+        record.info["file"] = _file_identity(path)
+
+    @event.listens_for(engine, "checkout")
+    def check_file(dbapi_connection, record, _proxy) -> None:
+        opened = record.info.get("file")
+        now = _file_identity(path)
+        if opened is not None and now is not None and opened != now:
+            _REPLACED[str(engine.url)] = _REPLACED.get(str(engine.url), 0) + 1
+            # The write-ahead log beside the path holds changes to the old file: move them into
+            # the old file and empty the log, or SQLite would apply them to the new one.
+            try:
+                dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except Exception as error:  # the old file's log stays: say so, then reopen anyway
+                logging.getLogger(__name__).warning(
+                    "The store file %s was replaced, and its old log could not be emptied: %s",
+                    path,
+                    error,
+                )
+            engine.pool.dispose()  # the idle connections to the old file
+            raise DisconnectionError(f"the store file {path} was replaced; reopening it")
+
+
+#: How many times each SQLite store's file was found replaced, by URL (`store_generation`).
+_REPLACED: dict[str, int] = {}
+
+
+def store_generation(engine: Engine) -> int:
+    """How many times this process found `engine`'s SQLite file replaced and reopened it; a
+    cache key part, so that nothing cached from the old file is shown as the new one's."""
+    return _REPLACED.get(str(engine.url), 0)
+
+
 def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -63,12 +146,15 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     lock_timeout = float(os.environ.get(LOCK_TIMEOUT_ENV) or DEFAULT_LOCK_TIMEOUT_S)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        file_based = bool(parsed.database) and parsed.database != ":memory:"
+        if file_based:
+            _check_sqlite_path(Path(parsed.database))
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": lock_timeout}
         )
         event.listen(engine, "connect", _enable_sqlite_pragmas)
+        if file_based:
+            _watch_replaced_file(engine, str(Path(parsed.database).resolve()))
         return engine
     connect_args = {}
     if parsed.get_backend_name() == "postgresql" and "options" not in parsed.query:

@@ -1,6 +1,7 @@
-"""Export the store's program as the six import-format CSV files, and the import template.
+"""Export the store as the six import-format CSV files plus the coordinators' work (follow-ups,
+scenarios, settings, access list: `data_access.store_archive`), and the import template.
 
-Every export reads all six tables in one snapshot and writes UTF-8 (no BOM), `\\n` line ends and a
+Every export reads all its tables in one snapshot and writes UTF-8 (no BOM), `\\n` line ends and a
 header line even for an empty table. Text cells that a spreadsheet would run as a formula get a
 leading `'` (`csv_format.escape_cell`); the importer removes it, so export → import → export gives
 the same bytes.
@@ -18,8 +19,17 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
 from data_access.csv_format import FILE_FORMATS, FileFormat, escape_cell
+from data_access.store_archive import write_archive_files
 
 _FETCH_ROWS = 10_000
+#: The ids (and the references to them) of the template's example rows start with this; the
+#: importer refuses such rows, so an example left in a filled-in template is never imported.
+TEMPLATE_ID_PREFIX = "EXAMPLE-"
+
+
+def template_example(value: str | None) -> bool:
+    """Whether an id cell is one of the import template's example rows."""
+    return value is not None and value.upper().startswith(TEMPLATE_ID_PREFIX)
 
 
 def _text_cell(value: str | None) -> str:
@@ -82,7 +92,8 @@ def program_frames(*, engine: Engine) -> dict[str, pd.DataFrame]:
 
 
 def export_directory(path: Path, *, engine: Engine) -> dict[str, int]:
-    """Write the six import CSV files into the folder `path` (created if needed).
+    """Write the six import CSV files and the five files of the coordinators' work
+    (`store_archive.ARCHIVE_FILES`) into the folder `path` (created if needed).
 
     Returns the number of rows written per file name (without `.csv`).
     """
@@ -92,6 +103,9 @@ def export_directory(path: Path, *, engine: Engine) -> dict[str, int]:
         for name, fmt in FILE_FORMATS.items():
             with (path / fmt.file_name).open("w", encoding="utf-8", newline="") as stream:
                 counts[name] = _write_csv(stream, fmt.columns, _text_rows(connection, fmt))
+        counts |= write_archive_files(
+            connection, lambda name: (path / name).open("w", encoding="utf-8", newline="")
+        )
     return counts
 
 
@@ -100,7 +114,7 @@ def _zip_text(archive: zipfile.ZipFile, name: str) -> io.TextIOWrapper:
 
 
 def export_zip(*, engine: Engine) -> bytes:
-    """The six import CSV files, as `export_directory` writes them, in one ZIP archive."""
+    """Every file `export_directory` writes, as it writes them, in one ZIP archive."""
     buffer = io.BytesIO()
     with (
         _snapshot(engine) as connection,
@@ -109,6 +123,7 @@ def export_zip(*, engine: Engine) -> bytes:
         for fmt in FILE_FORMATS.values():
             with _zip_text(archive, fmt.file_name) as stream:
                 _write_csv(stream, fmt.columns, _text_rows(connection, fmt))
+        write_archive_files(connection, lambda name: _zip_text(archive, name))
     return buffer.getvalue()
 
 
@@ -117,8 +132,16 @@ def _cell_writers(fmt: FileFormat) -> list[Callable[[Any], str]]:
 
 
 def _example_rows(fmt: FileFormat) -> list[list[str]]:
-    """The template rows of one file, from the examples on its model's fields."""
-    examples = [fmt.model.model_fields[column].examples or [""] for column in fmt.columns]
+    """The template rows of one file, from the examples on its model's fields; ids and the
+    references to them marked with `TEMPLATE_ID_PREFIX`."""
+    marked = {fmt.id_column, *fmt.references}
+    examples = [
+        [
+            f"{TEMPLATE_ID_PREFIX}{value}" if column in marked and value else value
+            for value in fmt.model.model_fields[column].examples or [""]
+        ]
+        for column in fmt.columns
+    ]
     count = max(len(values) for values in examples)
     return [
         [
@@ -148,6 +171,8 @@ def _template_readme() -> str:
         "  file, line, column and problem of every bad cell.",
         "- Text cells starting with = + - @ are exported with a leading ' so that spreadsheets do",
         "  not run them as formulas; the import removes it again.",
+        f"- The example rows have ids starting with {TEMPLATE_ID_PREFIX}: they show the format and",
+        "  are refused on import. Replace them with your own rows (or delete them).",
         "",
     ]
     for fmt in FILE_FORMATS.values():
@@ -163,7 +188,8 @@ def _template_readme() -> str:
 def template_zip() -> bytes:
     """Six CSV files with their header and example rows, and a README.txt on every column.
 
-    The examples refer to each other, so the template imports as it is.
+    The examples refer to each other and are otherwise valid, but their ids are marked
+    (`TEMPLATE_ID_PREFIX`), so the importer refuses every example row left in.
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -13,6 +13,8 @@ import io
 import json
 import re
 import zipfile
+import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -21,23 +23,22 @@ from heapq import heappush, heappushpop
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, BinaryIO
 
 import openpyxl
 import pandas as pd
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import Connection, Engine, insert, select
 
-from data_access import revision
+from data_access import revision, store_archive
 from data_access.csv_format import FILE_FORMATS, RECORD_NOUNS, FileFormat, row_from_cells
 from data_access.db import refresh_statistics
+from data_access.exporter import TEMPLATE_ID_PREFIX, template_example
 from data_access.models import AuditLog, Pair, Participant
 from data_access.writes import upsert_rows
 
 #: The report keeps this many problems (the first ones, in file and line order) and counts all.
 MAX_REPORTED_PROBLEMS = 200
-#: A ZIP upload may unpack to at most this much (a guard against archives built to explode).
-MAX_ZIP_UNPACKED_BYTES = 2_000_000_000
 #: Rows per file shown in the report's preview.
 PREVIEW_ROWS = 50
 _VALIDATE_CHUNK_ROWS = 10_000
@@ -47,6 +48,10 @@ _SQLITE_IMPORT_CACHE_KIB = -256 * 1024
 _CHECK_SHARE = 0.3
 
 _KNOWN_FILES = ", ".join(fmt.file_name for fmt in FILE_FORMATS.values())
+_TEMPLATE_EXAMPLE = (
+    f"an example row of the import template (ids starting {TEMPLATE_ID_PREFIX}); replace it "
+    "with your own data or delete the line"
+)
 _UNDECODABLE = re.compile("[\udc80-\udcff]").search
 _ADAPTERS: dict[str, TypeAdapter[list[BaseModel]]] = {
     name: TypeAdapter(list[fmt.model]) for name, fmt in FILE_FORMATS.items()
@@ -151,6 +156,8 @@ class ImportSource:
     origin: str
     tables: dict[str, RawTable]
     warnings: list[str]
+    #: The coordinators' work of a full export (`store_archive.ARCHIVE_FILES`), by name.
+    archive: dict[str, RawTable] = field(default_factory=dict)
 
 
 @contextmanager
@@ -179,10 +186,13 @@ def read_directory(path: Path) -> ImportSource:
     """
     if not path.exists():
         raise ImportSourceError(f"There is no folder or file at {path}.")
+    limits = _Limits()
     if path.is_file():
         if path.suffix.lower() == ".zip":
-            return _source(f"{path}", _zip_members(path.name, _read_bytes(path)))
-        return _source(f"{path}", [(path.name, lambda: _read_bytes(path))])
+            # the archive itself is not part of the import's content: its own limit
+            content = _read_all(path.name, _file_opener(path, _Limits()))
+            return _source(f"{path}", _zip_members(path.name, content, limits), limits)
+        return _source(f"{path}", [(path.name, _file_opener(path, limits))], limits)
     entries = sorted(
         (entry for entry in path.iterdir() if entry.is_file() and not entry.name.startswith(".")),
         key=lambda entry: entry.name,
@@ -194,7 +204,8 @@ def read_directory(path: Path) -> ImportSource:
     csv_files = [entry for entry in entries if entry.suffix.lower() == ".csv"]
     source = _source(
         f"the folder {path}",
-        [(entry.name, (lambda entry=entry: _read_bytes(entry))) for entry in csv_files],
+        [(entry.name, _file_opener(entry, limits)) for entry in csv_files],
+        limits,
     )
     source.warnings += [
         f"Ignored {entry.name}: a folder import reads its CSV files only; import a workbook by "
@@ -215,17 +226,131 @@ def read_uploads(files: Sequence[tuple[str, bytes]]) -> ImportSource:
     """
     if not files:
         raise ImportSourceError("No files were uploaded.")
-    named: list[tuple[str, Callable[[], bytes]]] = []
+    limits = _Limits()
+    named: list[tuple[str, Opener]] = []
     for name, content in files:
+        label = PurePath(name).name
         if PurePath(name).suffix.lower() == ".zip":
-            named += _zip_members(PurePath(name).name, content)
+            named += _zip_members(label, content, limits)
         else:
-            named.append((PurePath(name).name, (lambda content=content: content)))
-    return _source("the uploaded files", named)
+            named.append((label, _bytes_opener(label, content, limits)))
+    return _source("the uploaded files", named, limits)
 
 
-def _zip_members(label: str, content: bytes) -> list[tuple[str, Callable[[], bytes]]]:
-    """The CSV and XLSX files inside a ZIP archive, refusing archives that unpack too large."""
+# --- Limits: what one import may read, so that no input can take the server's memory --------------
+
+#: One import reads at most this much file content (CSV text and workbooks, as unpacked), counted
+#: as it is read: an archive's own record of its sizes is not trusted.
+MAX_IMPORT_BYTES = 160_000_000
+#: … and keeps at most this many cells (up to the last non-blank cell of each non-blank row): each
+#: costs memory until the import is written. The `enterprise` sample program holds 8.6 million.
+MAX_IMPORT_CELLS = 10_000_000
+#: A row may reach this many columns (the import files have at most 15): a CSV row beyond it is
+#: refused; in a workbook, cells right of the header's last column (and one more) are not read.
+MAX_COLUMNS = 1_000
+#: A workbook's table of shared texts is read whole by openpyxl: at most this much of it.
+MAX_SHARED_STRINGS_BYTES = 64_000_000
+_READ_CHUNK = 1 << 20
+
+#: Opens one file of an import afresh, as a binary stream whose reading counts towards the limits.
+Opener = Callable[[], BinaryIO]
+
+
+class _Limits:
+    """What an import has read so far; refuses, in one sentence, what goes beyond the limits."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+        self.cells = 0
+
+    def add_bytes(self, count: int, label: str) -> None:
+        self.bytes += count
+        if self.bytes > MAX_IMPORT_BYTES:
+            raise ImportSourceError(
+                f"{label} makes the import larger than the {MAX_IMPORT_BYTES / 1e6:,.0f} MB one "
+                "import may hold (counted as unpacked), so nothing was imported. Split it into "
+                "several imports (for example meetings.csv by year)."
+            )
+
+    def add_cells(self, count: int, label: str) -> None:
+        self.cells += count
+        if self.cells > MAX_IMPORT_CELLS:
+            raise ImportSourceError(
+                f"{label} makes the import hold more than {MAX_IMPORT_CELLS:,} cells, more than "
+                "one import may check at once, so nothing was imported. Split it into several "
+                "imports (for example meetings.csv by year)."
+            )
+
+    def mark(self) -> tuple[int, int]:
+        return self.bytes, self.cells
+
+    def back_to(self, mark: tuple[int, int]) -> None:
+        """Forget what was counted since `mark` (a file read again from its start)."""
+        self.bytes, self.cells = mark
+
+
+class _CountedStream(io.RawIOBase):
+    """A binary stream that counts what is read from it against the import's limits and turns a
+    damaged archive member into one sentence."""
+
+    def __init__(self, inner: BinaryIO, label: str, limits: _Limits, member_of: str = "") -> None:
+        self._inner, self._label, self._limits, self._member_of = inner, label, limits, member_of
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            count = self._inner.readinto(buffer)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            what = "CRC check failed" if "CRC" in str(error) else "it cannot be unpacked"
+            raise ImportSourceError(
+                f"{self._member_of}: member {self._label} is damaged ({what}), so nothing was "
+                "imported."
+            ) from error
+        except OSError as error:
+            raise ImportSourceError(f"{self._label} cannot be read: {error}.") from error
+        self._limits.add_bytes(count or 0, self._label)
+        return count or 0
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+def _bytes_opener(label: str, content: bytes, limits: _Limits) -> Opener:
+    def open_stream() -> BinaryIO:
+        stream = _CountedStream(io.BytesIO(content), label, limits)
+        return io.BufferedReader(stream, _READ_CHUNK)  # type: ignore[return-value]
+
+    return open_stream
+
+
+def _file_opener(path: Path, limits: _Limits) -> Opener:
+    def open_stream() -> BinaryIO:
+        try:
+            handle = path.open("rb")
+        except OSError as error:
+            raise ImportSourceError(f"{path} cannot be read: {error.strerror}.") from error
+        stream = _CountedStream(handle, path.name, limits)
+        return io.BufferedReader(stream, _READ_CHUNK)  # type: ignore[return-value]
+
+    return open_stream
+
+
+def _read_all(label: str, open_stream: Opener) -> bytes:
+    """The whole content of one file (a ZIP archive or a workbook needs it at hand), read in
+    chunks that count towards the limits, so that reading stops at the limit."""
+    chunks = []
+    with open_stream() as stream:
+        while chunk := stream.read(_READ_CHUNK):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _zip_members(label: str, content: bytes, limits: _Limits) -> list[tuple[str, Opener]]:
+    """The CSV and XLSX files inside a ZIP archive, each read (when its turn comes) as a counted
+    stream: an archive that unpacks beyond the limits is stopped there, whatever it claims."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = [
@@ -238,23 +363,29 @@ def _zip_members(label: str, content: bytes) -> list[tuple[str, Callable[[], byt
     except zipfile.BadZipFile as error:
         raise ImportSourceError(f"{label} is not a readable ZIP archive.") from error
     unpacked = sum(info.file_size for info in members)
-    if unpacked > MAX_ZIP_UNPACKED_BYTES:
+    if unpacked > MAX_IMPORT_BYTES:  # what it claims; what it holds is counted while read
         raise ImportSourceError(
             f"{label} unpacks to {unpacked / 1e6:,.0f} MB, more than the "
-            f"{MAX_ZIP_UNPACKED_BYTES / 1e6:,.0f} MB an import may hold."
+            f"{MAX_IMPORT_BYTES / 1e6:,.0f} MB one import may hold, so nothing was imported."
         )
     if not members:
         raise ImportSourceError(f"{label} holds no CSV or XLSX file.")
-    return [
-        (PurePath(info.filename).name, (lambda info=info: archive.read(info))) for info in members
-    ]
 
+    def opener(info: zipfile.ZipInfo) -> Opener:
+        def open_stream() -> BinaryIO:
+            try:
+                inner = archive.open(info)
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as error:
+                raise ImportSourceError(
+                    f"{label}: member {info.filename} cannot be unpacked ({error}), so nothing "
+                    "was imported."
+                ) from error
+            stream = _CountedStream(inner, info.filename, limits, member_of=label)  # type: ignore[arg-type]
+            return io.BufferedReader(stream, _READ_CHUNK)  # type: ignore[return-value]
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise ImportSourceError(f"{path} cannot be read: {error.strerror}.") from error
+        return open_stream
+
+    return [(PurePath(info.filename).name, opener(info)) for info in members]
 
 
 def _format_name(file_name: str) -> str | None:
@@ -263,10 +394,11 @@ def _format_name(file_name: str) -> str | None:
     return name if name in FILE_FORMATS else None
 
 
-def _source(origin: str, files: Iterable[tuple[str, Callable[[], bytes]]]) -> ImportSource:
+def _source(origin: str, files: Iterable[tuple[str, Opener]], limits: _Limits) -> ImportSource:
     """Read named files (CSV or XLSX) into an ImportSource; unknown names become warnings."""
     tables: dict[str, RawTable] = {}
     warnings: list[str] = []
+    archive: dict[str, RawTable] = {}
 
     def add(table: RawTable | None) -> None:
         if table is None:
@@ -285,21 +417,28 @@ def _source(origin: str, files: Iterable[tuple[str, Callable[[], bytes]]]) -> Im
             f"Import one workbook at a time, not {', '.join(workbooks[:-1])} and {workbooks[-1]}."
         )
     with _collector_paused():
-        for file_name, read in files:
+        for file_name, open_stream in files:
             suffix = PurePath(file_name).suffix.lower()
             if suffix == ".xlsx":
-                for table in _read_workbook(file_name, read(), warnings):
+                content = _read_all(file_name, open_stream)
+                for table in _read_workbook(file_name, content, warnings, limits):
                     add(table)
+                del content
             elif suffix == ".csv" and (name := _format_name(file_name)):
-                add(_skip_if_empty(_read_csv(name, file_name, read()), file_name, warnings))
+                table = _read_csv(name, file_name, open_stream, limits)
+                add(_skip_if_empty(table, file_name, warnings))
+            elif suffix == ".csv" and (name := store_archive.archive_name(file_name)):
+                table = _read_csv(name, file_name, open_stream, limits)
+                if table := _skip_if_empty(table, file_name, warnings):
+                    archive[name] = table
             else:
                 warnings.append(
                     f"Ignored {file_name}: not one of the import files ({_KNOWN_FILES})."
                 )
-    if not tables:
+    if not tables and not archive:
         raise ImportSourceError(f"No import file ({_KNOWN_FILES}) was found in {origin}.")
     ordered = {name: tables[name] for name in FILE_FORMATS if name in tables}
-    return ImportSource(origin=origin, tables=ordered, warnings=warnings)
+    return ImportSource(origin=origin, tables=ordered, warnings=warnings, archive=archive)
 
 
 def _skip_if_empty(table: RawTable | None, label: str, warnings: list[str]) -> RawTable | None:
@@ -308,26 +447,19 @@ def _skip_if_empty(table: RawTable | None, label: str, warnings: list[str]) -> R
     return table
 
 
-def _read_csv(name: str, label: str, content: bytes) -> RawTable | None:
+def _read_csv(name: str, label: str, open_stream: Opener, limits: _Limits) -> RawTable | None:
     """Parse one CSV file (UTF-8, with or without BOM); None when it holds no header line.
 
-    A file that is not UTF-8 is still read, with the undecodable bytes kept as surrogates, so that
+    A file that is not UTF-8 is read again, with the undecodable bytes kept as surrogates, so that
     every cell holding one can be reported with its line and column.
     """
+    mark = limits.mark()
     try:
-        text = content.decode("utf-8-sig")
-        undecodable = False
+        return _parse_csv(name, label, open_stream, "strict", limits)
     except UnicodeDecodeError:
-        text = content.decode("utf-8-sig", errors="surrogateescape")
-        undecodable = True
-    rows, lines, problems = _parse_csv(text)
-    header = _header_index(rows)
-    if header is None:
-        return RawTable(name, label, [], 1, [], [], problems) if problems else None
-    table = RawTable(
-        name, label, rows[header], lines[header], rows[header + 1 :], lines[header + 1 :], problems
-    )
-    if undecodable:
+        limits.back_to(mark)
+    table = _parse_csv(name, label, open_stream, "surrogateescape", limits)
+    if table is not None:
         _report_undecodable_cells(table)
     return table
 
@@ -337,54 +469,72 @@ def _header_index(rows: list[list[str]]) -> int | None:
     return next((index for index, cells in enumerate(rows) if any(map(str.strip, cells))), None)
 
 
-def _parse_csv(text: str) -> tuple[list[list[str]], Sequence[int], list[tuple[int, str, str]]]:
-    """The rows of a CSV text, the physical line each starts on, and a problem if it breaks off.
+def _parse_csv(
+    name: str, label: str, open_stream: Opener, errors: str, limits: _Limits
+) -> RawTable | None:
+    """The rows of a CSV file as it streams in, the physical line each starts on, and a problem
+    if it breaks off; None when no row holds anything.
 
-    Most files hold one row per line, so they are parsed at C speed in one go; only a file with a
-    quoted cell spanning lines is parsed again, row by row, noting where each row starts.
+    Only what a row holds is kept: blank rows and the empty cells at the end of a row are
+    dropped, and a text that recurs (an id, a date, a format) is kept once. A row wider than
+    MAX_COLUMNS, or a file beyond the import's limits, is refused.
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = list(reader)
-        if reader.line_num == len(rows):
-            lines: Sequence[int] = range(1, len(rows) + 1)
-            return rows, lines, _unclosed_quote(text, lines)
-    except csv.Error:
-        pass  # parsed again below, to keep the rows before the broken line
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows, lines = [], []
-    last_line = 0
-    try:
-        for cells in reader:
-            rows.append(cells)
-            lines.append(last_line + 1)
-            last_line = reader.line_num
-    except csv.Error as error:
-        problem = f"cannot be read as CSV from this line on: {error}"
-        return rows, lines, [(reader.line_num, "(file)", problem)]
-    return rows, lines, _unclosed_quote(text, lines)
+    rows: list[list[str]] = []
+    lines = array("q")
+    problems: list[tuple[int, str, str]] = []
+    seen: dict[str, str] = {}
+    keep = seen.setdefault
+    row_lines: list[str] = []  # the physical lines of the row being read
+
+    with open_stream() as binary:
+        text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors=errors, newline="")
+
+        def physical_lines() -> Iterator[str]:
+            for line in text:
+                row_lines.append(line)
+                yield line
+
+        reader = csv.reader(physical_lines())
+        last_line = 0
+        try:
+            for cells in reader:
+                start, last_line = last_line + 1, reader.line_num
+                del row_lines[: len(row_lines) - (last_line - start + 1)]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if not any(map(str.strip, cells)):
+                    continue
+                if len(cells) > MAX_COLUMNS:
+                    raise ImportSourceError(
+                        f"{label}: line {start} has {len(cells):,} cells; an import file may have "
+                        f"at most {MAX_COLUMNS:,} columns, so nothing was imported."
+                    )
+                limits.add_cells(len(cells), label)
+                rows.append([keep(cell, cell) for cell in cells])
+                lines.append(start)
+        except csv.Error as error:
+            problem = f"cannot be read as CSV from this line on: {error}"
+            problems.append((reader.line_num, "(file)", problem))
+        else:
+            if lines and row_lines:
+                problems += _unclosed_quote("".join(row_lines), last_line - len(row_lines) + 1)
+    del seen
+    if not rows:
+        return RawTable(name, label, [], 1, [], [], problems) if problems else None
+    return RawTable(name, label, rows[0], lines[0], rows[1:], lines[1:], problems)
 
 
-def _unclosed_quote(text: str, lines: Sequence[int]) -> list[tuple[int, str, str]]:
-    """A problem when the last row opens a quoted cell that the file never closes.
+def _unclosed_quote(last_row: str, line: int) -> list[tuple[int, str, str]]:
+    """A problem when the last row (its text `last_row`, from `line`) opens a quoted cell that
+    the file never closes.
 
     The csv module then reads the rest of the file as that one cell and says nothing: rows after
     a stray `"` would be silently lost (or one cell cut off), so the file is refused instead.
     """
-    if not lines:
-        return []
-    tail = io.StringIO(text, newline="")
-    if isinstance(lines, range):  # one row per line: the last row is the last line
-        last = text.rstrip("\r\n")
-        tail = io.StringIO(last[max(last.rfind("\n"), last.rfind("\r")) + 1 :], newline="")
-    else:
-        for _ in range(lines[-1] - 1):
-            tail.readline()
-    rest = tail.read()
-    if '"' not in rest:
+    if '"' not in last_row:
         return []
     try:
-        for _ in csv.reader(io.StringIO(rest, newline=""), strict=True):
+        for _ in csv.reader(io.StringIO(last_row, newline=""), strict=True):
             pass
     except csv.Error as error:
         if "unexpected end of data" not in str(error):
@@ -393,7 +543,7 @@ def _unclosed_quote(text: str, lines: Sequence[int]) -> list[tuple[int, str, str
             'a quoted cell opened on this line is never closed (its closing " is missing, or '
             "the file was cut off), so the rest of the file cannot be read"
         )
-        return [(lines[-1], "(file)", problem)]
+        return [(line, "(file)", problem)]
     return []
 
 
@@ -422,15 +572,23 @@ def _report_undecodable_cells(table: RawTable) -> None:
                 cells[index] = printable(value)
 
 
-def _read_workbook(label: str, content: bytes, warnings: list[str]) -> list[RawTable]:
-    """One RawTable per sheet named after an import file; line numbers are sheet row numbers."""
+def _read_workbook(
+    label: str, content: bytes, warnings: list[str], limits: _Limits
+) -> list[RawTable]:
+    """One RawTable per sheet named after an import file; line numbers are sheet row numbers.
+
+    The workbook is read twice side by side, as values and as formulas, to find formula cells
+    whose result was never saved (they hold no value); both readings stream row by row.
+    """
+    _check_workbook_parts(label, content)
     tables = []
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        values = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
         raise ImportSourceError(f"{label} is not a readable Excel workbook (.xlsx).") from error
     try:
-        for sheet in workbook.worksheets:
+        for sheet, formula_sheet in zip(values.worksheets, formulas.worksheets, strict=True):
             name = _format_name(sheet.title)
             if name is None:
                 warnings.append(
@@ -438,28 +596,89 @@ def _read_workbook(label: str, content: bytes, warnings: list[str]) -> list[RawT
                     f"file ({_KNOWN_FILES})."
                 )
                 continue
-            sheet.reset_dimensions()  # some writers record a wrong size; read every row there is
-            rows = [
-                [_cell_text(value) for value in values]
-                for values in sheet.iter_rows(values_only=True)
-            ]
-            header = _header_index(rows)
-            table = None
-            if header is not None:
-                table = RawTable(
-                    name,
-                    sheet.title,
-                    rows[header],
-                    header + 1,
-                    rows[header + 1 :],
-                    range(header + 2, len(rows) + 1),
-                )
+            table = _read_sheet(name, sheet, formula_sheet, limits)
             tables.append(_skip_if_empty(table, f"the sheet '{sheet.title}'", warnings))
+    except ImportSourceError:
+        raise
     except Exception as error:  # a sheet that cannot be parsed, found while iterating
         raise ImportSourceError(f"{label} is not a readable Excel workbook (.xlsx).") from error
     finally:
-        workbook.close()
+        values.close()
+        formulas.close()
     return [table for table in tables if table is not None]
+
+
+def _check_workbook_parts(label: str, content: bytes) -> None:
+    """Refuse a workbook whose parts unpack beyond the limits (an XLSX file is a ZIP archive;
+    zipfile never unpacks a part beyond the size the archive states for it)."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except zipfile.BadZipFile as error:
+        raise ImportSourceError(f"{label} is not a readable Excel workbook (.xlsx).") from error
+    for part in parts:
+        shared = part.filename.lower().endswith("sharedstrings.xml")
+        limit = MAX_SHARED_STRINGS_BYTES if shared else 10 * MAX_IMPORT_BYTES
+        if part.file_size > limit:
+            raise ImportSourceError(
+                f"{label} is too large to import: its part {part.filename} unpacks to "
+                f"{part.file_size / 1e6:,.0f} MB (at most {limit / 1e6:,.0f} MB), so nothing was "
+                "imported. Save the sheets as CSV files and import those."
+            )
+
+
+def _read_sheet(name: str, sheet: Any, formula_sheet: Any, limits: _Limits) -> RawTable | None:
+    """One sheet as a RawTable, read only as wide as its header (and one column more, so that a
+    value just right of it is reported); None when no row holds anything."""
+    label = sheet.title
+    for worksheet in (sheet, formula_sheet):
+        worksheet.reset_dimensions()  # some writers record a wrong size; read every row there is
+    header: list[str] = []
+    header_line = 0
+    for line, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+        header = [_cell_text(value) for value in cells]
+        if any(map(str.strip, header)):
+            header_line = line
+            break
+    else:
+        return None
+    while not header[-1].strip():
+        header.pop()
+    width = len(header) + 1
+    columns = [cell.strip().lower() or f"column {index}" for index, cell in enumerate(header, 1)]
+    rows: list[list[str]] = []
+    lines = array("q")
+    problems: list[tuple[int, str, str]] = []
+    seen: dict[str, str] = {}
+    keep = seen.setdefault
+    rows_of = zip(
+        sheet.iter_rows(min_row=header_line, max_col=width, values_only=True),
+        formula_sheet.iter_rows(min_row=header_line, max_col=width, values_only=True),
+        strict=True,
+    )
+    for line, (cells, formula_cells) in enumerate(rows_of, header_line):
+        for index, (value, formula) in enumerate(zip(cells, formula_cells, strict=True)):
+            if value is None and formula is not None:
+                column = columns[index] if index < len(columns) else f"column {index + 1}"
+                shown = formula if isinstance(formula, str) else "an array formula"
+                problems.append(
+                    (
+                        line,
+                        "(header)" if line == header_line else column,
+                        f"is a formula with no saved result ({shown}); open the workbook in "
+                        "Excel or LibreOffice and save it, or paste the values instead",
+                    )
+                )
+        if line == header_line:
+            continue
+        row = [_cell_text(value) for value in cells]
+        while row and not row[-1]:
+            row.pop()
+        if not any(map(str.strip, row)):
+            continue
+        limits.add_cells(len(row), label)
+        rows.append([keep(cell, cell) for cell in row])
+        lines.append(line)
+    return RawTable(name, label, header, header_line, rows, lines, problems)
 
 
 def _cell_text(value: Any) -> str:
@@ -577,6 +796,9 @@ class _Checker:
         columns, indices, missing, ignored = self._match_header(raw, fmt, problem)
         records, lines = _records(raw, columns, indices, problem)
         record_ids = [record.get(fmt.id_column) for record in records]
+        for record_id, line in zip(record_ids, lines, strict=True):
+            if template_example(record_id):
+                problem(line, fmt.id_column, _TEMPLATE_EXAMPLE)
         ids = _unique_ids(fmt.id_column, record_ids, lines, problem)
         rows = _validate(fmt, records, lines, missing, problem)
         self._check_references(fmt, records, lines, problem)
@@ -845,13 +1067,16 @@ def run_import(
     dry_run: bool = False,
     progress: Progress | None = None,
     actor: str = "cli",
+    settings_model: type[BaseModel] | None = None,
 ) -> ImportReport:
     """Check `source` against the format and the store; when it is clean, write it all.
 
     With any problem, or with `dry_run`, nothing is written. Otherwise every file is upserted in
     one transaction (parents first) and one audit-log row records the counts and `actor`; a
     database error rolls everything back and is raised. `progress(fraction, message)` is called
-    as the import goes.
+    as the import goes. The coordinators' work of a full export (`source.archive`) is checked
+    and written with it (`store_archive`); `settings_model` (`app.settings.ProgramSettings`)
+    checks its settings.csv, which is refused without one.
     """
     report_progress = progress or (lambda _fraction, _message: None)
     check_share = 1.0 if dry_run else _CHECK_SHARE
@@ -866,22 +1091,38 @@ def run_import(
             rows_checked += len(raw.rows)
         checker.check_role_changes()
         checked = list(checker.checked.values())
+        archive = store_archive.check_archive(
+            source.archive,
+            engine=engine,
+            program_ids={file.fmt.name: file.ids for file in checked},
+            settings_model=settings_model,
+        )
         report = ImportReport(
             problems=checker.problems.first(),
             problem_count=checker.problems.count,
-            warnings=checker.warnings,
+            warnings=checker.warnings + archive.warnings,
             files=[file.summary for file in checked],
             preview={file.fmt.name: file.preview for file in checked},
             applied=False,
         )
-        total_rows = sum(len(file.rows) for file in checked)
+        _add_archive(report, archive)
+        total_rows = sum(len(file.rows) for file in checked) + archive.row_count
         if report.ok and not dry_run and total_rows:
-            _write(engine, checked, source.origin, actor, check_share, report_progress)
+            _write(engine, checked, source.origin, actor, check_share, report_progress, archive)
             report.applied = True
             report_progress(1.0, "Updating the store's statistics…")
             refresh_statistics(engine)
     report_progress(1.0, "Done.")
     return report
+
+
+def _add_archive(report: ImportReport, archive: store_archive.ArchiveImport) -> None:
+    """The archive files' problems (after the program files'), summaries and previews."""
+    room = MAX_REPORTED_PROBLEMS - len(report.problems)
+    report.problems += [CellProblem(*problem) for problem in archive.problems[: max(room, 0)]]
+    report.problem_count += len(archive.problems)
+    report.files += [FileSummary(*summary, ignored_columns=[]) for summary in archive.summaries]
+    report.preview |= archive.preview
 
 
 def _write(
@@ -891,9 +1132,10 @@ def _write(
     actor: str,
     start: float,
     progress: Progress,
+    archive: store_archive.ArchiveImport,
 ) -> None:
-    """Upsert every checked file and the audit row in one transaction."""
-    total = sum(len(file.rows) for file in checked)
+    """Upsert every checked file, the archive files and the audit row in one transaction."""
+    total = sum(len(file.rows) for file in checked) or 1
     written = 0
     with _write_transaction(engine) as connection:
         for file in checked:
@@ -907,10 +1149,12 @@ def _write(
                 )
 
             upsert_rows(connection, file.fmt.table, file.rows, on_chunk=on_chunk)
+        archive.write(connection)
         detail = {
             "source": origin,
-            "rows": total,
-            "files": {file.fmt.name: asdict(file.summary) for file in checked},
+            "rows": sum(len(file.rows) for file in checked) + archive.row_count,
+            "files": {file.fmt.name: asdict(file.summary) for file in checked}
+            | archive.audit_detail(),
         }
         connection.execute(
             insert(AuditLog).values(

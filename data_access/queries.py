@@ -569,7 +569,7 @@ def _health_aggregates_statement(
 def pair_directory(engine: Engine) -> pd.DataFrame:
     """Who is in each pair, for the screens that may show names (never the executive's):
     pair_id, cohort_id, cohort_name, focus_area (the pair's, else its cohort's), and for the
-    mentor and the mentee their id, name, e-mail, department and birth year."""
+    mentor and the mentee their id, name, e-mail, department, birth year and time zone."""
     mentor, mentee = Participant.__table__.alias("mentor"), Participant.__table__.alias("mentee")
     statement = (
         select(
@@ -586,6 +586,7 @@ def pair_directory(engine: Engine) -> pd.DataFrame:
                     person.c.email,
                     person.c.department,
                     person.c.birth_year,
+                    person.c.timezone,
                 )
             ),
         )

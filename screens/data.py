@@ -6,19 +6,26 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.settings import ProgramSettings
 from components import loaders
 from components.access import ROLES, require_access
 from components.import_report import show_import_contents, show_import_verdict
-from components.session import acting_as, sign_in_configured
+from components.session import current_actor, sign_in_configured
 from components.settings_form import settings_form
 from components.store import refusal_message, store_data_changed, store_engine
 from data_access.app_users import AppUserError, app_users, grant_role, remove_access
 from data_access.exporter import export_zip, template_zip
-from data_access.importer import ImportSource, ImportSourceError, read_uploads, run_import
+from data_access.importer import (
+    ImportReport,
+    ImportSource,
+    ImportSourceError,
+    read_uploads,
+    run_import,
+)
 from sample_data.seed import seed_store
 
 require_access("data")
-ACTOR = acting_as("Data screen")
+ACTOR = current_actor()
 st.title("Data")
 st.caption(
     "Load your program from CSV files or an XLSX workbook, download a template or a full "
@@ -58,6 +65,7 @@ def _import_with_progress(source: ImportSource, total_rows: int) -> None:
             source,
             engine=engine,
             actor=ACTOR,
+            settings_model=ProgramSettings,
             progress=lambda fraction, text: progress.progress(fraction, text=text),
         )
     except SQLAlchemyError as error:
@@ -83,6 +91,27 @@ def _import_with_progress(source: ImportSource, total_rows: int) -> None:
     st.rerun()
 
 
+def _refuse_upload(error: str | None, report: ImportReport | None = None) -> None:
+    """Keep what was wrong with the files just checked, and start the page afresh with a new,
+    empty uploader: the corrected files uploaded next replace these instead of joining them
+    (Streamlit's uploader adds files to those it holds)."""
+    state.refused_upload = (error, report)
+    state.import_round += 1
+    for key in ("checked_upload_key", "checked_import"):  # the files' contents are let go
+        state.pop(key, None)
+    st.rerun()
+
+
+def _show_refused_upload(error: str | None, report: ImportReport | None) -> None:
+    if report is None:
+        st.error(error, icon=":material/error:")
+    else:
+        show_import_verdict(report)
+    st.caption("Upload the corrected files: they replace the ones refused here.")
+    if report is not None:
+        show_import_contents(report)
+
+
 import_tab, export_tab, store_tab, settings_tab, people_tab = st.tabs(
     ["Import", "Export", "Store", "Settings", "People with access"]
 )
@@ -95,42 +124,62 @@ with import_tab:
         key=f"import_files_{state.import_round}",
         help="Select every CSV file of the folder (cohorts.csv, participants.csv, pairs.csv, "
         "meetings.csv, goals.csv, surveys.csv; any subset), or one XLSX workbook with a sheet "
-        "per file, or a ZIP of them such as the full export. Ids already in the store are "
-        "updated, new ids are added.",
+        "per file, or a ZIP of them such as the full export (with the coordinators' work). Ids "
+        "already in the store are updated, new ids are added.",
     )
-    if not files:
+    if files:
+        state.pop("refused_upload", None)
+    if not files and "refused_upload" in state:
+        _show_refused_upload(*state.refused_upload)
+    elif not files:
         st.info(
             "Upload files to check them. Nothing is written until the check passes and you "
             "press **Import**. The template in the Export tab shows every column.",
             icon=":material/upload_file:",
         )
     elif refusal := _upload_refusal([file.size for file in files]):
-        st.error(refusal, icon=":material/block:")
+        _refuse_upload(refusal)
     else:
         upload_key = tuple(file.file_id for file in files)
         if state.get("checked_upload_key") != upload_key:
             with st.spinner("Checking the files…"):
                 try:
                     source = read_uploads([(file.name, file.getvalue()) for file in files])
-                    report = run_import(source, engine=engine, dry_run=True, actor=ACTOR)
-                    state.checked_import = (source, report, None)
+                    report = run_import(
+                        source,
+                        engine=engine,
+                        dry_run=True,
+                        actor=ACTOR,
+                        settings_model=ProgramSettings,
+                    )
+                    # Only the report stays in the session: the files' rows are read again on
+                    # Import, so that a checked upload does not hold the server's memory.
+                    state.checked_import = (None, report, None)
+                    del source
                 except ImportSourceError as error:
                     state.checked_import = (None, None, str(error))
             state.checked_upload_key = upload_key
         source, report, source_error = state.checked_import
         if source_error:
-            st.error(f"These files cannot be read: {source_error}", icon=":material/error:")
+            _refuse_upload(f"These files cannot be read: {source_error}")
+        elif not report.ok:
+            _refuse_upload(None, report)
         else:
             show_import_verdict(report)
             total_rows = sum(summary.rows for summary in report.files)
             if report.ok and st.button(
                 f"Import {total_rows:,} rows", type="primary", icon=":material/upload:"
             ):
+                source = read_uploads([(file.name, file.getvalue()) for file in files])
                 _import_with_progress(source, total_rows)
             show_import_contents(report)
 
 with export_tab:
-    st.write("Every table in the import format, ready to edit and import again.")
+    st.write(
+        "Every table in the import format, ready to edit and import again. The full export "
+        "also holds the coordinators' work (follow-ups, scenarios, settings and the access "
+        "list), so importing it into another store moves everything."
+    )
     left, right = st.columns(2)
     left.download_button(
         "Download full export (ZIP)",

@@ -9,9 +9,10 @@ from components.empty import stop_if_no_program, stop_if_nothing_matches
 from components.filters import cohort_filter, current_as_of
 from components.pair_detail import pair_detail
 from components.pair_table import PAIR_PARAM
+from components.session import current_actor
 
 follow_ups.keep_draft()  # before anything reads the store: an outage must not lose the note
-role = require_access("follow_ups")
+require_access("follow_ups")
 st.title("Follow-ups")
 st.caption(
     "Active pairs that are stalled or At risk, most urgent first. Log what you did, snooze a pair "
@@ -25,7 +26,7 @@ columns = st.columns(3)
 cohort_ids = cohort_filter(loaders.cohort_names(), container=columns[0])
 queue = follow_ups.queue(as_of, cohort_ids)
 shown = follow_ups.queue_filters(queue, columns[1:])
-actor = follow_ups.demo_actor(role)
+actor = current_actor()
 set_aside = follow_ups.set_aside(as_of, cohort_ids)
 if queue.empty:
     follow_ups.show_done()  # e.g. the last pair was just resolved

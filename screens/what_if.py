@@ -5,9 +5,10 @@ import streamlit as st
 
 from app.matching import MatchingError, pool_from_program
 from components import loaders
-from components.access import ROLES, require_access
+from components.access import require_access
 from components.empty import stop_if_no_program
 from components.filters import current_as_of
+from components.session import current_actor
 from components.store import store_engine
 from components.what_if import (
     apply_section,
@@ -22,8 +23,8 @@ from components.what_if import (
     settings_form,
 )
 
-role = require_access("what_if")
-actor = f"{ROLES[role]} (demo mode)"
+require_access("what_if")
+actor = current_actor()
 st.title("What-if pairing")
 st.caption(
     "Propose mentor–mentee pairs for the people waiting for a match, or re-match a whole "

@@ -31,6 +31,9 @@ class FakeOidcProvider:
         self.email: str | None = None
         #: The e-mail address of every ID token issued, in order.
         self.signed_in: list[str | None] = []
+        #: Seconds the authorization endpoint waits before answering: a slow round trip, as on
+        #: a loaded machine, for tests that must wait for the real sign-in rather than a timer.
+        self.delay_s = 0.0
         self._key = RSAKey.generate_key(2048, parameters={"kid": KEY_ID}, private=True)
         self._codes: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
@@ -140,6 +143,7 @@ def _handler_for(provider: FakeOidcProvider) -> type[BaseHTTPRequestHandler]:
             if url.path == "/jwks":
                 return self._send_json(provider.jwks())
             if url.path == "/authorize":
+                time.sleep(provider.delay_s)
                 try:
                     target = provider.authorize(dict(urllib.parse.parse_qsl(url.query)))
                 except (ValueError, KeyError) as error:

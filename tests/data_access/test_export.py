@@ -13,9 +13,11 @@ from data_access.db import table_counts
 from data_access.exporter import export_directory, export_zip, program_frames, template_zip
 from data_access.importer import read_directory, read_uploads, run_import
 from data_access.models import PROGRAM_TABLES, Participant, SurveyResponse
+from data_access.store_archive import ARCHIVE_FILES
 
 FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
 FILE_NAMES = [fmt.file_name for fmt in FILE_FORMATS.values()]
+ARCHIVE_NAMES = [archive.file_name for archive in ARCHIVE_FILES.values()]
 
 
 def import_fixture(engine: Engine) -> None:
@@ -33,13 +35,11 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in FILE_NAMES}
 
 
-def test_an_empty_store_exports_six_files_with_their_headers(
-    engine: Engine, tmp_path: Path
-) -> None:
+def test_an_empty_store_exports_every_file_with_its_header(engine: Engine, tmp_path: Path) -> None:
     counts = export_directory(tmp_path / "out", engine=engine)
 
-    assert counts == dict.fromkeys(FILE_FORMATS, 0)
-    for fmt in FILE_FORMATS.values():
+    assert counts == dict.fromkeys([*FILE_FORMATS, *ARCHIVE_FILES], 0)
+    for fmt in [*FILE_FORMATS.values(), *ARCHIVE_FILES.values()]:
         assert (tmp_path / "out" / fmt.file_name).read_bytes() == (
             ",".join(fmt.columns) + "\n"
         ).encode()
@@ -51,7 +51,7 @@ def test_the_export_is_utf8_without_bom_with_unix_line_ends_sorted_by_id(
     import_fixture(engine)
     counts = export_directory(tmp_path / "out", engine=engine)
 
-    assert counts == table_counts(engine)
+    assert counts == table_counts(engine) | dict.fromkeys(ARCHIVE_FILES, 0)
     participants = (tmp_path / "out" / "participants.csv").read_bytes()
     assert not participants.startswith(b"\xef\xbb\xbf")
     assert b"\r" not in participants
@@ -158,7 +158,7 @@ def test_the_zip_export_holds_the_same_files_as_the_folder_export(
     export_directory(tmp_path / "out", engine=engine)
 
     with zipfile.ZipFile(io.BytesIO(export_zip(engine=engine))) as archive:
-        assert sorted(archive.namelist()) == sorted(FILE_NAMES)
+        assert sorted(archive.namelist()) == sorted(FILE_NAMES + ARCHIVE_NAMES)
         assert {name: archive.read(name) for name in FILE_NAMES} == folder_bytes(tmp_path / "out")
 
 
@@ -185,7 +185,7 @@ def test_program_frames_hold_the_exported_cells(engine: Engine, tmp_path: Path) 
     assert frames["participants"].set_index("participant_id").loc["U05", "name"] == "'-minus"
 
 
-def test_the_template_explains_every_column_and_imports_as_it_is(engine: Engine) -> None:
+def test_the_template_explains_every_column_and_its_examples_are_refused(engine: Engine) -> None:
     with zipfile.ZipFile(io.BytesIO(template_zip())) as archive:
         assert sorted(archive.namelist()) == sorted([*FILE_NAMES, "README.txt"])
         readme = archive.read("README.txt").decode()
@@ -200,6 +200,28 @@ def test_the_template_explains_every_column_and_imports_as_it_is(engine: Engine)
         assert header == ",".join(FILE_FORMATS[name.removesuffix(".csv")].columns)
         assert rows, f"{name} has no example row"
 
+    # Every example row is refused by its file and line, the other cells being valid; nothing
+    # is written.
+    report = run_import(read_uploads(uploads), engine=engine)
+    expected = [
+        f"{name}:{line} {FILE_FORMATS[name.removesuffix('.csv')].id_column} — an example row of "
+        "the import template (ids starting EXAMPLE-); replace it with your own data or delete "
+        "the line"
+        for name, content in uploads
+        for line in range(2, len(content.decode().splitlines()) + 1)
+    ]
+    assert [str(problem) for problem in report.problems] == expected
+    assert not report.applied and not any(table_counts(engine).values())
+    assert "are refused on import" in readme
+
+
+def test_the_template_with_its_examples_replaced_imports(engine: Engine) -> None:
+    """The template is otherwise valid: the same rows under ids of one's own import."""
+    with zipfile.ZipFile(io.BytesIO(template_zip())) as archive:
+        uploads = [
+            (name, archive.read(name).decode().replace("EXAMPLE-", "MY-").encode())
+            for name in FILE_NAMES
+        ]
     report = run_import(read_uploads(uploads), engine=engine)
     assert report.applied, report.as_text()
     assert table_counts(engine)["pairs"] == 1

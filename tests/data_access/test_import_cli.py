@@ -65,14 +65,15 @@ def test_a_missing_folder_is_refused_in_one_sentence(
     )
 
 
-def test_export_writes_the_six_files(
+def test_export_writes_the_six_files_and_the_coordinators_work(
     cli_store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["import", str(FIXTURE_PROGRAM)]) == EXIT_OK
     assert main(["export", str(tmp_path / "out")]) == EXIT_OK
     assert "meetings: 7 rows" in capsys.readouterr().out
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == sorted(
-        path.name for path in FIXTURE_PROGRAM.iterdir()
+        [path.name for path in FIXTURE_PROGRAM.iterdir()]
+        + ["follow_ups.csv", "scenarios.csv", "scenario_pairs.csv", "settings.csv", "app_users.csv"]
     )
 
 

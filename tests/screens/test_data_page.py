@@ -162,7 +162,7 @@ def test_a_program_manager_gives_changes_and_removes_access(app_on, engine: Engi
         "changed",
         "removed",
     ]
-    assert {actor for actor, _ in _access_audit(engine)} == {"Data screen"}  # demo mode
+    assert {actor for actor, _ in _access_audit(engine)} == {"Program manager (demo mode)"}
 
 
 def test_a_bad_address_is_refused_on_the_data_screen(app_on, engine: Engine) -> None:

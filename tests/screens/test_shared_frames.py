@@ -37,7 +37,7 @@ def test_no_page_changes_a_frame_it_shares(app_on, demo_url, monkeypatch) -> Non
             at.run()
             assert not at.exception, (screen.title, cohort)
 
-    key = f"{normalise_url(demo_url)}#program={revisions(engine)[PROGRAM]}"
+    key = f"{normalise_url(demo_url)}#file=0&program={revisions(engine)[PROGRAM]}"
     before = previous_as_of(DEMO_AS_OF)
     fresh = {
         "program": load_program(engine, as_of=DEMO_AS_OF),
