@@ -14,7 +14,12 @@ Too early pairs and completed / ended / paused pairs are never in it.
   from the health frame alone: its last meeting (or start) plus the stall limit (stall factor ×
   target cadence) plus one day. A pair that was already stalled when it was snoozed therefore
   stays snoozed; one that met, then drifted into a new stall, comes back;
-- a `logged` follow-up keeps the pair in the queue (it shows as its last follow-up and owner).
+- a `logged` follow-up keeps the pair in the queue (it shows as its last follow-up and owner);
+- `reopened` (the undo of a snooze or resolution) puts the pair back in the queue.
+
+**Next step and due date** in the queue, the digest and the export: the pair's *open* next step
+(`data_access.follow_ups`): the latest one logged, until a later resolution marks it done or a
+later next step replaces it — a newer entry without a next step does not hide it.
 
 **Reason kinds** (for the filter and the nudge): `first_meeting` (no meeting held yet),
 `drifted` (met before, but longer ago than the target cadence), `goals_overdue`, and `other`
@@ -124,8 +129,8 @@ def follow_up_queue(
         last["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
     )
     queue["last_note"] = last["note"]
-    queue["next_step"] = last["next_step"]
-    queue["due_on"] = last["due_on"]
+    queue["next_step"] = last["open_next_step"] if "open_next_step" in last else last["next_step"]
+    queue["due_on"] = last["open_due_on"] if "open_due_on" in last else last["due_on"]
     queue["owner"] = last["owner"].astype(object).fillna(UNASSIGNED)
     queue = queue.sort_values(
         ["stalled", "health_score", "days_since_last_meeting"],
@@ -134,6 +139,19 @@ def follow_up_queue(
         kind="stable",
     )
     return queue[list(QUEUE_COLUMNS)]
+
+
+def set_aside(
+    health: pd.DataFrame, latest: pd.DataFrame, *, as_of: date, stall_factor: float
+) -> pd.DataFrame:
+    """The pairs a snooze or resolution keeps off the queue on `as_of` (active pairs that would
+    otherwise be in it, or not), indexed by pair_id, with `action`, `snoozed_until`, `created_at`
+    (UTC) and `created_by`, the newest first."""
+    hidden = _hidden(health, latest, as_of=as_of, stall_factor=stall_factor)
+    hidden &= health["status"] == ACTIVE
+    columns = ["action", "snoozed_until", "created_at", "created_by"]
+    rows = latest.reindex(index=health.index[hidden], columns=columns)
+    return rows.sort_values("created_at", ascending=False, kind="stable")
 
 
 def filter_queue(

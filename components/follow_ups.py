@@ -7,6 +7,7 @@ never rendered as Markdown or HTML.
 
 import csv
 import io
+import time
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -28,6 +29,13 @@ TABLE_KEY = "follow_up_table"
 _DONE_KEY = "_follow_up_done"
 _LOGGED_KEY = "_follow_up_logged"
 _FORM_KEYS = ("follow_up_note", "follow_up_next_step", "follow_up_owner", "follow_up_due")
+_DRAFT_KEY = "_follow_up_draft"  # the form as last submitted, kept through a store outage
+_SHOWN_KEY = "_follow_up_form_shown"  # the form was drawn on this run
+_RESTORE_KEY = "_follow_up_restore"  # ... or not on the last one: put the draft back
+_LAST_LOG_KEY = "_follow_up_last_log"  # (what was logged, when): a second click stores nothing
+#: A submission identical to the one just logged within this many seconds is the same click.
+SAME_CLICK_SECONDS = 30
+EMPTY_FOLLOW_UP = "Write a note or a next step: an empty follow-up is not logged."
 
 # In the order a coordinator reads a row: who, how bad and why, whose it is and what was done.
 COLUMN_CONFIG = {
@@ -122,6 +130,69 @@ def queue_table(rows: pd.DataFrame) -> str | None:
     )
 
 
+def keep_draft() -> None:
+    """Copy the follow-up form, as submitted, out of its widgets. A store outage ends a run before
+    the form is drawn, and Streamlit then forgets the widgets' values; `actions` puts the copy
+    back once the page is whole again (after Retry)."""
+    draft = {key: st.session_state[key] for key in _FORM_KEYS if key in st.session_state}
+    if draft:
+        st.session_state[_DRAFT_KEY] = draft
+    # Not drawn on the last run (an outage stopped it): the browser forgot what it showed.
+    st.session_state[_RESTORE_KEY] = not st.session_state.pop(_SHOWN_KEY, False)
+
+
+def _restore_draft() -> dict[str, Any]:
+    """Put a kept draft back into the form (set, so the browser shows it again) when the last
+    run did not draw the form, or a widget lost it; the draft."""
+    draft = st.session_state.get(_DRAFT_KEY, {})
+    restore = st.session_state.pop(_RESTORE_KEY, True)
+    for key in ("follow_up_note", "follow_up_next_step", "follow_up_due"):
+        if key in draft and (restore or key not in st.session_state):
+            st.session_state[key] = draft[key]
+    st.session_state[_SHOWN_KEY] = True
+    return draft
+
+
+def set_aside(as_of: date, cohort_ids: tuple[str, ...]) -> pd.DataFrame:
+    """The pairs a snooze or resolution keeps off the queue on `as_of`, with names."""
+    health = loaders.health(as_of, cohort_ids)
+    latest = _latest(loaders.follow_up_key(), as_of, store_engine())
+    stall_factor = loaders.program_settings().stall_factor
+    rows = follow_ups.set_aside(health, latest, as_of=as_of, stall_factor=stall_factor)
+    directory = loaders.directory().reindex(rows.index)
+    return rows.assign(mentor=directory["mentor_name"], mentee=directory["mentee_name"])
+
+
+def set_aside_list(rows: pd.DataFrame, *, actor: str, as_of: date) -> None:
+    """The snoozed and resolved pairs, each with an Undo that puts it back in the queue."""
+    with st.expander(f"Snoozed or resolved ({len(rows):,})", icon=":material/snooze:"):
+        if rows.empty:
+            st.caption("No pair is snoozed or resolved on this date.")
+            return
+        table = pd.DataFrame(
+            {
+                "Mentor": rows["mentor"],
+                "Mentee": rows["mentee"],
+                "Set aside": [
+                    f"Snoozed until {until:%Y-%m-%d}"
+                    if action == follow_up_store.SNOOZED
+                    else "Resolved"
+                    for action, until in zip(rows["action"], rows["snoozed_until"], strict=True)
+                ],
+                "On (UTC)": rows["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
+                "By": rows["created_by"],
+            }
+        )
+        st.dataframe(table, hide_index=True, key="set_aside_table")
+        who = dict(zip(rows.index, rows["mentor"] + " & " + rows["mentee"], strict=True))
+        pair_id = st.selectbox("Pair", list(who), format_func=who.get, key="set_aside_pair")
+        undone = "snooze" if rows.at[pair_id, "action"] == follow_up_store.SNOOZED else "resolution"
+        if st.button(f"Undo the {undone}", key="undo_set_aside", icon=":material/undo:"):
+            follow_up_store.reopen(store_engine(), pair_id=pair_id, actor=actor, undone=undone)
+            st.query_params[PAIR_PARAM] = pair_id
+            _written(f"{who[pair_id]}: {undone} undone, back in the queue.", as_of=as_of)
+
+
 def show_done() -> None:
     """The success message of the write made on the previous run, once."""
     if message := st.session_state.pop(_DONE_KEY, None):
@@ -148,33 +219,51 @@ def actions(pair_id: str, row: pd.Series, *, actor: str, as_of: date) -> None:
     engine = store_engine()
     who = f"{row['mentor']} & {row['mentee']}"
     if st.session_state.pop(_LOGGED_KEY, False):  # the last note was saved: start afresh
-        for key in _FORM_KEYS:
-            st.session_state.pop(key, None)
+        st.session_state.pop(_DRAFT_KEY, None)
+        st.session_state.pop("follow_up_owner", None)  # shows the pair's owner, now this one
+        # Set, not just forgotten: a value set here is sent to the browser, which otherwise
+        # keeps showing (and on a second click sends) what was typed.
+        st.session_state.update(follow_up_note="", follow_up_next_step="", follow_up_due=None)
+    draft = _restore_draft()  # what a store outage took out of the form
     log, later = st.columns([3, 2])
     # Not clear_on_submit: a note that could not be saved (store busy or gone) stays typed.
     with log.form("log_follow_up"):
         st.markdown("**Log a follow-up**")
         note = st.text_area("Note", key="follow_up_note")
+        refused = st.empty()  # an empty follow-up is refused right under the note
         next_step = st.text_input("Next step", key="follow_up_next_step")
         owner = st.text_input(
             "Owner",
-            value="" if row["owner"] == follow_ups.UNASSIGNED else row["owner"],
+            value=draft.get("follow_up_owner")
+            or ("" if row["owner"] == follow_ups.UNASSIGNED else row["owner"]),
             key="follow_up_owner",
             help="Blank: you.",
         )
         due_on = st.date_input("Due", value=None, key="follow_up_due", format="YYYY-MM-DD")
         if st.form_submit_button("Log follow-up", icon=":material/add_task:"):
-            follow_up_store.log_follow_up(
-                engine,
-                pair_id=pair_id,
-                actor=actor,
-                note=note,
-                next_step=next_step,
-                owner=owner,
-                due_on=due_on,
-            )
-            st.session_state[_LOGGED_KEY] = True
-            _written(f"Follow-up logged for {who}.", as_of=as_of)
+            entry = (pair_id, note.strip(), next_step.strip(), due_on)
+            last = st.session_state.get(_LAST_LOG_KEY)
+            if not entry[1] and not entry[2]:
+                refused.error(EMPTY_FOLLOW_UP, icon=":material/edit_note:")
+            elif last and last[0] == entry and time.monotonic() - last[1] < SAME_CLICK_SECONDS:
+                st.session_state[_LOGGED_KEY] = True  # a second click on the same note
+                _written(f"Follow-up logged for {who} (once: the second click stored nothing).",
+                         as_of=as_of)  # fmt: skip
+            else:
+                follow_up_store.log_follow_up(
+                    engine,
+                    pair_id=pair_id,
+                    actor=actor,
+                    note=note,
+                    next_step=next_step,
+                    owner=owner,
+                    due_on=due_on,
+                )
+                st.session_state[_LOGGED_KEY] = True
+                st.session_state[_LAST_LOG_KEY] = (entry, time.monotonic())
+                _written(f"Follow-up logged for {who}.", as_of=as_of)
+    with log:
+        show_done()  # the confirmation next to the form it answers
     with later:
         until = st.date_input(
             "Snooze until",

@@ -125,6 +125,7 @@ _ACTION_TITLES = {
     follow_up_store.LOGGED: "Follow-up logged",
     follow_up_store.SNOOZED: "Snoozed",
     follow_up_store.RESOLVED: "Resolved",
+    follow_up_store.REOPENED: "Back in the queue (snooze or resolution undone)",
 }
 
 

@@ -11,6 +11,7 @@ from components.pair_detail import pair_detail
 from components.pair_table import PAIR_PARAM
 from components.session import current_actor
 
+follow_ups.keep_draft()  # before anything reads the store: an outage must not lose the note
 require_access("follow_ups")
 st.title("Follow-ups")
 st.caption(
@@ -20,13 +21,16 @@ st.caption(
 )
 as_of = current_as_of()
 stop_if_no_program(loaders.size(as_of))
-follow_ups.show_done()
 
 columns = st.columns(3)
 cohort_ids = cohort_filter(loaders.cohort_names(), container=columns[0])
 queue = follow_ups.queue(as_of, cohort_ids)
 shown = follow_ups.queue_filters(queue, columns[1:])
+actor = current_actor()
+set_aside = follow_ups.set_aside(as_of, cohort_ids)
 if queue.empty:
+    follow_ups.show_done()  # e.g. the last pair was just resolved
+    follow_ups.set_aside_list(set_aside, actor=actor, as_of=as_of)
     st.success("No pair needs a follow-up on this date.", icon=":material/celebration:")
     st.stop()
 stop_if_nothing_matches(len(shown))
@@ -46,6 +50,7 @@ st.download_button(
     key="export_queue",
     icon=":material/download:",
 )
+follow_ups.set_aside_list(set_aside, actor=actor, as_of=as_of)
 
 if pair_id is not None and pair_id not in queue.index:
     st.info(
@@ -56,6 +61,7 @@ if pair_id is not None and pair_id not in queue.index:
     st.query_params.pop(PAIR_PARAM, None)
     pair_id = None
 if pair_id is None:
+    follow_ups.show_done()  # a snooze or resolution closed the pair: said where it was
     st.info("Select a pair in the table to log a follow-up, snooze, resolve or nudge it.")
 else:
     row = queue.loc[pair_id]
@@ -63,7 +69,6 @@ else:
     if pair_id not in shown.index:
         st.caption("This pair is outside the filters above; the link still opens it.")
     st.text(row["reasons"])
-    actor = current_actor()
     follow_ups.actions(pair_id, row, actor=actor, as_of=as_of)
     follow_ups.nudge_block(row, sender=actor, as_of=as_of)
     with st.expander("Pair detail and follow-up history", icon=":material/history:"):

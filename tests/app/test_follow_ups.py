@@ -341,3 +341,33 @@ def test_the_check_in_invitation_reads_back_as_one_event_for_both_people() -> No
     assert str(event["description"]) == message.body
     attendees = event["attendee"]
     assert [str(a) for a in attendees] == ["mailto:ana@example.org", "mailto:bo@example.org"]
+
+
+def test_digest_keeps_the_open_next_step_under_a_newer_entry_without_one(
+    cli_store: str, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_import(read_directory(write_queue_program(tmp_path / "p")), engine=engine).applied
+    log_follow_up(engine, pair_id="Q3", actor="Kim", owner="Sam", next_step="Book a meeting",
+                  due_on=date(2030, 4, 7))  # fmt: skip
+    log_follow_up(engine, pair_id="Q3", actor="Kim", owner="Sam", note="Left a voicemail")
+    as_of = datetime.now(UTC).date()
+    assert main(["digest", "--as-of", as_of.isoformat()]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert "Next step: Book a meeting (due 2030-04-07)" in text
+
+
+def test_set_aside_lists_the_pairs_a_snooze_or_resolution_keeps_off_the_queue() -> None:
+    from app.follow_ups import set_aside
+
+    day = pd.Timestamp("2025-03-30", tz="UTC")
+    latest = _latest(
+        {
+            "RISK_LOW": {"action": "snoozed", "snoozed_until": "2025-04-30", "created_at": day},
+            "STALL_OLD": {"action": "resolved", "created_at": day},  # already stalled: stays off
+            "RISK_HIGH": {"action": "reopened", "created_at": day},  # undone: in the queue
+            "ENDED": {"action": "resolved", "created_at": day},  # not active: not listed
+        }
+    )
+    aside = set_aside(HEALTH, latest, as_of=AS_OF, stall_factor=FACTOR)
+    assert sorted(aside.index) == ["RISK_LOW", "STALL_OLD"]
+    assert "RISK_HIGH" in _queue(latest).index

@@ -3,20 +3,29 @@ pair's history."""
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from data_access.db import make_engine
+from data_access.follow_ups import follow_up_count
 from tests.browser.conftest import select_first_row, served_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def own_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A served demo program of its own: this test writes to the store."""
-    with served_app(tmp_path_factory.mktemp("follow_ups")) as url:
-        yield url
+def own_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A served demo program of its own (these tests write to the store): URL, store file."""
+    folder = tmp_path_factory.mktemp("follow_ups")
+    with served_app(folder) as url:
+        yield url, folder / "pairpulse.db"
+
+
+@pytest.fixture(scope="module")
+def own_app_url(own_app: tuple[str, Path]) -> str:
+    return own_app[0]
 
 
 def settle(page: Page) -> None:
@@ -61,3 +70,47 @@ def test_a_coordinator_logs_a_follow_up_and_sees_it_in_the_pairs_history(
     wait_for_app(page)
     page.get_by_role("tab", name="Follow-ups (1)").click()
     expect(page.get_by_role("tabpanel").get_by_text(note, exact=True)).to_be_visible()
+
+
+def _stored(store: Path) -> int:
+    engine = make_engine(f"sqlite:///{store}")
+    try:
+        return follow_up_count(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_double_click_logs_once_empties_the_form_and_confirms_beside_it(
+    own_app: tuple[str, Path], page: Page
+) -> None:
+    url, store = own_app
+    page.goto(f"{url}/follow_ups?role=coordinator")
+    wait_for_app(page)
+    select_first_row(page)
+    names = page.get_by_role("heading", level=2).filter(has_text=" & ").first.inner_text().strip()
+    before = _stored(store)
+
+    form = page.get_by_test_id("stForm")
+    form.get_by_role("button", name="Log follow-up").click()  # nothing typed
+    settle(page)
+    expect(form.get_by_text("Write a note or a next step")).to_be_visible()
+    assert _stored(store) == before
+
+    form.get_by_role("textbox", name="Note").fill("Left a voicemail for both")
+    form.get_by_role("textbox", name="Next step").fill("Call again on Monday")
+    form.get_by_role("button", name="Log follow-up").dblclick()
+    settle(page)
+    page.wait_for_timeout(1_000)  # a second run, if the second click started one
+    wait_for_app(page)
+    assert _stored(store) == before + 1  # one entry for the double click
+
+    form = page.get_by_test_id("stForm")
+    expect(form.get_by_role("textbox", name="Note")).to_have_value("")
+    expect(form.get_by_role("textbox", name="Next step")).to_have_value("")
+    # The confirmation sits in the form's own column, right below it.
+    column = page.get_by_test_id("stColumn").filter(has=form)
+    done = column.get_by_test_id("stAlert").filter(has_text=f"Follow-up logged for {names}")
+    expect(done).to_be_visible()
+    form_box, done_box = form.bounding_box(), done.bounding_box()
+    assert form_box is not None and done_box is not None
+    assert 0 <= done_box["y"] - (form_box["y"] + form_box["height"]) < 80

@@ -5,17 +5,21 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from sqlalchemy import Engine, select
 
 from data_access.follow_ups import (
+    EmptyFollowUp,
     follow_up_count,
     latest_follow_ups,
     log_follow_up,
+    reopen,
     resolve,
     snooze,
 )
 from data_access.importer import read_directory, run_import
-from data_access.models import FollowUp
+from data_access.models import AuditLog, FollowUp
 
 FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
 TODAY = datetime.now(UTC).date()
@@ -90,3 +94,47 @@ def test_eight_threads_logging_at_once_lose_nothing(engine: Engine) -> None:
     with engine.connect() as connection:
         notes = connection.execute(select(FollowUp.created_by, FollowUp.note)).all()
     assert len(set(notes)) == 400
+
+
+def test_an_empty_follow_up_is_refused_and_nothing_is_written(engine: Engine) -> None:
+    _program(engine)
+    with pytest.raises(EmptyFollowUp, match="needs a note or a next step"):
+        log_follow_up(engine, pair_id="P03", actor="Kim", note="  \n ", next_step=" ", owner="Sam")
+    assert follow_up_count(engine) == 0
+    log_follow_up(engine, pair_id="P03", actor="Kim", next_step="Book a meeting")  # enough
+    assert follow_up_count(engine) == 1
+
+
+def test_the_open_next_step_stays_until_resolved_or_replaced(engine: Engine) -> None:
+    _program(engine)
+    log_follow_up(engine, pair_id="P03", actor="Kim", next_step="Book a meeting",
+                  due_on=date(2030, 4, 7))  # fmt: skip
+    log_follow_up(engine, pair_id="P03", actor="Kim", note="Left a voicemail")  # no next step
+    snooze(engine, pair_id="P03", actor="Kim", until=date(2030, 1, 1))
+    latest = latest_follow_ups(engine, TODAY)
+    assert latest.at["P03", "action"] == "snoozed" and pd.isna(latest.at["P03", "next_step"])
+    assert latest.at["P03", "open_next_step"] == "Book a meeting"
+    assert latest.at["P03", "open_due_on"] == datetime(2030, 4, 7)
+
+    log_follow_up(engine, pair_id="P03", actor="Kim", next_step="Call the mentee")
+    latest = latest_follow_ups(engine, TODAY)
+    assert latest.at["P03", "open_next_step"] == "Call the mentee"
+    assert pd.isna(latest.at["P03", "open_due_on"])
+
+    resolve(engine, pair_id="P03", actor="Kim")  # done
+    assert pd.isna(latest_follow_ups(engine, TODAY).at["P03", "open_next_step"])
+
+
+def test_undoing_a_snooze_is_a_row_and_an_audit_entry(engine: Engine) -> None:
+    _program(engine)
+    snooze(engine, pair_id="P03", actor="Kim", until=date(2030, 1, 1))
+    reopen(engine, pair_id="P03", actor="Sam", undone="snooze")
+    latest = latest_follow_ups(engine, TODAY)
+    assert (latest.at["P03", "action"], latest.at["P03", "created_by"]) == ("reopened", "Sam")
+    with engine.connect() as connection:
+        audit = connection.execute(
+            select(AuditLog.actor, AuditLog.action, AuditLog.detail).where(
+                AuditLog.action != "import"
+            )
+        ).all()
+    assert [tuple(row) for row in audit] == [("Sam", "reopened", "pair P03: snooze undone")]

@@ -259,3 +259,114 @@ def test_a_note_the_store_could_not_take_stays_typed_and_a_saved_one_clears(
     at.button(key="FormSubmitter:log_follow_up-Log follow-up").click().run()
     assert _rows(queue_url) == 1
     assert at.text_area(key="follow_up_note").value == ""
+
+
+# --- Issue 16, item 9 -------------------------------------------------------------------------
+LOG = "FormSubmitter:log_follow_up-Log follow-up"
+
+
+@pytest.fixture
+def queue_store(engine: Engine, tmp_path: Path) -> str:
+    """The hand-made queue program in the test's store: SQLite, then PostgreSQL."""
+    assert run_import(read_directory(write_queue_program(tmp_path / "program")), engine=engine)
+    return engine.url.render_as_string(hide_password=False)
+
+
+def _log_form(at):
+    """The column holding the follow-up form (the confirmation belongs next to it)."""
+    return next(column for column in at.columns if column.text_area)
+
+
+def test_an_empty_follow_up_is_refused_next_to_the_note(app_on, queue_store) -> None:
+    at = _select(app_on(queue_store, role="coordinator", page=PAGE, as_of=TODAY).run(), 0)
+    at.text_area(key="follow_up_note").input("   ")
+    at.text_input(key="follow_up_owner").input("Sam")
+    at.button(key=LOG).click().run()
+    assert not at.exception
+    assert _rows(queue_store) == 0
+    refused = [error.value for error in _log_form(at).error]
+    assert refused == ["Write a note or a next step: an empty follow-up is not logged."]
+    assert not at.success
+
+
+def test_a_logged_follow_up_clears_the_form_says_so_beside_it_and_a_second_click_adds_nothing(
+    app_on, queue_store
+) -> None:
+    at = _select(app_on(queue_store, role="coordinator", page=PAGE, as_of=TODAY).run(), 0)
+    at.text_area(key="follow_up_note").input("Called both")
+    at.text_input(key="follow_up_next_step").input("Book a meeting")
+    at.button(key=LOG).click().run()
+    assert _rows(queue_store) == 1
+    assert at.text_area(key="follow_up_note").value == ""
+    assert at.text_input(key="follow_up_next_step").value == ""
+    column = _log_form(at)
+    assert [message.value for message in column.success][0].startswith("Follow-up logged for ")
+    # The browser still holds the typed text for a moment: a second click sends it again.
+    at.text_area(key="follow_up_note").input("Called both")
+    at.text_input(key="follow_up_next_step").input("Book a meeting")
+    at.button(key=LOG).click().run()
+    assert not at.exception
+    assert _rows(queue_store) == 1
+    assert "the second click stored nothing" in _log_form(at).success[0].value
+    assert at.text_area(key="follow_up_note").value == ""
+
+
+def test_the_export_keeps_the_open_next_step_under_a_newer_entry_without_one(
+    app_on, queue_store, monkeypatch
+) -> None:
+    from tests.screens.page_content import DownloadCapture
+
+    at = _select(app_on(queue_store, role="coordinator", page=PAGE, as_of=TODAY).run(), 0)
+    pair_id = at.query_params["pair"]
+    at.text_input(key="follow_up_next_step").input("Book a meeting")
+    at.date_input(key="follow_up_due").set_value(datetime(2030, 4, 7).date())
+    at.button(key=LOG).click().run()
+    at.text_area(key="follow_up_note").input("Left a voicemail")
+    at.button(key=LOG).click().run()
+    assert _rows(queue_store) == 2
+    assert "Next step: Book a meeting (due 2030-04-07)" in [text.value for text in at.text]
+
+    downloads = DownloadCapture(monkeypatch)
+    at.run()
+    export = next(text for text in downloads.texts() if text.startswith("pair_id,"))
+    row = next(line for line in csv.DictReader(io.StringIO(export)) if line["pair_id"] == pair_id)
+    assert row["last_follow_up"].endswith("logged: Left a voicemail")
+    assert (row["next_step"], row["due_on"]) == ("Book a meeting", "2030-04-07")
+
+
+def test_a_snoozed_pair_is_listed_and_its_undo_puts_it_back_and_is_audited(
+    app_on, queue_store
+) -> None:
+    from sqlalchemy import select
+
+    from data_access.models import AuditLog
+
+    at = _select(app_on(queue_store, role="coordinator", page=PAGE, as_of=TODAY).run(), 0)
+    first = _mentors(at)[0]
+    assert at.expander[0].label == "Snoozed or resolved (0)"
+    at.button(key="snooze").click().run()
+    assert first not in _mentors(at)
+    assert at.expander[0].label == "Snoozed or resolved (1)"
+    aside = at.expander[0].dataframe[0].value
+    assert aside["Mentor"].tolist() == [first]
+    assert aside["Set aside"].iloc[0].startswith("Snoozed until ")
+    assert aside["By"].tolist() == ["Coordinator (demo mode)"]
+
+    at.button(key="undo_set_aside").click().run()
+    assert not at.exception
+    assert first in _mentors(at)
+    assert at.expander[0].label == "Snoozed or resolved (0)"
+    assert at.header[0].value.startswith(f"{first} & ")  # opened again, to act on it
+    assert "snooze undone, back in the queue" in _log_form(at).success[0].value
+    engine = make_engine(queue_store)
+    try:
+        with engine.connect() as connection:
+            audit = connection.execute(
+                select(AuditLog.actor, AuditLog.detail).where(AuditLog.action == "reopened")
+            ).all()
+    finally:
+        engine.dispose()
+    assert [actor for actor, _detail in audit] == ["Coordinator (demo mode)"]
+    assert _rows(queue_store) == 2  # the snooze and its undo: history is never rewritten
+    history = next(tab for tab in at.tabs if tab.label.startswith("Follow-ups"))
+    assert "Back in the queue (snooze or resolution undone)" in history.markdown[0].value

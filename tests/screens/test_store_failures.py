@@ -299,3 +299,43 @@ def test_settings_that_fail_part_way_say_they_were_not_saved(app_on, engine: Eng
     assert NOT_SAVED in at.error[0].value
     assert snapshot(engine) == before
     assert renders_normally(at.button(key=RETRY).click().run(), DATA)
+
+
+# --- A note typed before an outage (issue 16, item 9) -----------------------------------------
+LOG = "FormSubmitter:log_follow_up-Log follow-up"
+NOTE = "Called both; the mentee changed teams, meeting moved to Friday"
+
+
+def _type_a_note(at: AppTest) -> AppTest:
+    at.run()
+    at.session_state[TABLE_KEY] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    at.text_area(key="follow_up_note").input(NOTE)
+    at.text_input(key="follow_up_next_step").input("Check on Friday")
+    return at
+
+
+def _the_note_survives(at: AppTest, url: str, before: int) -> None:
+    assert renders_normally(at, FOLLOW_UPS)
+    assert at.text_area(key="follow_up_note").value == NOTE  # still typed, nothing lost
+    assert at.text_input(key="follow_up_next_step").value == "Check on Friday"
+    assert _rows(url) == before
+    at.button(key=LOG).click().run()
+    assert not at.exception and _rows(url) == before + 1
+    assert at.text_area(key="follow_up_note").value == ""
+
+
+def test_a_note_typed_before_postgres_went_away_is_kept_through_retry(
+    app_on, relayed_postgres
+) -> None:
+    url, relay = relayed_postgres
+    at = _type_a_note(app_on(url, role="coordinator", page=FOLLOW_UPS.file, as_of=DEMO_AS_OF))
+    before = _rows(url)
+    relay.cut()
+    st.cache_data.clear()  # the page must ask the store before it reaches the form
+    at.button(key=LOG).click().run()
+    assert failure_shown(at, UNREACHABLE_MESSAGE)
+    assert failure_shown(at.button(key=RETRY).click().run(), UNREACHABLE_MESSAGE)  # still gone
+    relay.restore()
+    at.button(key=RETRY).click().run()
+    _the_note_survives(at, url, before)
