@@ -160,12 +160,24 @@ def test_an_unmatched_scenario_replaced_nothing_and_offers_no_restore(
 ) -> None:
     at = app_on(demo_store, page=PAGE, as_of=DEMO_AS_OF).run()
     at = _click(at, "Propose pairs")
-    at.text_input(key="what_if_scenario_name").input("Newcomers")
-    at = _click(at, "Save as scenario")
-    (scenario_id,) = [int(key) for key in list_scenarios(engine)["id"]]
+    for name in ("Newcomers", "Newcomers again"):
+        at.text_input(key="what_if_scenario_name").input(name)
+        at = _click(at, "Save as scenario")
+    scenarios = list_scenarios(engine)
+    (scenario_id,) = [int(key) for key in scenarios.loc[scenarios["name"] == "Newcomers", "id"]]
     at = _apply(at, scenario_id)
+    assert not at.exception
+    # One scenario applied and one not: later visits used to fail with "NaTType does not
+    # support strftime" and never drew the Apply section again.
     at = app_on(demo_store, page=PAGE, as_of=DEMO_AS_OF).run()
     assert not at.exception
     assert "Apply a scenario" in [header.value for header in at.header]
+    labels = at.selectbox(key="what_if_apply_scenario").options
+    applied = load_scenario(engine, scenario_id)
+    assert sorted(labels) == [
+        f"Newcomers (unmatched people, {len(applied.pairs)} pairs, applied "
+        f"{applied.applied_at:%Y-%m-%d})",
+        f"Newcomers again (unmatched people, {len(applied.pairs)} pairs)",
+    ]
     assert "its people had no open pair in the cohort before" in page_text(at)
     assert "Restore previous pairing" not in [button.label for button in at.button]
