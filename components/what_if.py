@@ -294,8 +294,23 @@ def _score(value: float) -> str:
     return "—" if pd.isna(value) else f"{value:.1f}"
 
 
-def proposal_view(proposal: Proposal) -> None:
-    """The proposal's figures, its pairs with score and why, and who is left out."""
+def current_mentors(pool: Pool, participants: pd.DataFrame) -> pd.DataFrame | None:
+    """For a re-match, each mentee's mentor today (index mentee_id; mentor_id, name); None
+    for the unmatched pool."""
+    if pool.mode != "rematch":
+        return None
+    names = dict(zip(participants["participant_id"].astype(str), participants["name"], strict=True))
+    mentors = pool.current["mentor_id"].astype(str)
+    return pd.DataFrame(
+        {"mentor_id": mentors.to_numpy(), "name": mentors.map(names).fillna(mentors).to_numpy()},
+        index=pool.current["mentee_id"].astype(str).to_numpy(),
+    )
+
+
+def proposal_view(proposal: Proposal, current: pd.DataFrame | None = None) -> None:
+    """The proposal's figures, its pairs with score and why, and who is left out; for a
+    re-match (`current`: `current_mentors`) each mentee's current mentor and whether the pair
+    changes."""
     figures = proposal.figures
     columns = st.columns(5)
     columns[0].metric(
@@ -319,12 +334,27 @@ def proposal_view(proposal: Proposal) -> None:
     table = proposal.pairs.rename(
         columns={"mentor_name": "mentor", "mentee_name": "mentee", "predicted_band": "band"}
     )
+    shown = ["mentor", "mentee", "score", "band", "reasons"]
+    if current is not None:
+        mentees = proposal.pairs["mentee_id"].astype(str)
+        same = mentees.map(current["mentor_id"]) == proposal.pairs["mentor_id"].astype(str)
+        table = table.assign(
+            current_mentor=mentees.map(current["name"]).fillna("—"),
+            changed=np.where(same, "", "Changed"),
+        )
+        shown = ["current_mentor", "mentor", "changed", "mentee", "score", "band", "reasons"]
+        st.caption(
+            f"{int((table['changed'] == 'Changed').sum()):,} of {len(table):,} mentees get "
+            "another mentor than today's."
+        )
     st.dataframe(
-        table[["mentor", "mentee", "score", "band", "reasons"]],
+        table[shown],
         hide_index=True,
         key="what_if_pairs",
         column_config={
+            "current_mentor": st.column_config.TextColumn("Current mentor"),
             "mentor": st.column_config.TextColumn("Mentor"),
+            "changed": st.column_config.TextColumn("Changed", help="Another mentor than today's."),
             "mentee": st.column_config.TextColumn("Mentee"),
             "score": st.column_config.ProgressColumn(
                 "Score", min_value=0, max_value=100, format="%.1f"
@@ -380,6 +410,16 @@ def _left_out(proposal: Proposal) -> None:
 
 
 # --- Scenarios -----------------------------------------------------------------------------------
+_NAME_KEY = "what_if_scenario_name"
+_TAKEN_NAME_KEY = "_what_if_name_to_save"
+
+
+def _take_name() -> None:
+    """Take the typed name for this save and empty the box for the next one."""
+    st.session_state[_TAKEN_NAME_KEY] = st.session_state.get(_NAME_KEY, "")
+    st.session_state[_NAME_KEY] = ""
+
+
 def save_form(engine: Engine, result: WhatIfResult, *, actor: str) -> None:
     """Name the proposal and store it with its settings as a scenario."""
     proposal = result.proposal
@@ -387,12 +427,13 @@ def save_form(engine: Engine, result: WhatIfResult, *, actor: str) -> None:
         return
     with st.form("what_if_save", border=False):
         name_column, button_column = st.columns([3, 1], vertical_alignment="bottom")
-        name = name_column.text_input(
-            "Scenario name", key="what_if_scenario_name", placeholder="e.g. Skills first"
+        name_column.text_input("Scenario name", key=_NAME_KEY, placeholder="e.g. Skills first")
+        saved = button_column.form_submit_button(
+            "Save as scenario", icon=":material/save:", on_click=_take_name
         )
-        saved = button_column.form_submit_button("Save as scenario", icon=":material/save:")
     if not saved:
         return
+    name = st.session_state.pop(_TAKEN_NAME_KEY, "")
     try:
         save_scenario(
             engine=engine,
@@ -581,7 +622,7 @@ def apply_section(
 
     def label_of(scenario_id: int) -> str:
         row = rows[scenario_id]
-        applied = f", applied {row.applied_at:%Y-%m-%d}" if row.applied_at is not None else ""
+        applied = f", applied {row.applied_at:%Y-%m-%d}" if pd.notna(row.applied_at) else ""
         return f"{row.name} ({POOLS.get(row.pool, row.pool).lower()}, {row.pairs} pairs{applied})"
 
     round_ = st.session_state.setdefault(APPLY_ROUND_KEY, 0)

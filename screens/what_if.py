@@ -13,6 +13,7 @@ from components.store import store_engine
 from components.what_if import (
     apply_section,
     compare_section,
+    current_mentors,
     current_result,
     people_to_pair,
     pool_choice,
@@ -22,6 +23,7 @@ from components.what_if import (
     scenarios_of,
     settings_form,
 )
+from components.what_if_review import review_section
 
 require_access("what_if")
 actor = current_actor()
@@ -71,7 +73,7 @@ elif result.proposal is None:
     st.warning(result.problem, icon=":material/warning:")
 else:
     st.header("Proposal")
-    proposal_view(result.proposal)
+    proposal_view(result.proposal, current_mentors(pool, frames.participants))
     save_form(engine, result, actor=actor)
 
 scenarios = scenarios_of(engine, cohort_id)
@@ -79,3 +81,5 @@ st.header("Compare scenarios")
 compare_section(engine, pool, settings, scenarios)
 st.header("Apply a scenario")
 apply_section(engine, scenarios, actor=actor, default_start=as_of)
+st.header("Review an applied scenario")
+review_section(engine, scenarios, frames, actor=actor)
