@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app.summary import Kpi
+from components.literal import md
 
 COLUMNS_PER_ROW = 5
 
@@ -34,4 +35,4 @@ def kpi_row(kpis: list[Kpi], *, previous_as_of_text: str) -> None:
             )
     withheld = [f"{kpi.label} ({kpi.hidden})" for kpi in kpis if kpi.hidden]
     if withheld:
-        st.caption("Withheld under the anonymity rule: " + "; ".join(withheld) + ".")
+        st.caption(md("Withheld under the anonymity rule: " + "; ".join(withheld) + "."))

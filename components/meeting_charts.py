@@ -12,6 +12,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from app.activity import RECENT_MEETING_DAYS, week_by_cohort
+from components.literal import plotly_text
 from components.loaders import store_key
 from components.palette import SERIES_COLOURS
 from components.store import store_engine
@@ -59,6 +60,7 @@ def _colours(names: list[str]) -> dict[str, str]:
 
 def monthly_meetings_chart(per_month: pd.DataFrame, cohorts: dict[str, str]) -> None:
     """Meetings per month, one stacked bar segment per cohort (Plotly, to hover and zoom)."""
+    cohorts = {cohort_id: plotly_text(name) for cohort_id, name in cohorts.items()}
     frame = per_month.assign(cohort=per_month["cohort_id"].map(cohorts))
     names = [name for cohort_id, name in cohorts.items() if cohort_id in set(frame["cohort_id"])]
     figure = px.bar(
@@ -151,7 +153,7 @@ def week_heatmap(
         go.Heatmap(
             z=grid.to_numpy(),
             x=labels,
-            y=[cohorts[cohort_id] for cohort_id in grid.index],
+            y=[plotly_text(cohorts[cohort_id]) for cohort_id in grid.index],
             colorscale=[[0.0, "#F7F7F7"], [1.0, SERIES_COLOURS[0]]],
             texttemplate="%{z}",
             hovertemplate="%{y}, week %{x}: %{z} meetings<extra></extra>",

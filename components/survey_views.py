@@ -14,6 +14,7 @@ import streamlit as st
 
 from app.privacy import ALL, KINDS, MEANS, QUESTIONS, SUPPRESSED, AnonymitySettings
 from app.uplift import UpliftSummary
+from components.literal import md, plotly_text
 from components.loaders import store_key
 from components.palette import SERIES_COLOURS
 from components.store import shared_frames, store_engine
@@ -213,7 +214,7 @@ def kpi_row(row: pd.Series, uplift: UpliftSummary, rule: AnonymitySettings) -> N
             "baseline and an exit survey."
         )
     if reasons:
-        st.caption(" ".join(reasons))
+        st.caption(md(" ".join(reasons)))
 
 
 # --- Charts ---------------------------------------------------------------------------------------
@@ -227,11 +228,11 @@ def _show(figure: go.Figure, caption: str) -> None:
     values = [pd.to_numeric(pd.Series(trace.y), errors="coerce") for trace in figure.data]
     if not any(value.notna().any() for value in values):
         why = caption.removeprefix("Nothing hidden. ") or "Nobody answered these questions."
-        st.info(f"Nothing to draw. {why}", icon=":material/visibility_off:")
+        st.info(md(f"Nothing to draw. {why}"), icon=":material/visibility_off:")
         return
     st.plotly_chart(figure)
     if caption:
-        st.caption(caption)
+        st.caption(md(caption))
 
 
 def _month_ticks(figure: go.Figure, months: int) -> None:
@@ -365,7 +366,7 @@ def nps_chart(table: pd.DataFrame, names: Mapping[str, str]) -> None:
     labels = shown["group"].map(lambda group: names.get(group, group))
     figure = go.Figure(
         go.Bar(
-            x=labels,
+            x=labels.map(plotly_text),
             y=shown["nps"].astype(float),
             marker_color=SERIES_COLOURS[0],
             text=[f"{value:+.0f}" for value in shown["nps"]],
@@ -428,6 +429,6 @@ def comment_lists(
         return
     for group, texts in listed.items():
         label = "Everyone" if group == ALL else names.get(group, group)
-        with st.expander(f"{label} · {len(texts)} comments"):
+        with st.expander(md(f"{label} · {len(texts)} comments")):
             # A table, not markdown: a comment is shown as typed, never rendered as markup.
             st.dataframe(pd.DataFrame({"Comment": texts}), hide_index=True)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from components import loaders
 from components.access import ROLES, require_access
 from components.import_report import show_import_contents, show_import_verdict
+from components.literal import md
 from components.session import acting_as, sign_in_configured
 from components.settings_form import settings_form
 from components.store import refusal_message, store_data_changed, store_engine
@@ -47,7 +48,7 @@ def _upload_refusal(sizes: list[int]) -> str | None:
 
 
 if message := state.pop("import_done", None):
-    st.success(message, icon=":material/task_alt:")
+    st.success(md(message), icon=":material/task_alt:")
 
 
 def _import_with_progress(source: ImportSource, total_rows: int) -> None:
@@ -119,7 +120,7 @@ with import_tab:
             state.checked_upload_key = upload_key
         source, report, source_error = state.checked_import
         if source_error:
-            st.error(f"These files cannot be read: {source_error}", icon=":material/error:")
+            st.error(md(f"These files cannot be read: {source_error}"), icon=":material/error:")
         else:
             show_import_verdict(report)
             total_rows = sum(summary.rows for summary in report.files)
@@ -192,7 +193,7 @@ def _change_access(change, *args) -> None:
     try:
         state.access_done = change(engine, *args, actor=ACTOR)
     except AppUserError as refusal:
-        st.error(str(refusal), icon=":material/block:")
+        st.error(md(refusal), icon=":material/block:")
         return
     st.rerun()
 
@@ -209,7 +210,7 @@ with people_tab:
             icon=":material/lock_open:",
         )
     if message := state.pop("access_done", None):
-        st.success(message, icon=":material/task_alt:")
+        st.success(md(message), icon=":material/task_alt:")
     users = app_users(engine)
     if users:
         st.dataframe(

@@ -7,6 +7,7 @@ from components.access import require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
 from components.filters import cohort_filter, current_as_of
 from components.kpis import kpi_row
+from components.literal import md
 from components.summary_charts import (
     show_cadence,
     show_cohorts,
@@ -27,7 +28,7 @@ stop_if_nothing_matches(summary.pairs)
 with download:
     executive.pdf_download_button(summary, cohort_ids)
 st.caption(
-    f"{executive.scope_text(cohort_ids)} as of {as_of:%d %b %Y}; changes against "
+    f"{md(executive.scope_text(cohort_ids))} as of {as_of:%d %b %Y}; changes against "
     f"{summary.previous_as_of:%d %b %Y}. Aggregates only: no participant is named."
 )
 

@@ -8,6 +8,7 @@ from components import loaders
 from components.access import ROLES, require_access
 from components.empty import stop_if_no_program
 from components.filters import current_as_of
+from components.literal import md
 from components.store import store_engine
 from components.what_if import (
     apply_section,
@@ -49,7 +50,7 @@ try:
         as_of=as_of,
     )
 except MatchingError as error:
-    st.warning(str(error), icon=":material/warning:")
+    st.warning(md(error), icon=":material/warning:")
     st.stop()
 st.caption(
     f"The pool on {as_of:%d %b %Y}: {len(pool.mentees):,} mentees and {len(pool.mentors):,} "
@@ -67,7 +68,7 @@ if result is None:
         icon=":material/tune:",
     )
 elif result.proposal is None:
-    st.warning(result.problem, icon=":material/warning:")
+    st.warning(md(result.problem), icon=":material/warning:")
 else:
     st.header("Proposal")
     proposal_view(result.proposal)
