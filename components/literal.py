@@ -11,8 +11,10 @@ shortcodes (`:smile:`), `$…$` LaTeX and HTML entities. Plotly renders a subset
 import html
 import re
 
-# Every ASCII punctuation character can be escaped with a backslash (CommonMark 2.4).
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# The characters Markdown (GFM and Streamlit's extras) gives a meaning, escaped with a backslash
+# (CommonMark 2.4); "&" only where it would start an entity such as "&amp;". Others (, ; ' " / ?
+# % = ^ @) mean nothing alone and are left as they are.
+_MARKDOWN_SPECIAL = re.compile(r"([!#$()*+\-.:<>\[\\\]_`{|}~]|&(?=#?\w+;))")
 # What Streamlit finds in the text after parsing, where backslashes no longer count: bare web
 # addresses and e-mail addresses (GFM autolinks) and the `:streamlit:` logo. A word joiner
 # (U+2060, invisible) inside each keeps the characters as they are, without the link or logo.
@@ -25,7 +27,7 @@ _FOUND_IN_TEXT = re.compile(
 def md(text: object) -> str:
     """`text` escaped for anything Streamlit renders as Markdown: it shows exactly as written."""
     joined = _FOUND_IN_TEXT.sub(WORD_JOINER, str(text))
-    escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", joined)
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", joined)
     # Line breaks would start new blocks (headings, lists); show them as spaces.
     return re.sub(r"\s*[\r\n]+\s*", " ", escaped)
 

@@ -68,22 +68,22 @@ def test_no_page_passes_markup_from_the_data_to_markdown(
 
 
 # --- The escapers ---------------------------------------------------------------------------------
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+_SPECIAL = r"[!#$()*+\-.:<>\[\\\]_`{|}~]|&(?=#?\w+;)"
+_ESCAPED = re.compile(rf"\\({_SPECIAL}|&)")
+_PUNCTUATION = re.compile(_SPECIAL)
 line = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=80)
 
 
 @given(line | st.sampled_from(PAYLOADS))
 def test_md_escapes_every_markdown_character_and_keeps_the_text(text: str) -> None:
     escaped = md(text)
-    # every ASCII punctuation character is backslash-escaped: Markdown takes it literally
+    # every character Markdown gives a meaning is backslash-escaped: it is taken literally
     assert not _PUNCTUATION.search(_ESCAPED.sub("", escaped))
     # and undoing the escapes (and the invisible word joiners) gives the text back
     assert _ESCAPED.sub(r"\1", escaped).replace(WORD_JOINER, "") == text.replace(WORD_JOINER, "")
 
 
 def test_md_keeps_bare_addresses_and_the_logo_shortcode_from_being_found() -> None:
-    assert re.search(r"https?\\:|www\\\.|\w\\@|\\:streamlit", md("x")) is None
     for text in ("http://a.b/c", "https://a.b", "www.a.b", "me@a.b", ":streamlit:"):
         assert WORD_JOINER in md(text)
 
