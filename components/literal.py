@@ -11,10 +11,11 @@ shortcodes (`:smile:`), `$…$` LaTeX and HTML entities. Plotly renders a subset
 import html
 import re
 
-# The characters Markdown (GFM and Streamlit's extras) gives a meaning, escaped with a backslash
-# (CommonMark 2.4); "&" only where it would start an entity such as "&amp;". Others (, ; ' " / ?
-# % = ^ @) mean nothing alone and are left as they are.
-_MARKDOWN_SPECIAL = re.compile(r"([!#$()*+\-.:<>\[\\\]_`{|}~]|&(?=#?\w+;))")
+# The characters Markdown (GFM and Streamlit's extras) gives a meaning anywhere in a line,
+# escaped with a backslash (CommonMark 2.4); "&" only where it starts an entity such as "&amp;".
+_MARKDOWN_SPECIAL = re.compile(r"([$*:<>\[\\\]_`~]|&(?=#?\w+;))")
+# Those that mean something only at the start of a line: a list item, a heading, an ordered list.
+_LINE_START = re.compile(r"^(\s*)([-+#]|\d+[.)])")
 # What Streamlit finds in the text after parsing, where backslashes no longer count: bare web
 # addresses and e-mail addresses (GFM autolinks) and the `:streamlit:` logo. A word joiner
 # (U+2060, invisible) inside each keeps the characters as they are, without the link or logo.
@@ -24,10 +25,15 @@ _FOUND_IN_TEXT = re.compile(
 )
 
 
+def _escape_last(marker: str) -> str:
+    return marker[:-1] + "\\" + marker[-1]
+
+
 def md(text: object) -> str:
     """`text` escaped for anything Streamlit renders as Markdown: it shows exactly as written."""
     joined = _FOUND_IN_TEXT.sub(WORD_JOINER, str(text))
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", joined)
+    escaped = _LINE_START.sub(lambda start: start[1] + _escape_last(start[2]), escaped)
     # Line breaks would start new blocks (headings, lists); show them as spaces.
     return re.sub(r"\s*[\r\n]+\s*", " ", escaped)
 

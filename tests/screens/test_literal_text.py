@@ -68,8 +68,8 @@ def test_no_page_passes_markup_from_the_data_to_markdown(
 
 
 # --- The escapers ---------------------------------------------------------------------------------
-_SPECIAL = r"[!#$()*+\-.:<>\[\\\]_`{|}~]|&(?=#?\w+;)"
-_ESCAPED = re.compile(rf"\\({_SPECIAL}|&)")
+_SPECIAL = r"[$*:<>\[\\\]_`~]|&(?=#?\w+;)"
+_ESCAPED = re.compile(rf"\\({_SPECIAL}|[-+#.)&])")
 _PUNCTUATION = re.compile(_SPECIAL)
 line = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=80)
 
@@ -89,7 +89,13 @@ def test_md_keeps_bare_addresses_and_the_logo_shortcode_from_being_found() -> No
 
 
 def test_md_puts_a_text_of_several_lines_on_one() -> None:
-    assert md("# a\n- b\r\n\n> c") == r"\# a \- b \> c"
+    assert md("# a\n- b\r\n\n> c") == r"\# a - b \> c"
+
+
+@pytest.mark.parametrize("start", ["- x", "+ x", "# x", "12. x", "3) x", "  -x"])
+def test_md_escapes_what_would_start_a_list_or_heading(start: str) -> None:
+    escaped = md(start)
+    assert re.match(r"\s*(\d*)\\", escaped), escaped  # the marker's last character escaped
 
 
 @given(line | st.sampled_from(PAYLOADS))
