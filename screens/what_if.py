@@ -68,7 +68,7 @@ if result is None:
         icon=":material/tune:",
     )
 elif result.proposal is None:
-    st.warning(md(result.problem), icon=":material/warning:")
+    st.warning(result.problem, icon=":material/warning:")
 else:
     st.header("Proposal")
     proposal_view(result.proposal)
