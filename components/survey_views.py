@@ -214,7 +214,7 @@ def kpi_row(row: pd.Series, uplift: UpliftSummary, rule: AnonymitySettings) -> N
             "baseline and an exit survey."
         )
     if reasons:
-        st.caption(md(" ".join(reasons)))
+        st.caption(" ".join(reasons))
 
 
 # --- Charts ---------------------------------------------------------------------------------------
@@ -228,11 +228,11 @@ def _show(figure: go.Figure, caption: str) -> None:
     values = [pd.to_numeric(pd.Series(trace.y), errors="coerce") for trace in figure.data]
     if not any(value.notna().any() for value in values):
         why = caption.removeprefix("Nothing hidden. ") or "Nobody answered these questions."
-        st.info(md(f"Nothing to draw. {why}"), icon=":material/visibility_off:")
+        st.info(f"Nothing to draw. {why}", icon=":material/visibility_off:")
         return
     st.plotly_chart(figure)
     if caption:
-        st.caption(md(caption))
+        st.caption(caption)
 
 
 def _month_ticks(figure: go.Figure, months: int) -> None:
@@ -374,7 +374,7 @@ def nps_chart(table: pd.DataFrame, names: Mapping[str, str]) -> None:
             hovertemplate="%{x}: NPS %{y:+.0f}<extra></extra>",
         )
     )
-    named = groups.assign(group=groups["group"].map(lambda group: names.get(group, group)))
+    named = groups.assign(group=groups["group"].map(lambda group: md(names.get(group, group))))
     hidden = hidden_cells(named, "group", ("nps",))
     _show(
         _layout(figure, y_title="NPS (−100…100)", y_range=[-105, 115]),
