@@ -29,16 +29,9 @@ def kpi_row(kpis: list[Kpi], *, previous_as_of_text: str) -> None:
                 delta=kpi.delta_text(),
                 delta_color=_delta_colour(kpi),
                 delta_description=f"vs {previous_as_of_text}" if change is not None else None,
-                help=" ".join(
-                    part
-                    for part in (kpi.spec.help, kpi.respondents_text().capitalize(), kpi.hidden)
-                    if part
-                ),
+                help=f"{kpi.spec.help} {kpi.hidden.capitalize()}".strip(),
                 border=True,
             )
-    counted = [f"{kpi.label} {kpi.respondents_text()}" for kpi in kpis if kpi.respondents_text()]
-    if counted:
-        st.caption("Survey figures: " + "; ".join(counted) + ".")
     withheld = [f"{kpi.label} ({kpi.hidden})" for kpi in kpis if kpi.hidden]
     if withheld:
         st.caption("Withheld under the anonymity rule: " + "; ".join(withheld) + ".")
