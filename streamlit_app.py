@@ -1,6 +1,8 @@
 """PairPulse: the router. Page config, the store, who is using the app, the as-of date, the
 navigation for that role; each screen lives in screens/."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from components.access import SCREENS, screens_for
@@ -8,7 +10,9 @@ from components.filters import as_of_control, show_link_notes
 from components.session import choose_role
 from components.store import store_engine, store_guard
 
-st.set_page_config(page_title="PairPulse", page_icon=":material/diversity_3:", layout="wide")
+# The icon is served by the app itself: a Material icon as favicon is fetched from Google's fonts.
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
+st.set_page_config(page_title="PairPulse", page_icon=str(FAVICON), layout="wide")
 store_engine()
 with store_guard():  # a store that is gone or locked: a message and Retry, no traceback
     role = choose_role()

@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from app.settings import default_as_of
+from components.literal import md
 
 AS_OF_PARAM = "as_of"
 EARLIEST_AS_OF = date(2000, 1, 1)
@@ -31,7 +32,7 @@ def note_link_problem(message: str) -> None:
 def show_link_notes() -> None:
     """Tell the user which parts of the link were ignored, once."""
     for message in st.session_state.pop(_NOTES_KEY, []):
-        st.toast(message, icon=":material/link_off:")
+        st.toast(md(message), icon=":material/link_off:")
 
 
 def _write_param(param: str, value: list[str] | str | None, default: Any) -> None:

@@ -21,6 +21,7 @@ from app.activity import (
 )
 from app.report import Headline
 from components import loaders
+from components.literal import plotly_text
 from components.palette import SERIES_COLOURS
 from components.store import shared_frames, store_engine
 from data_access.activity import goal_titles
@@ -83,7 +84,7 @@ def completion_chart(
     """Horizontal bars of goal completion per `column` value (shown through `labels`), with
     "33 % (1 of 3)" written on each bar (Plotly)."""
     frame = completion.assign(
-        group=completion[column].map(lambda value: labels.get(value, value)),
+        group=completion[column].map(lambda value: plotly_text(labels.get(value, value))),
         percent=completion["completion"] * 100,
         text=[
             "no goals" if pd.isna(share) else f"{share:.0%} ({done} of {goals})"

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from components.literal import md
 from data_access.importer import ImportReport
 
 
@@ -33,7 +34,7 @@ def show_import_verdict(report: ImportReport) -> None:
                 f"Showing the first {len(report.problems):,} of {report.problem_count:,} problems."
             )
     for warning in report.warnings:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(md(warning), icon=":material/warning:")
 
 
 def show_import_contents(report: ImportReport) -> None:

@@ -12,6 +12,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from app.activity import RECENT_MEETING_DAYS, week_by_cohort
+from components.literal import plotly_text
 from components.loaders import store_key
 from components.palette import SERIES_COLOURS
 from components.store import store_engine
@@ -62,6 +63,7 @@ def monthly_meetings_chart(
 ) -> None:
     """Meetings per month, one stacked bar segment per cohort (Plotly, to hover and zoom); the
     month of `as_of`, when it has not ended, hatched and labelled as partial."""
+    cohorts = {cohort_id: plotly_text(name) for cohort_id, name in cohorts.items()}
     frame = per_month.assign(cohort=per_month["cohort_id"].map(cohorts))
     names = [name for cohort_id, name in cohorts.items() if cohort_id in set(frame["cohort_id"])]
     figure = px.bar(
@@ -171,7 +173,7 @@ def week_heatmap(
         go.Heatmap(
             z=grid.to_numpy(),
             x=labels,
-            y=[cohorts[cohort_id] for cohort_id in grid.index],
+            y=[plotly_text(cohorts[cohort_id]) for cohort_id in grid.index],
             colorscale=[[0.0, "#F7F7F7"], [1.0, SERIES_COLOURS[0]]],
             texttemplate="%{z}",
             hovertemplate="%{y}, week %{x}: %{z} meetings<extra></extra>",

@@ -11,6 +11,7 @@ from app import formats
 from app.cohort_view import goals_with_overdue, meeting_gaps, pair_rows
 from components import loaders
 from components.health_charts import meeting_timeline_chart, survey_scores_chart
+from components.literal import md
 from components.pair_table import PAIR_PARAM
 from components.store import store_engine
 from data_access import follow_ups as follow_up_store
@@ -37,9 +38,10 @@ def _score(value: float) -> str:
 
 
 def _header(pair: pd.Series, *, started_on: pd.Timestamp) -> None:
-    st.subheader(f"{pair['mentor_name']} (mentor) and {pair['mentee_name']} (mentee)")
+    st.subheader(f"{md(pair['mentor_name'])} (mentor) and {md(pair['mentee_name'])} (mentee)")
     st.caption(
-        f"Pair {pair['pair_id']} · {pair['cohort_name']} · {pair['status'].replace('_', ' ')} · "
+        f"Pair {md(pair['pair_id'])} · {md(pair['cohort_name'])} · "
+        f"{pair['status'].replace('_', ' ')} · "
         f"started {started_on:%d %b %Y} · target: a meeting every {pair['cadence_days']:.0f} days"
     )
     score, meetings, goals, sentiment = st.columns(4)
@@ -53,7 +55,7 @@ def _header(pair: pd.Series, *, started_on: pd.Timestamp) -> None:
     sentiment.metric(
         "Sentiment", _score(pair["sentiment_score"]), help="Latest answers of both people."
     )
-    st.markdown(f"**{pair['band']}** — {pair['reasons']}")
+    st.markdown(f"**{pair['band']}** — {md(pair['reasons'])}")
 
 
 def _meetings(history: PairHistory, pair: pd.Series, started_on, stall_factor: float) -> None:
@@ -198,8 +200,10 @@ def linked_pair_detail(
         rows = pair_rows(loaders.health(as_of), loaders.directory())
     if pair_id not in rows.index:
         st.info(
-            f"The link's pair {pair_id[:40]!r} is not in this program on {as_of:%d %b %Y}; "
-            "ignored. Pick a pair in the table to open it.",
+            md(
+                f"The link's pair {pair_id[:40]!r} is not in this program on {as_of:%d %b %Y}; "
+                "ignored. Pick a pair in the table to open it."
+            ),
             icon=":material/link_off:",
         )
         st.query_params.pop(PAIR_PARAM, None)

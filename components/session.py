@@ -18,6 +18,7 @@ import streamlit as st
 
 from components.access import DEFAULT_ROLE, ROLE_KEY, ROLES, current_role
 from components.filters import note_link_problem
+from components.literal import md
 from components.store import store_engine
 from data_access.app_users import role_for_email
 
@@ -84,7 +85,7 @@ def _sign_in_page() -> None:
 
 def _no_access_page(email: str | None) -> None:
     st.title("PairPulse")
-    who = f"You are signed in as **{email}**" if email else "You are signed in"
+    who = f"You are signed in as **{md(email)}**" if email else "You are signed in"
     st.info(
         f"{who}, but PairPulse has not been opened to you yet. Ask your program manager for "
         "access; once they have added you, sign in again.",
@@ -112,7 +113,7 @@ def _signed_in_role() -> str:
     assert role is not None  # the pages above end the run
     st.session_state[ROLE_KEY] = role
     st.query_params.pop(ROLE_PARAM, None)  # the link cannot choose a role here
-    st.sidebar.caption(f"Signed in as **{email}** · {ROLES[role]}")
+    st.sidebar.caption(f"Signed in as **{md(email)}** · {ROLES[role]}")
     st.sidebar.button("Sign out", icon=":material/logout:", key=_SIGN_OUT_KEYS[1])
     return role
 

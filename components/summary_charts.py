@@ -7,6 +7,7 @@ import streamlit as st
 
 from app import formats
 from app.summary import ON_CADENCE_FROM, ExecutiveSummary, survey_figure_text
+from components.literal import md
 from components.palette import BAND_COLOURS, BAND_ORDER, SERIES_COLOURS
 
 #: Series colours for the cohort comparison, leaving out the green, orange and vermillion of
@@ -224,4 +225,4 @@ def show_cohorts(summary: ExecutiveSummary) -> None:
 def show_highlights(summary: ExecutiveSummary) -> None:
     """The highlights, one plain sentence each."""
     st.header("Highlights")
-    st.markdown("\n".join(f"- {sentence}" for sentence in summary.highlights))
+    st.markdown("\n".join(f"- {md(sentence)}" for sentence in summary.highlights))

@@ -14,6 +14,7 @@ import streamlit as st
 
 from app.privacy import ALL, KINDS, MEANS, QUESTIONS, SUPPRESSED, AnonymitySettings
 from app.uplift import UpliftSummary
+from components.literal import md, plotly_text
 from components.loaders import store_key
 from components.palette import SERIES_COLOURS
 from components.store import shared_frames, store_engine
@@ -365,7 +366,7 @@ def nps_chart(table: pd.DataFrame, names: Mapping[str, str]) -> None:
     labels = shown["group"].map(lambda group: names.get(group, group))
     figure = go.Figure(
         go.Bar(
-            x=labels,
+            x=labels.map(plotly_text),
             y=shown["nps"].astype(float),
             marker_color=SERIES_COLOURS[0],
             text=[f"{value:+.0f}" for value in shown["nps"]],
@@ -373,7 +374,7 @@ def nps_chart(table: pd.DataFrame, names: Mapping[str, str]) -> None:
             hovertemplate="%{x}: NPS %{y:+.0f}<extra></extra>",
         )
     )
-    named = groups.assign(group=groups["group"].map(lambda group: names.get(group, group)))
+    named = groups.assign(group=groups["group"].map(lambda group: md(names.get(group, group))))
     hidden = hidden_cells(named, "group", ("nps",))
     _show(
         _layout(figure, y_title="NPS (−100…100)", y_range=[-105, 115]),
@@ -428,6 +429,6 @@ def comment_lists(
         return
     for group, texts in listed.items():
         label = "Everyone" if group == ALL else names.get(group, group)
-        with st.expander(f"{label} · {len(texts)} comments"):
+        with st.expander(md(f"{label} · {len(texts)} comments")):
             # A table, not markdown: a comment is shown as typed, never rendered as markup.
             st.dataframe(pd.DataFrame({"Comment": texts}), hide_index=True)

@@ -31,6 +31,7 @@ from app.matching import (
     propose_pairs,
 )
 from components.filters import url_selectbox
+from components.literal import md
 from components.palette import SERIES_COLOURS
 from components.store import refusal_message, store_data_changed
 from data_access.scenarios import (
@@ -455,7 +456,7 @@ def save_form(engine: Engine, result: WhatIfResult, *, actor: str) -> None:
         )
     else:
         st.success(
-            f"Saved scenario “{name.strip()}” with {len(proposal.pairs):,} pairs.",
+            md(f"Saved scenario “{name.strip()}” with {len(proposal.pairs):,} pairs."),
             icon=":material/task_alt:",
         )
 

@@ -10,6 +10,7 @@ from app.settings import ProgramSettings
 from components import loaders
 from components.access import ROLES, require_access
 from components.import_report import show_import_contents, show_import_verdict
+from components.literal import md
 from components.session import current_actor, sign_in_configured
 from components.settings_form import settings_form
 from components.store import refusal_message, store_data_changed, store_engine
@@ -54,7 +55,7 @@ def _upload_refusal(sizes: list[int]) -> str | None:
 
 
 if message := state.pop("import_done", None):
-    st.success(message, icon=":material/task_alt:")
+    st.success(md(message), icon=":material/task_alt:")
 
 
 def _import_with_progress(source: ImportSource, total_rows: int) -> None:
@@ -161,7 +162,7 @@ with import_tab:
             state.checked_upload_key = upload_key
         source, report, source_error = state.checked_import
         if source_error:
-            _refuse_upload(f"These files cannot be read: {source_error}")
+            _refuse_upload(md(f"These files cannot be read: {source_error}"))
         elif not report.ok:
             _refuse_upload(None, report)
         else:
@@ -241,7 +242,7 @@ def _change_access(change, *args) -> None:
     try:
         state.access_done = change(engine, *args, actor=ACTOR)
     except AppUserError as refusal:
-        st.error(str(refusal), icon=":material/block:")
+        st.error(md(refusal), icon=":material/block:")
         return
     st.rerun()
 
@@ -258,7 +259,7 @@ with people_tab:
             icon=":material/lock_open:",
         )
     if message := state.pop("access_done", None):
-        st.success(message, icon=":material/task_alt:")
+        st.success(md(message), icon=":material/task_alt:")
     users = app_users(engine)
     if users:
         st.dataframe(

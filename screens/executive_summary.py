@@ -8,6 +8,7 @@ from components.access import require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
 from components.filters import cohort_filter, current_as_of
 from components.kpis import kpi_row
+from components.literal import md
 from components.summary_charts import (
     show_cadence,
     show_cohorts,
@@ -30,7 +31,7 @@ with download:
     executive.pdf_download_button(summary, cohort_ids)
 show_verdict(summary)
 st.caption(
-    f"{executive.scope_text(cohort_ids)} as of {formats.day(as_of)}; changes against "
+    f"{md(executive.scope_text(cohort_ids))} as of {formats.day(as_of)}; changes against "
     f"{formats.day(summary.previous_as_of)}. Aggregates only: no participant is named."
 )
 

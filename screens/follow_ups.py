@@ -7,6 +7,7 @@ from components import follow_ups, loaders
 from components.access import require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
 from components.filters import cohort_filter, current_as_of
+from components.literal import md
 from components.pair_detail import pair_detail
 from components.pair_table import PAIR_PARAM
 from components.session import current_actor
@@ -54,8 +55,10 @@ follow_ups.set_aside_list(set_aside, actor=actor, as_of=as_of)
 
 if pair_id is not None and pair_id not in queue.index:
     st.info(
-        f"The link's pair {pair_id[:40]!r} is not in the queue on {as_of:%d %b %Y} (snoozed, "
-        "resolved, healthy again or not a pair of this program); ignored.",
+        md(
+            f"The link's pair {pair_id[:40]!r} is not in the queue on {as_of:%d %b %Y} "
+            "(snoozed, resolved, healthy again or not a pair of this program); ignored."
+        ),
         icon=":material/link_off:",
     )
     st.query_params.pop(PAIR_PARAM, None)
@@ -65,7 +68,7 @@ if pair_id is None:
     st.info("Select a pair in the table to log a follow-up, snooze, resolve or nudge it.")
 else:
     row = queue.loc[pair_id]
-    st.header(f"{row['mentor']} & {row['mentee']}")
+    st.header(md(f"{row['mentor']} & {row['mentee']}"))
     if pair_id not in shown.index:
         st.caption("This pair is outside the filters above; the link still opens it.")
     st.text(row["reasons"])

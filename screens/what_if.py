@@ -8,6 +8,7 @@ from components import loaders
 from components.access import require_access
 from components.empty import stop_if_no_program
 from components.filters import current_as_of
+from components.literal import md
 from components.session import current_actor
 from components.store import store_engine
 from components.what_if import (
@@ -52,7 +53,7 @@ try:
         as_of=as_of,
     )
 except MatchingError as error:
-    st.warning(str(error), icon=":material/warning:")
+    st.warning(md(error), icon=":material/warning:")
     st.stop()
 st.caption(
     f"The pool on {as_of:%d %b %Y}: {len(pool.mentees):,} mentees and {len(pool.mentors):,} "

@@ -12,6 +12,7 @@ from data_access.db import forget_engines, make_engine
 from data_access.importer import read_directory, run_import
 from sample_data.seed import seed_store
 from tests.screens.audit_program import write_audit_program
+from tests.screens.markup_program import write_markup_program
 
 APP_TIMEOUT_S = 60
 ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -113,3 +114,22 @@ def _audit_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: 
 def audit_url(tmp_path: Path, _audit_template: Path) -> str:
     """A copy of the audit program's store for one test."""
     return _store_from(_audit_template, tmp_path / "audit.db")
+
+
+@pytest.fixture(scope="module")
+def _markup_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path) -> Path:
+    """The markup program (tests/screens/markup_program.py: markup in every text field)
+    imported once per test module through the importer."""
+    folder = tmp_path_factory.mktemp("markup")
+    path = folder / "markup.db"
+    engine = make_engine(_store_from(_sqlite_template, path))
+    program = read_directory(write_markup_program(folder / "program"))
+    assert run_import(program, engine=engine).applied
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def markup_url(tmp_path: Path, _markup_template: Path) -> str:
+    """A copy of the markup program's store for one test."""
+    return _store_from(_markup_template, tmp_path / "markup.db")

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from app.settings import ProgramSettings, load_settings
+from components.literal import md
 from data_access.app_users import app_users
 from data_access.db import make_engine, table_counts
 from data_access.models import AuditLog
@@ -146,16 +147,16 @@ def test_a_program_manager_gives_changes_and_removes_access(app_on, engine: Engi
 
     at = _save_access(at, "Ana@Example.org", "coordinator")
     assert not at.exception
-    assert "ana@example.org can now sign in as coordinator" in _text(at)
+    assert md("ana@example.org can now sign in as coordinator") in _text(at)
     assert _people(at) == [("ana@example.org", "Coordinator")]
 
     at = _save_access(at, "ana@example.org", "executive")
-    assert "ana@example.org is now executive (was coordinator)" in _text(at)
+    assert md("ana@example.org is now executive (was coordinator)") in _text(at)
     assert _people(at) == [("ana@example.org", "Executive")]
 
     at = _remove_access(at, "ana@example.org")
     assert not at.exception
-    assert "ana@example.org no longer has access." in _text(at)
+    assert md("ana@example.org no longer has access.") in _text(at)
     assert app_users(engine) == []
     assert [detail["change"] for _, detail in _access_audit(engine)] == [
         "added",
