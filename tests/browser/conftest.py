@@ -60,14 +60,18 @@ def serve_app(
     *,
     demo_data: bool = True,
     secrets: Callable[[str], str] | None = None,
+    database_url: str | None = None,
 ) -> tuple[str, subprocess.Popen]:
-    """Start `streamlit run streamlit_app.py` on a free port over the SQLite file `store_path`.
+    """Start `streamlit run streamlit_app.py` on a free port over the SQLite file `store_path`
+    (or over `database_url`, which the app migrates itself when it starts).
 
     `secrets`, given the app's URL, returns the text of the secrets file the app reads instead
     of `.streamlit/secrets.toml` (written beside the store, never into the project)."""
-    engine = make_engine(f"sqlite:///{store_path}")
-    upgrade_store(engine)
-    engine.dispose()
+    if database_url is None:
+        database_url = f"sqlite:///{store_path}"
+        engine = make_engine(database_url)
+        upgrade_store(engine)
+        engine.dispose()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     extra_env = {}
@@ -77,7 +81,7 @@ def serve_app(
         extra_env["STREAMLIT_SECRETS_FILES"] = str(secrets_path)
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{store_path}",
+        "DATABASE_URL": database_url,
         "PAIRPULSE_DEMO_DATA": "1" if demo_data else "0",
         "STREAMLIT_SERVER_PORT": str(port),
         "STREAMLIT_SERVER_HEADLESS": "true",

@@ -1,16 +1,23 @@
 """A coordinator's morning in Chromium: pick a pair in the queue, log a follow-up, find it in the
 pair's history."""
 
+import os
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from data_access.db import make_engine
+from components.store import UNREACHABLE_MESSAGE
+from data_access.db import make_engine, normalise_url
 from data_access.follow_ups import follow_up_count
-from tests.browser.conftest import select_first_row, served_app, wait_for_app
+from tests.browser.conftest import select_first_row, serve_app, served_app, wait_for_app
+from tests.conftest import POSTGRES_ENV
+from tests.screens.test_store_failures import Relay
 
 pytestmark = pytest.mark.browser
 
@@ -114,3 +121,57 @@ def test_a_double_click_logs_once_empties_the_form_and_confirms_beside_it(
     form_box, done_box = form.bounding_box(), done.bounding_box()
     assert form_box is not None and done_box is not None
     assert 0 <= done_box["y"] - (form_box["y"] + form_box["height"]) < 80
+
+
+@pytest.fixture
+def app_over_a_relay(tmp_path: Path) -> Iterator[tuple[str, Relay]]:
+    """The app served over a fresh PostgreSQL database that it fills with the demo program,
+    reached through a `Relay` the test can cut: URL, relay."""
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        pytest.skip(f"needs PostgreSQL: set {POSTGRES_ENV} (e.g. by .ci/run)")
+    admin_url = normalise_url(admin_url)
+    name = f"pairpulse_browser_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    target = make_url(admin_url).set(database=name)
+    relay = Relay(target.host or "127.0.0.1", target.port or 5432)
+    relayed = target.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+    url, process = serve_app(
+        tmp_path / "unused.db", tmp_path / "streamlit.log", database_url=relayed
+    )
+    try:
+        yield url, relay
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        relay.cut()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_a_note_typed_before_the_store_went_away_is_kept_through_retry(
+    app_over_a_relay: tuple[str, Relay], page: Page
+) -> None:
+    url, relay = app_over_a_relay
+    page.goto(f"{url}/follow_ups?role=coordinator")
+    wait_for_app(page)
+    select_first_row(page)
+    form = page.get_by_test_id("stForm")
+    note = "Spoke to both; they meet on Thursday"
+    form.get_by_role("textbox", name="Note").fill(note)
+    form.get_by_role("textbox", name="Next step").fill("Check on Friday")
+
+    relay.cut()  # the database goes away while the coordinator presses Log
+    form.get_by_role("button", name="Log follow-up").click()
+    settle(page)
+    expect(page.get_by_text(UNREACHABLE_MESSAGE)).to_be_visible()
+
+    relay.restore()
+    page.get_by_role("button", name="Retry").click()
+    settle(page)
+    form = page.get_by_test_id("stForm")
+    expect(form.get_by_role("textbox", name="Note")).to_have_value(note)  # nothing lost
+    expect(form.get_by_role("textbox", name="Next step")).to_have_value("Check on Friday")
