@@ -39,7 +39,13 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from data_access import revision
 from data_access.app_users import APP_ROLES, PROGRAM_MANAGER, AppUserError, normalise_email
-from data_access.csv_format import IsoDate, escape_cell, row_from_cells
+from data_access.csv_format import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    IsoDate,
+    escape_cell,
+    row_from_cells,
+)
 from data_access.models import (
     AppUser,
     Cohort,
@@ -85,9 +91,9 @@ def _finite(value: float) -> float:
     return value
 
 
-#: Times and dates outside these years are refused: the screens read them with pandas, whose
-#: timestamps end in 2262.
-YEARS = (1900, 2200)
+#: Times and dates outside these years are refused, as in the program's files (csv_format's
+#: EARLIEST_DATE … LATEST_DATE): the screens read them with pandas, whose timestamps end in 2262.
+YEARS = (EARLIEST_DATE.year, LATEST_DATE.year)
 
 
 def _in_years(value: Any) -> Any:
@@ -392,6 +398,8 @@ def _words(error: dict[str, Any]) -> str:
         return "not a date and time with its UTC offset, like 2025-03-31T09:00:00+00:00"
     if kind == "string_pattern_mismatch":
         return f"not an ISO date (YYYY-MM-DD): {error.get('input')!r}"
+    if kind in ("greater_than_equal", "less_than_equal") and isinstance(error.get("input"), str):
+        return "must be between the years {} and {}".format(*YEARS)  # a date column's bounds
     return str(error["msg"]).removeprefix("Value error, ")
 
 

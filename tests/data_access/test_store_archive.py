@@ -216,8 +216,8 @@ STAMP = "2025-03-01T09:00:00+00:00"
             },
             [
                 "follow_ups.csv:2 note — holds a NUL character, which the store cannot hold",
-                "follow_ups.csv:3 due_on — must be between the years 1900 and 2200",
-                "follow_ups.csv:3 created_at — must be between the years 1900 and 2200",
+                "follow_ups.csv:3 due_on — must be between the years 1900 and 2100",
+                "follow_ups.csv:3 created_at — must be between the years 1900 and 2100",
             ],
         ),
     ],

@@ -9,6 +9,7 @@ download (a PDF read back as text), captured by `DownloadCapture`.
 import io
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -18,6 +19,9 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.screens.conftest import page_text
+
+#: The browser tab's icon, which every run hands to the media manager: not a download.
+PAGE_ICON = (Path(__file__).resolve().parents[2] / "assets" / "favicon.png").read_bytes()
 
 
 class DownloadCapture:
@@ -31,7 +35,7 @@ class DownloadCapture:
         original, original_deferred = MediaFileManager.add, MediaFileManager.add_deferred
 
         def add(manager, path_or_data, mimetype, *args, **kwargs):
-            if isinstance(path_or_data, bytes):
+            if isinstance(path_or_data, bytes) and path_or_data != PAGE_ICON:
                 self.files.append((mimetype, path_or_data))
             return original(manager, path_or_data, mimetype, *args, **kwargs)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from app.settings import ProgramSettings, load_settings, save_settings
+from components.literal import md
 from data_access import follow_ups
 from data_access.app_users import app_users, grant_role
 from data_access.db import make_engine, table_counts
@@ -47,9 +48,8 @@ def test_a_file_that_cannot_be_read_is_refused_the_same_way(app_on, sqlite_url) 
     at = app_on(sqlite_url, page=DATA_PAGE).run()
     at.file_uploader[0].set_value([("program.zip", b"not a zip", "application/zip")]).run()
     assert not at.exception
-    assert (
-        at.error[0].value
-        == "These files cannot be read: program.zip is not a readable ZIP archive."
+    assert at.error[0].value == md(
+        "These files cannot be read: program.zip is not a readable ZIP archive."
     )
     assert not at.file_uploader[0].value
 
@@ -69,7 +69,7 @@ def test_the_full_export_zip_imports_back_with_the_coordinators_work(
     assert not at.exception and not at.error
     at = next(button for button in at.button if button.label.startswith("Import ")).click().run()
     assert not at.exception
-    assert "follow_ups.csv 1 new" in at.success[0].value
+    assert md("follow_ups.csv 1 new") in at.success[0].value
     check = make_engine(store_url)
     assert table_counts(check) == counts
     assert follow_ups.follow_up_count(check) == 1

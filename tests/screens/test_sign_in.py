@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.access import ROLES, SCREENS, screens_for
+from components.literal import md
 from data_access.app_users import app_users, grant_role
 from data_access.db import make_engine
 from tests.screens.conftest import DEMO_AS_OF, page_text
@@ -60,7 +61,7 @@ def test_someone_signed_in_without_a_role_sees_only_the_polite_page(app_on, demo
     assert not at.exception
     assert [title.value for title in at.title] == ["PairPulse"]
     assert NO_ROLE_MESSAGE in at.info[0].value
-    assert "stranger@example.org" in at.info[0].value
+    assert md("stranger@example.org") in at.info[0].value  # shown as written, not as a link
     assert [button.label for button in at.button] == ["Sign out"]
     _shows_nothing_of_the_program(at)
 
@@ -75,7 +76,7 @@ def test_a_signed_in_person_gets_the_role_the_store_gives_them(app_on, demo_url,
     assert "no sign-in is configured" not in page_text(at)
     assert not [box for box in at.sidebar.selectbox if box.label == "View as"]
     sidebar = "\n".join(caption.value for caption in at.sidebar.caption)
-    assert f"Signed in as **person@example.org** · {ROLES[role]}" in sidebar
+    assert f"Signed in as **{md('person@example.org')}** · {ROLES[role]}" in sidebar
     assert [button.label for button in at.sidebar.button] == ["Sign out"]
 
 
