@@ -1,22 +1,19 @@
 """A coordinator's morning in Chromium: pick a pair in the queue, log a follow-up, find it in the
 pair's history."""
 
-import os
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from components.store import UNREACHABLE_MESSAGE
-from data_access.db import make_engine, normalise_url
+from data_access.db import make_engine
 from data_access.follow_ups import follow_up_count
 from tests.browser.conftest import select_first_row, serve_app, served_app, wait_for_app
-from tests.conftest import POSTGRES_ENV
+from tests.conftest import fresh_postgres_database
 from tests.screens.test_store_failures import Relay
 
 pytestmark = pytest.mark.browser
@@ -127,29 +124,21 @@ def test_a_double_click_logs_once_empties_the_form_and_confirms_beside_it(
 def app_over_a_relay(tmp_path: Path) -> Iterator[tuple[str, Relay]]:
     """The app served over a fresh PostgreSQL database that it fills with the demo program,
     reached through a `Relay` the test can cut: URL, relay."""
-    admin_url = os.environ.get(POSTGRES_ENV)
-    if not admin_url:
-        pytest.skip(f"needs PostgreSQL: set {POSTGRES_ENV} (e.g. by .ci/run)")
-    admin_url = normalise_url(admin_url)
-    name = f"pairpulse_browser_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    target = make_url(admin_url).set(database=name)
-    relay = Relay(target.host or "127.0.0.1", target.port or 5432)
-    relayed = target.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
-    url, process = serve_app(
-        tmp_path / "unused.db", tmp_path / "streamlit.log", database_url=relayed
-    )
-    try:
-        yield url, relay
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        relay.cut()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("pairpulse_browser") as database_url:
+        target = make_url(database_url)
+        relay = Relay(target.host or "127.0.0.1", target.port or 5432)
+        relayed = target.set(host="127.0.0.1", port=relay.port)
+        url, process = serve_app(
+            tmp_path / "unused.db",
+            tmp_path / "streamlit.log",
+            database_url=relayed.render_as_string(hide_password=False),
+        )
+        try:
+            yield url, relay
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+            relay.cut()
 
 
 def test_a_note_typed_before_the_store_went_away_is_kept_through_retry(
