@@ -8,28 +8,20 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import wait_for_app
+from tests.browser.test_data_screen import (
+    FIXTURE_PROGRAM,
+    IMPORT_BUTTON,
+    UPLOAD_INPUT,
+    upload_a_bad_pairs_file,
+)
 
 pytestmark = pytest.mark.browser
-
-FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
-UPLOAD_INPUT = "[data-testid='stFileUploaderDropzoneInput']"
-IMPORT_BUTTON = re.compile(r"^Import [\d,]+ rows$")
 
 
 def test_uploading_again_after_a_refusal_replaces_the_files(
     app_url: str, page: Page, tmp_path: Path
 ) -> None:
-    page.goto(f"{app_url}/data")
-    wait_for_app(page)
-    bad = tmp_path / "pairs.csv"
-    bad.write_text(
-        "pair_id,cohort_id,mentor_id,mentee_id,started_on,ended_on,status\n"
-        "PR1,NOPE,P1,P2,2026-13-01,,active\n"
-    )
-    page.set_input_files(UPLOAD_INPUT, [bad])
-    expect(page.get_by_text("nothing will be imported")).to_be_visible()
-    wait_for_app(page)
-    expect(page.get_by_text("pairs.csv:2 started_on", exact=False)).to_be_visible()
+    upload_a_bad_pairs_file(app_url, page, tmp_path)
 
     # The corrected files, without reloading the page: they are checked on their own.
     files = sorted(FIXTURE_PROGRAM.glob("*.csv"))

@@ -15,6 +15,22 @@ UPLOAD_INPUT = "[data-testid='stFileUploaderDropzoneInput']"
 IMPORT_BUTTON = re.compile(r"^Import [\d,]+ rows$")
 
 
+def upload_a_bad_pairs_file(app_url: str, page: Page, tmp_path: Path) -> None:
+    """Open the Data screen and upload a pairs.csv with a bad date and an unknown cohort: the
+    check refuses it, naming the file, line and column."""
+    page.goto(f"{app_url}/data")
+    wait_for_app(page)
+    bad = tmp_path / "pairs.csv"
+    bad.write_text(
+        "pair_id,cohort_id,mentor_id,mentee_id,started_on,ended_on,status\n"
+        "PR1,NOPE,P1,P2,2026-13-01,,active\n"
+    )
+    page.set_input_files(UPLOAD_INPUT, [bad])
+    expect(page.get_by_text("nothing will be imported")).to_be_visible()
+    wait_for_app(page)
+    expect(page.get_by_text("pairs.csv:2 started_on", exact=False)).to_be_visible()
+
+
 def test_the_data_screen_opens_on_demo_data_without_an_exception(app_url: str, page: Page) -> None:
     page.goto(f"{app_url}/data")
     wait_for_app(page)
@@ -27,17 +43,7 @@ def test_the_data_screen_opens_on_demo_data_without_an_exception(app_url: str, p
 def test_a_bad_file_is_refused_and_a_good_program_imports(
     app_url: str, page: Page, tmp_path: Path
 ) -> None:
-    page.goto(f"{app_url}/data")
-    wait_for_app(page)
-    bad = tmp_path / "pairs.csv"
-    bad.write_text(
-        "pair_id,cohort_id,mentor_id,mentee_id,started_on,ended_on,status\n"
-        "PR1,NOPE,P1,P2,2026-13-01,,active\n"
-    )
-    page.set_input_files(UPLOAD_INPUT, [bad])
-    expect(page.get_by_text("nothing will be imported")).to_be_visible()
-    wait_for_app(page)
-    expect(page.get_by_text("pairs.csv:2 started_on", exact=False)).to_be_visible()
+    upload_a_bad_pairs_file(app_url, page, tmp_path)
     expect(page.get_by_role("button", name=IMPORT_BUTTON)).to_have_count(0)
 
     page.reload()
