@@ -97,17 +97,28 @@ def page_text(at: AppTest) -> str:
     return "\n".join(str(part) for part in parts)
 
 
+def _imported_store(
+    tmp_path_factory: pytest.TempPathFactory,
+    sqlite_template: Path,
+    name: str,
+    write_program: Callable[[Path], Path],
+) -> Path:
+    """A migrated SQLite store `NAME.db` holding the program `write_program` writes, imported
+    through the importer."""
+    folder = tmp_path_factory.mktemp(name)
+    path = folder / f"{name}.db"
+    engine = make_engine(_store_from(sqlite_template, path))
+    program = read_directory(write_program(folder / "program"))
+    assert run_import(program, engine=engine).applied
+    engine.dispose()
+    return path
+
+
 @pytest.fixture(scope="module")
 def _audit_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path) -> Path:
     """The audit program (tests/screens/audit_program.py: recognisable names, small groups)
     imported once per test module."""
-    folder = tmp_path_factory.mktemp("audit")
-    path = folder / "audit.db"
-    engine = make_engine(_store_from(_sqlite_template, path))
-    program = read_directory(write_audit_program(folder / "program"))
-    assert run_import(program, engine=engine).applied
-    engine.dispose()
-    return path
+    return _imported_store(tmp_path_factory, _sqlite_template, "audit", write_audit_program)
 
 
 @pytest.fixture
@@ -120,13 +131,7 @@ def audit_url(tmp_path: Path, _audit_template: Path) -> str:
 def _markup_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path) -> Path:
     """The markup program (tests/screens/markup_program.py: markup in every text field)
     imported once per test module through the importer."""
-    folder = tmp_path_factory.mktemp("markup")
-    path = folder / "markup.db"
-    engine = make_engine(_store_from(_sqlite_template, path))
-    program = read_directory(write_markup_program(folder / "program"))
-    assert run_import(program, engine=engine).applied
-    engine.dispose()
-    return path
+    return _imported_store(tmp_path_factory, _sqlite_template, "markup", write_markup_program)
 
 
 @pytest.fixture
