@@ -107,7 +107,6 @@ def _in_years(value: Any) -> Any:
 
 JsonText = Annotated[str, AfterValidator(_json_text)]
 Moment = Annotated[AwareDatetime, AfterValidator(_in_years)]
-Day = Annotated[IsoDate, AfterValidator(_in_years)]
 
 
 class FollowUpRow(BaseModel):
@@ -118,8 +117,8 @@ class FollowUpRow(BaseModel):
     note: str | None = None
     next_step: str | None = None
     owner: str | None = None
-    due_on: Day | None = None
-    snoozed_until: Day | None = None
+    due_on: IsoDate | None = None  # IsoDate holds the same years (EARLIEST_DATE … LATEST_DATE)
+    snoozed_until: IsoDate | None = None
     created_at: Moment
     created_by: str
 
