@@ -18,6 +18,7 @@ import vl_convert
 from fpdf import FPDF
 
 from app import formats
+from app.privacy import published_through
 from app.summary import ExecutiveSummary, Kpi, survey_figure_text
 
 FONT_DIRECTORIES = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
@@ -121,7 +122,8 @@ def _header(page: _Page, summary: ExecutiveSummary, scope: str) -> None:
         CONTENT_WIDTH_MM,
         5,
         f"Cohorts: {scope} · Changes against {_day(summary.previous_as_of)} · Aggregates only: "
-        f"no names; survey figures over fewer than {summary.min_respondents} respondents hidden.",
+        f"no names; surveys to {_day(published_through(summary.as_of))} (complete months), "
+        f"figures of under {summary.min_respondents} respondents hidden.",
     )
     verdict = summary.verdict
     colour = BLACK if verdict.on_track is None else GOOD if verdict.on_track else BAD

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app import formats
+from app.privacy import published_through
 from components import executive, loaders
 from components.access import require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
@@ -32,7 +33,9 @@ with download:
 show_verdict(summary)
 st.caption(
     f"{md(executive.scope_text(cohort_ids))} as of {formats.day(as_of)}; changes against "
-    f"{formats.day(summary.previous_as_of)}. Aggregates only: no participant is named."
+    f"{formats.day(summary.previous_as_of)}. Survey figures count answers to "
+    f"{formats.day(published_through(as_of))}, the end of the last complete month. Aggregates "
+    "only: no participant is named."
 )
 
 kpi_row(summary.kpis, previous_as_of_text=formats.day(summary.previous_as_of))

@@ -217,6 +217,15 @@ def test_dates_read_like_every_other_screen(app_on, demo_url) -> None:
     assert "All cohorts as of 9 Nov 2026; changes against 9 Aug 2026." in page_text(at)
 
 
+def test_the_page_says_up_to_when_the_survey_figures_count(app_on, demo_url) -> None:
+    # The survey KPIs count complete months only: as of 9 Nov, answers to 31 Oct.
+    at = app_on(demo_url, role="executive", page=PAGE, as_of=DEMO_AS_OF.replace(day=9)).run()
+    assert not at.exception
+    assert "Survey figures count answers to 31 Oct 2026, the end of the last complete month." in (
+        page_text(at)
+    )
+
+
 def test_the_targets_are_set_on_the_data_screen_and_decide_the_verdict(app_on, fixture_url) -> None:
     data = app_on(fixture_url, page="screens/data.py").run()
     for label, value in [
