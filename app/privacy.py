@@ -74,14 +74,22 @@ day's responses counted, the difference between two neighbouring days would be o
 answer. So only *complete months* count: the figures as of any date are those of the responses
 submitted by the end of the last month that ended on or before it (`published_through`); the
 current, partial month is withheld until it ends. Every as-of date within one month publishes the
-same figures. Between two month ends, a group's figure may still change by a few people: so the
-tables of every month end are decided in turn (`_held_over_time`), and a group or question shown
-at an earlier month end is hidden at a later one when 1 to `minimum` − 1 people answered for it
-in between ("hidden: fewer than 5 respondents changed it since an earlier month's figure"); step
-2 then makes its line safe again. A figure shown at two as-of dates therefore differs by nobody
-or by at least `minimum` people. A cell of a complete month never changes again. (Cross-date
-combinations of *several* cells, e.g. a total at two dates minus cells shown at one, are not
-checked by this rule; comments and cohort-filtered tables follow it per group only.)
+same figures. Between two month ends, a cell's figure may still change by a few people. A cell
+*stands* at a month end when it has `minimum` people or more by then (for a question, who answered
+it, and its row stands) and this rule did not hide it there; a cell, or a question of it, that
+stood at an earlier month end is hidden when 1 to `minimum` − 1 people answered for it since
+("hidden: fewer than 5 respondents changed it since an earlier month's figure",
+`_since_earlier`). These cells are hidden *before* steps 2–3 run, so the table's lines, and a
+cohort-filtered crossed table's sums, are made safe with them hidden, like any small cell. Every
+cell published at a month end stood there, so a figure shown at two as-of dates differs by nobody
+or by at least `minimum` people. Standing is counted from the people alone, not from what the
+complementary suppression of that month hid: a cell hidden only by subtraction there still
+counts as having stood, which can hide a little more than needed and never less, and lets every
+month end be worked out at once from when each person answered (`_answered_between`), instead of
+deciding every month's tables in turn. A cell of one month (a month's row, a role in a month)
+never changes after that month. (Cross-date combinations of *several* cells, e.g. a total at two
+dates minus cells shown at one, are not checked by this rule, and free-text comments do not
+follow it.)
 
 Nothing submitted after the as-of date counts.
 """
@@ -325,7 +333,7 @@ def _figures(responses: pd.DataFrame, respondents: int | None = None) -> dict[st
 def _question_note(hidden: Mapping[str, str], minimum: int) -> str:
     """E.g. "nps hidden: fewer than 5 respondents answered" for a shown row's hidden questions."""
     notes = []
-    for reason in (FEWER, BY_SUBTRACTION):
+    for reason in (FEWER, BY_SUBTRACTION, SINCE_EARLIER):
         questions = [question for question, why in hidden.items() if why == reason]
         if questions:
             answered = " answered" if reason == FEWER else ""
@@ -345,7 +353,7 @@ def _decisions(
     `cells`, when already worked out)."""
     empty = {cell: FEWER for cell, frame in cells.items() if frame.empty}
     people = _people_by_question(cells) if people is None else people
-    return _decide(people, lines, empty, minimum)
+    return _decide(people, lines, empty, minimum, _since_earlier_of(cells, minimum))
 
 
 def _decide(
@@ -353,14 +361,16 @@ def _decide(
     lines: Sequence[Line],
     empty: Mapping[Cell, str],
     minimum: int,
+    held: Mapping[str | None, Mapping[Cell, str]],
 ) -> dict[str | None, dict[Cell, str]]:
     """`_decisions` from the people of every cell, per row and per question, with the cells
-    that have no responses at all (`empty`, cell → FEWER) hidden from the start."""
-    rows_hidden = _protect(people[None], lines, empty, minimum)
+    that have no responses at all (`empty`, cell → FEWER) and those the rule across as-of dates
+    hides (`held`, `_since_earlier`) hidden from the start."""
+    rows_hidden = _protect(people[None], lines, {**held[None], **empty}, minimum)
     return {
         None: rows_hidden,
         **{
-            question: _protect(people[question], lines, rows_hidden, minimum)
+            question: _protect(people[question], lines, {**held[question], **rows_hidden}, minimum)
             for question in QUESTIONS
         },
     }
@@ -515,13 +525,17 @@ def _coded_rows(
     levels: Sequence[tuple[np.ndarray, list[Cell]]],
     lines: Sequence[Line],
     minimum: int,
+    monthly: Collection[int] = (),
 ) -> _Decided:
     """The table whose cells are `levels` (label per response, the cells the labels name),
-    decided under the rule on its `lines`."""
+    decided under the rule on its `lines`. The levels at the positions `monthly` hold cells of
+    one month each, which never change between month ends: `_since_earlier` skips them."""
     people: dict[str | None, dict[Cell, People]] = {q: {} for q in (None, *QUESTIONS)}
     figures: dict[Cell, Callable[[], dict[str, object]]] = {}
     empty: dict[Cell, str] = {}
-    for labels, cells in levels:
+    held: dict[str | None, dict[Cell, str]] = {q: {} for q in (None, *QUESTIONS)}
+    submitted = coded.frame["submitted_on"].to_numpy()
+    for level, (labels, cells) in enumerate(levels):
         found = _level_people(coded, labels, len(cells))
         for question, members in found.items():
             people[question].update(zip(cells, members, strict=True))
@@ -530,7 +544,12 @@ def _coded_rows(
         empty.update(
             {cell: FEWER for cell, members in zip(cells, found[None], strict=True) if not members}
         )
-    decided = _decide(people, lines, empty, minimum)
+        if level in monthly:
+            continue
+        since = _since_earlier(labels, coded.person, submitted, coded.answered, cells, minimum)
+        for question, cells_held in since.items():
+            held[question].update(cells_held)
+    decided = _decide(people, lines, empty, minimum, held)
 
     def row(cell: Cell) -> Callable[[], dict[str, object]]:
         questions = {q: why[cell] for q, why in decided.items() if q is not None and cell in why}
@@ -548,7 +567,8 @@ def _coded_breakdown(
     labels, order = coded.labels(by)
     everyone = np.zeros(len(answered), dtype=np.int64)
     levels = [(labels, list(order)), (everyone, [ALL])]
-    return _coded_rows(coded, levels, [(ALL, list(order))], minimum)
+    monthly = (0,) if by == "month" else ()
+    return _coded_rows(coded, levels, [(ALL, list(order))], minimum, monthly)
 
 
 def _inner_cells(
@@ -586,7 +606,7 @@ def _coded_role_by_month(
         *(((ALL, name), [cell for cell in inner if cell[1] == name]) for name in months),
         *(((name, ALL), [cell for cell in inner if cell[0] == name]) for name in roles),
     ]
-    return _coded_rows(coded, levels, lines, minimum)
+    return _coded_rows(coded, levels, lines, minimum, monthly=(0, 1))
 
 
 def _as_table(rows: list[dict[str, object]], keys: dict[str, list[object]]) -> pd.DataFrame:
@@ -660,6 +680,18 @@ def _in_span(vector: np.ndarray, basis: np.ndarray) -> bool:
     return bool(np.linalg.norm(vector - basis.T @ (basis @ vector)) < 1e-6)
 
 
+def _partial_sums_known(hidden: Sequence[np.ndarray], basis: np.ndarray) -> bool:
+    """Whether a combination of the `hidden` cells (two or more of one line) other than a
+    multiple of their total can be worked out from the span of the orthonormal `basis` — e.g.
+    two of three hidden cohorts of a group, which a cohort filter would publish as one figure."""
+    matrix = np.array(hidden, dtype=float).T
+    residual = matrix - basis.T @ (basis @ matrix)
+    _, values, rows = np.linalg.svd(residual, full_matrices=True)
+    rank = int((values > 1e-9 * max(values.max(initial=0.0), 1.0)).sum())
+    null = rows[rank:]
+    return len(null) > 1 or (len(null) == 1 and not np.allclose(null[0], null[0].mean()))
+
+
 def _protect_sums(
     people: Mapping[Cell, frozenset[str]],
     support: Mapping[Cell, frozenset[Cell]],
@@ -677,6 +709,9 @@ def _protect_sums(
       The cell hidden for it is the smallest related one (in a line with it, or overlapping it)
       whose hiding is enough, else the smallest related one. A cell that the fixed cells alone
       give away is not this table's to protect.
+    - a line along the cohort axis has hidden cells of which some, but not all, can be summed
+      from the shown cells (`_partial_sums_known`): a filter choosing those cohorts would
+      publish that sum. The cell hidden for it is chosen the same way.
     """
     hidden = dict(hidden)
     for cell, members in people.items():
@@ -709,6 +744,16 @@ def _protect_sums(
     )
     given_away = {cell for cell, vector in vectors.items() if _in_span(vector, fixed_only)}
     ours = [(total, parts) for total, parts in lines if not fixed.issuperset((total, *parts))]
+    by_cohort = [(t, parts) for t, parts in ours if t[-1] == ALL and parts and parts[0][-1] != ALL]
+
+    def partial(parts: Sequence[Cell], span: np.ndarray) -> bool:
+        shut = [vectors[p] for p in parts if p in hidden and p in vectors]
+        return len(shut) >= 2 and _partial_sums_known(shut, span)
+
+    def choose(shown: list[Cell], near: list[Cell], enough: Callable[[Cell], bool]) -> Cell:
+        candidates = sorted(near or shown, key=lambda c: (len(people[c]), str(c)))
+        return next((c for c in candidates if enough(c)), candidates[0])
+
     changed = True
     while changed:
         changed = False
@@ -726,14 +771,25 @@ def _protect_sums(
             for cell in hidden
             if cell in vectors and cell not in given_away and _in_span(vectors[cell], span)
         ]
-        if exposed:
+        shown = [c for c in vectors if c not in hidden and c not in fixed]
+        if exposed and shown:
             cell = exposed[0]
-            shown = [c for c in vectors if c not in hidden and c not in fixed]
             near = [c for c in shown if c in related[cell] or support[c] & support[cell]]
-            candidates = sorted(near or shown, key=lambda c: (len(people[c]), str(c)))
-            enough = (c for c in candidates if not _in_span(vectors[cell], known(without=c)))
-            hidden[next(enough, candidates[0])] = BY_SUBTRACTION
+            target = vectors[cell]
+            found = choose(shown, near, lambda c, x=target: not _in_span(x, known(without=c)))
+            hidden[found] = BY_SUBTRACTION
             changed = True
+            continue
+        for total, parts in by_cohort:
+            if not shown or not partial(parts, span) or partial(parts, fixed_only):
+                continue
+            inside = frozenset().union(*(support[p] for p in parts if p in hidden))
+            near = [c for c in shown if c in related[total] or support[c] & inside]
+            hidden[choose(shown, near, lambda c, x=parts: not partial(x, known(without=c)))] = (
+                BY_SUBTRACTION
+            )
+            changed = True
+            break
     return hidden
 
 
@@ -750,14 +806,25 @@ def _decide_cube(
     hidden rows; `published` holds the fixed cells' hidden ones, the same way. Also returns the
     people of each cell, for the rows and for each question."""
     people = _people_by_question(cells, questions)
-    rows = _protect_sums(people[None], support, lines, published[None], fixed, minimum)
+    held = (
+        _since_earlier_of({c: f for c, f in cells.items() if c not in fixed}, minimum)
+        if questions
+        else {None: {}}
+    )
+    rows = _protect_sums(
+        people[None], support, lines, {**held[None], **published[None]}, fixed, minimum
+    )
     decided: dict[str | None, dict[Cell, str]] = {None: rows}
     for question in questions:
         decided[question] = _protect_sums(
             people[question],
             support,
             lines,
-            {**published[question], **{c: why for c, why in rows.items() if c not in fixed}},
+            {
+                **held[question],
+                **published[question],
+                **{c: why for c, why in rows.items() if c not in fixed},
+            },
             fixed,
             minimum,
         )
@@ -812,8 +879,9 @@ class _Filtered:
             if 0 < len(members) < self.minimum or (question is None and not members):
                 return FEWER
             hidden = self.decided[question]
-            if any(part in hidden and people[part] for part in parts):
-                return BY_SUBTRACTION
+            reasons = {hidden[part] for part in parts if part in hidden and people[part]}
+            if reasons:
+                return SINCE_EARLIER if SINCE_EARLIER in reasons else BY_SUBTRACTION
             return None
 
         hidden_row = reason(None)
@@ -882,103 +950,117 @@ def _answered(responses: pd.DataFrame, as_of: date) -> pd.DataFrame:
     return answered.astype(dict.fromkeys(text, object)) if text else answered
 
 
-def _month_ends(answered: pd.DataFrame, through: date) -> list[date]:
-    """The last day of every month from the first response's to `through` (a month's end)."""
-    if answered.empty:
-        return []
-    ends = pd.date_range(answered["submitted_on"].min(), pd.Timestamp(through), freq="ME")
-    return [end.date() for end in ends]
+def _answered_between(
+    labels: np.ndarray, person: np.ndarray, month: np.ndarray, size: int, months: int
+) -> np.ndarray:
+    """How many distinct people answered in each group between two month ends: `[g, s, e]` is
+    the number of people with a response labelled `g` (of `size`; −1 for none) in months s + 1
+    to e (numbered as `_month_numbers`; s = 0 is before the first), for 0 ≤ s < e ≤ `months`.
+
+    Each person's months in a group are taken in order: a response in month m, with that
+    person's next one in the group in month n (or none), is their latest up to any end e in
+    m … n − 1, and counts for every start s < m. Those rectangles of (s, e) are added as
+    corners of a difference table and summed along both axes."""
+    width = months + 2
+    inside = labels >= 0
+    people = int(person.max()) + 1 if len(person) else 1
+    key = (labels[inside] * people + person[inside]) * width + month[inside]
+    key = _distinct(key)
+    who, first = key // width, key % width
+    following = np.append(who[1:] == who[:-1], False)
+    last = np.where(following, np.append(first[1:], 0), months + 1)
+    group = who // people
+    corners = np.concatenate(
+        [
+            (group * width + 0) * width + first,
+            (group * width + 0) * width + last,
+            (group * width + first) * width + first,
+            (group * width + first) * width + last,
+        ]
+    )
+    signs = np.repeat(np.array([1.0, -1.0, -1.0, 1.0]), len(first))
+    table = np.bincount(corners, weights=signs, minlength=size * width * width)
+    return table.reshape(size, width, width).cumsum(axis=1).cumsum(axis=2).astype(np.int64)
 
 
-def _held_over_time(
-    table_at: Callable[[date], pd.DataFrame],
-    answered: pd.DataFrame,
-    participants: pd.DataFrame,
-    by: str,
-    as_of: date,
+def _held_groups(
+    counts: np.ndarray, months: int, minimum: int, stood_rows: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """From `_answered_between`'s counts, the groups hidden at the last month end by the rule
+    across as-of dates, and where each group *stood* at each month end: `minimum` people or
+    more by then (and its row standing, when `stood_rows` is given) and not hidden by this rule
+    there. A group standing at an earlier end is hidden at a later one when 1 to `minimum` − 1
+    people answered for it in between."""
+    size = counts.shape[0]
+    stood = np.zeros((size, months + 1), dtype=bool)
+    held = np.zeros(size, dtype=bool)
+    for end in range(1, months + 1):
+        since = counts[:, 1:end, end]  # people answering since each earlier end
+        held = (stood[:, 1:end] & (since > 0) & (since < minimum)).any(axis=1)
+        stood[:, end] = (counts[:, 0, end] >= minimum) & ~held
+        if stood_rows is not None:
+            stood[:, end] &= stood_rows[:, end]
+    return held, stood
+
+
+def _since_earlier(
+    labels: np.ndarray,
+    person: np.ndarray,
+    submitted: np.ndarray,
+    answered: np.ndarray,
+    cells: Sequence[Cell],
     minimum: int,
-    cohorts: Collection[str] | None,
-) -> pd.DataFrame:
-    """`table_at(as_of)` (a breakdown `by` decided at one date) under the rule across as-of dates:
-    the tables of every month's end up to `published_through(as_of)` are decided in turn, and a
-    group or question shown in one of them is hidden in a later one when fewer than `minimum`
-    people (1 or more) answered for it in between; the line is then made safe again (step 2)."""
-    ends = _month_ends(answered, published_through(as_of))
-    if not ends:
-        return table_at(as_of)
-    labels = _group_of(answered, participants, by)
-    chosen = _chosen(answered, cohorts)
-    if chosen is not None:
-        inside = _group_of(answered, participants, "cohort").isin(chosen)
-        answered, labels = answered[inside], labels[inside]
-    published: list[tuple[date, pd.DataFrame]] = []
-    for end in ends:
-        table = _hold(table_at(end), published, answered, labels, end, minimum)
-        published.append((end, table))
-    return published[-1][1]
+) -> dict[str | None, dict[Cell, str]]:
+    """The rule across as-of dates (module docstring): the cells hidden, as rows (key None) and
+    per question, because 1 to `minimum` − 1 people answered for them since an earlier month end
+    at which they stood. `labels`: each response's cell (its position in `cells`, −1 for none);
+    `person`: each response's person code; `submitted`: when (datetime64); `answered`: whether
+    each response answered each of `QUESTIONS`."""
+    held: dict[str | None, dict[Cell, str]] = {q: {} for q in (None, *QUESTIONS)}
+    inside = labels >= 0
+    if not inside.any():
+        return held
+    month = submitted.astype("datetime64[M]").astype(np.int64)
+    # A cell whose responses all fall in one month never changes between two month ends.
+    spread = pd.DataFrame({"cell": labels[inside], "month": month[inside]}).groupby("cell")["month"]
+    changing = spread.nunique()
+    changing = changing.index[changing > 1].to_numpy()
+    if not len(changing):
+        return held
+    compact = np.full(len(cells), -1)
+    compact[changing] = np.arange(len(changing))
+    codes = np.where(inside, compact[np.where(inside, labels, 0)], -1)
+    keep = codes >= 0
+    codes, person, month, answered = codes[keep], person[keep], month[keep], answered[keep]
+    month = month - month.min() + 1
+    months = int(month.max())
+    stood_rows: np.ndarray | None = None
+    for index, question in enumerate((None, *QUESTIONS)):
+        mask = np.ones(len(codes), dtype=bool) if question is None else answered[:, index - 1]
+        counts = _answered_between(np.where(mask, codes, -1), person, month, len(changing), months)
+        hidden, stood = _held_groups(counts, months, minimum, stood_rows)
+        if question is None:
+            stood_rows = stood
+        held[question] = {cells[changing[k]]: SINCE_EARLIER for k in np.flatnonzero(hidden)}
+    return held
 
 
-def _hold(
-    table: pd.DataFrame,
-    earlier: Sequence[tuple[date, pd.DataFrame]],
-    answered: pd.DataFrame,
-    labels: pd.Series,
-    end: date,
-    minimum: int,
-) -> pd.DataFrame:
-    """`table` (decided on the responses to `end`) with what `_held_over_time` hides given the
-    `earlier` tables (month end → table as published)."""
-    now = answered[answered["submitted_on"] <= pd.Timestamp(end)]
-    groups = list(table["group"])
-
-    def people(frame: pd.DataFrame, group: str, question: str | None = None) -> frozenset[str]:
-        part = frame if group == ALL else frame[labels.loc[frame.index].to_numpy() == group]
-        if question is not None:
-            part = part[part[question].notna()]
-        return frozenset(part["participant_id"])
-
-    rows = table.set_index("group")
-    seeds: dict[str | None, dict[Cell, str]] = {key: {} for key in (None, *QUESTIONS)}
-    for start, old_table in earlier:
-        old = old_table.set_index("group")
-        new = now[now["submitted_on"] > pd.Timestamp(start)]
-        for group in groups:
-            if group not in old.index or not (rows.at[group, "shown"] and old.at[group, "shown"]):
-                continue
-            if 0 < len(people(new, group)) < minimum:
-                seeds[None][group] = SINCE_EARLIER
-            for question in QUESTIONS:
-                shown = pd.notna(rows.at[group, question]) and pd.notna(old.at[group, question])
-                if shown and 0 < len(people(new, group, question)) < minimum:
-                    seeds[question][group] = SINCE_EARLIER
-    if not any(seeds.values()):
-        return table
-    lines = [(ALL, [group for group in groups if group != ALL])]
-    hidden_rows = {group: FEWER for group in groups if not rows.at[group, "shown"]}
-    members = {group: people(now, group) for group in groups}
-    rows_now = _protect(members, lines, {**hidden_rows, **seeds[None]}, minimum)
-    table = table.copy()
-    for index, group in enumerate(groups):
-        if group in rows_now and group not in hidden_rows:
-            blank = _published(dict, rows_now[group], {}, minimum)
-            for column, value in blank.items():
-                table.at[table.index[index], column] = value
-    for question in QUESTIONS:
-        answering = {group: people(now, group, question) for group in groups}
-        was = {
-            group: FEWER
-            for group in groups
-            if group in rows_now or (pd.isna(rows.at[group, question]) and answering[group])
-        }
-        hidden = _protect(answering, lines, {**was, **seeds[question]}, minimum)
-        for index, group in enumerate(groups):
-            if group in hidden and group not in was and group not in rows_now:
-                label = table.index[index]
-                table.at[label, question] = np.nan
-                why = hidden[group].format(minimum=minimum)
-                note = f"{question} {SUPPRESSED}: {why}"
-                table.at[label, "note"] = "; ".join(filter(None, [table.at[label, "note"], note]))
-    return table
+def _since_earlier_of(
+    cells: Mapping[Cell, pd.DataFrame], minimum: int
+) -> dict[str | None, dict[Cell, str]]:
+    """`_since_earlier` of cells given as a frame of responses each."""
+    names = list(cells)
+    frames = [cells[name] for name in names]
+    if not frames or not sum(len(frame) for frame in frames):
+        return {q: {} for q in (None, *QUESTIONS)}
+    labels = np.repeat(np.arange(len(names)), [len(frame) for frame in frames])
+    person, _ = pd.factorize(
+        np.concatenate([frame["participant_id"].to_numpy() for frame in frames]),
+        use_na_sentinel=False,
+    )
+    submitted = np.concatenate([frame["submitted_on"].to_numpy() for frame in frames])
+    answered = np.concatenate([frame[list(QUESTIONS)].notna().to_numpy() for frame in frames])
+    return _since_earlier(labels, person, submitted, answered, names, minimum)
 
 
 # --- What the screens call ------------------------------------------------------------------------
@@ -1014,13 +1096,7 @@ def survey_breakdown(
             responses, participants, as_of=as_of, settings=settings, cohorts=cohorts, only=by
         )
         return tables.by_role if by == "role" else tables.by_month
-    answered = _answered(responses, as_of)
-
-    def table_at(day: date) -> pd.DataFrame:
-        return _breakdown_at(responses, participants, by, day, settings, cohorts)
-
-    minimum = settings.min_respondents
-    return _held_over_time(table_at, answered, participants, by, as_of, minimum, cohorts)
+    return _breakdown_at(responses, participants, by, as_of, settings, cohorts)
 
 
 def _breakdown_at(
@@ -1104,23 +1180,7 @@ def role_and_month_tables(
     follow the rule across as-of dates (module docstring); a cell of a complete month never
     changes."""
     options = {"settings": settings, "cohorts": cohorts}
-    tables = _role_and_month_at(responses, participants, as_of=as_of, only=only, **options)
-    answered = _answered(responses, as_of)
-    minimum = settings.min_respondents
-
-    def held(by: str, table: pd.DataFrame | None) -> pd.DataFrame | None:
-        if table is None:
-            return None
-
-        def table_at(day: date) -> pd.DataFrame:
-            at = _role_and_month_at(responses, participants, as_of=day, only=by, **options)
-            return at.by_role if by == "role" else at.by_month
-
-        return _held_over_time(table_at, answered, participants, by, as_of, minimum, cohorts)
-
-    return RoleMonthTables(
-        held("role", tables.by_role), held("month", tables.by_month), tables.by_role_and_month
-    )
+    return _role_and_month_at(responses, participants, as_of=as_of, only=only, **options)
 
 
 def _role_and_month_at(

@@ -283,13 +283,15 @@ def _cohort_table(whole: ProgramFrames, rule: AnonymitySettings) -> pd.DataFrame
     ).set_index("group")
 
 
-def _hidden_note(row: pd.Series, question: str, rule: AnonymitySettings) -> str:
+def _hidden_note(row: pd.Series, question: str) -> str:
     """Why `row` (of a survey breakdown) withholds `question`; empty when it shows it."""
     if not row["shown"]:
         return str(row["note"])
-    if pd.isna(row[question]) and question in str(row["note"]):
-        why = BY_SUBTRACTION if BY_SUBTRACTION in str(row["note"]) else FEWER
-        return f"{SUPPRESSED}: {why.format(minimum=rule.min_respondents)}"
+    if pd.isna(row[question]):
+        for part in str(row["note"]).split("; "):
+            names, _, why = part.partition(f" {SUPPRESSED}: ")
+            if question in names.split(", "):
+                return f"{SUPPRESSED}: {why.removesuffix(' answered')}"
     return ""
 
 
@@ -301,11 +303,11 @@ def _withheld(
     total = _role_table(snapshot, cohort_ids, rule).set_index("group").loc[ALL]
     hidden = {}
     for label, question in SURVEY_KPIS.items():
-        if note := _hidden_note(total, question, rule):
+        if note := _hidden_note(total, question):
             hidden[label] = note
     if 0 < uplift_respondents(program.surveys, program.participants) < rule.min_respondents:
         hidden[SKILL_UPLIFT] = f"{SUPPRESSED}: {FEWER.format(minimum=rule.min_respondents)}"
-    elif cohort_ids and _hidden_note(total, "digital_confidence", rule):
+    elif cohort_ids and _hidden_note(total, "digital_confidence"):
         # Uplift is no sum of cells: over some cohorts it is shown only where their digital
         # confidence is, so that the whole program's minus theirs stays a group of enough people.
         hidden[SKILL_UPLIFT] = f"{SUPPRESSED}: {BY_SUBTRACTION}"

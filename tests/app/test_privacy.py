@@ -272,8 +272,12 @@ def test_trend_without_roles_is_the_month_breakdown() -> None:
     trend = survey_trend(both, people, as_of=AS_OF)
     expected = by_month[by_month["group"] != ALL].rename(columns={"group": "month"})
     pd.testing.assert_frame_equal(trend, expected)
-    # June has 4 respondents: hidden, and May with it (All minus May would be June).
-    assert trend["note"].tolist() == [SUBTRACTION, SMALL]
+    # June has 4 respondents: hidden. They all answered in May too, so All, which stood at May's
+    # end, changed by 4 people since: hidden as well, and May (All minus June) can be shown.
+    assert trend["note"].tolist() == ["", SMALL]
+    assert by_month["note"].iloc[-1] == (
+        "hidden: fewer than 5 respondents changed it since an earlier month's figure"
+    )
 
 
 # --- Comments ------------------------------------------------------------------------------------

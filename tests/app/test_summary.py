@@ -116,13 +116,16 @@ def test_survey_kpis_under_five_respondents_are_hidden(fixture_engine: Engine) -
 
 
 def test_narrowing_to_a_cohort_cannot_reveal_a_hidden_one(fixture_engine: Engine) -> None:
-    # With the rule at 3, the whole program shows NPS over 4 people; the 2024 pilot's 3
-    # respondents would be shown alone, but Spring 2025 (1 person) is hidden, and so the pilot
-    # is too (by subtraction): narrowing to the pilot must not show it either.
+    # With the rule at 3, the whole program's NPS stood over the 2024 pilot's 3 respondents at the
+    # end of July 2024; Spring 2025's one person (U06) answered since, so the whole program's NPS
+    # is hidden (rule across as-of dates) and with it nothing subtracts to U06: the pilot's own 3
+    # respondents can be shown, narrowed to it.
     whole = _summary(fixture_engine)
-    assert whole.kpi("NPS").current.formatted() == "+25"  # hidden: U06 alone answered in March
+    assert whole.kpi("NPS").hidden == (
+        "hidden: fewer than 3 respondents changed it since an earlier month's figure"
+    )
     pilot = _summary(fixture_engine, cohort_ids=("C2024",))
-    assert pilot.kpi("NPS").hidden == "hidden: would reveal a small group by subtraction"
+    assert (pilot.kpi("NPS").hidden, pilot.kpi("NPS").current.formatted()) == ("", "+33")
     # Within the pilot, 1 mentor and 2 mentees answered: each role is hidden as small.
     assert pilot.by_role["role"].tolist() == ["Mentee", "Mentor"]
     assert set(pilot.by_role["note"]) == {"hidden: fewer than 3 respondents"}
@@ -166,10 +169,12 @@ def test_cohort_comparison(fixture_engine: Engine) -> None:
     assert spring["cadence_adherence"] == pytest.approx(2 / 3.5)
     # Pilot: G01 done, G02 dropped, G03 open → 1 / 2; Spring: G04 not started → 0.
     assert (pilot["goal_completion"], spring["goal_completion"]) == (0.5, 0.0)
-    # Spring 2025 has one respondent; the pilot goes with it by subtraction.
+    # Spring 2025 has one respondent. The total of every cohort is hidden since it answered (it
+    # alone changed the total after the pilot's figures stood), so the pilot's 3 are shown.
     assert spring["survey_note"] == "hidden: fewer than 3 respondents"
-    assert pilot["survey_note"] == "hidden: would reveal a small group by subtraction"
-    assert table[["satisfaction", "nps"]].isna().all().all()
+    assert spring[["satisfaction", "nps"]].isna().all()
+    assert pilot["survey_note"] == "digital_confidence hidden: fewer than 3 respondents answered"
+    assert pilot["nps"] == pytest.approx(100 / 3)
 
 
 def test_highlights_are_computed_from_the_figures(fixture_engine: Engine) -> None:
