@@ -26,13 +26,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from app.bench import BENCH_FOLDER as FOLDER
 from app.bench import BLANK_PAGE, hide_password, sqlite_page_store
 from app.bench import PAGE_ANCHOR as ANCHOR
 from components.access import PROGRAM_MANAGER, SCREENS
+from components.loaders import clear_caches
 from data_access.db import forget_engines
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,8 +63,7 @@ def _timed(run) -> float:
 
 
 def _forget_caches() -> None:
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches(engines=True)
     forget_engines()
 
 

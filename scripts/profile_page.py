@@ -14,10 +14,10 @@ import os
 import pstats
 import sys
 
-import streamlit as st
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
 from components.access import SCREENS
+from components.loaders import clear_caches
 from data_access.db import forget_engines
 from scripts.page_times import ANCHOR, _app, _store, _timed
 
@@ -40,8 +40,7 @@ def profile_screen(title: str, scale: str) -> tuple[float, pstats.Stats]:
         finally:
             profiler.disable()
 
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches(engines=True)
     forget_engines()
     LocalScriptRunner._run_script_thread = profiled
     try:
