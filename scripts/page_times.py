@@ -32,7 +32,6 @@ from app.bench import BENCH_FOLDER as FOLDER
 from app.bench import BLANK_PAGE, hide_password, sqlite_page_store
 from app.bench import PAGE_ANCHOR as ANCHOR
 from components.access import PROGRAM_MANAGER, SCREENS
-from components.loaders import clear_caches
 from data_access.db import forget_engines
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +62,10 @@ def _timed(run) -> float:
 
 
 def _forget_caches() -> None:
+    # Imported here, not on top: importing the loaders makes their caches, and Streamlit warns
+    # about each one made without a server unless `_quiet_bare_mode_warnings` ran first.
+    from components.loaders import clear_caches
+
     clear_caches(engines=True)
     forget_engines()
 

@@ -17,9 +17,7 @@ import sys
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
 from components.access import SCREENS
-from components.loaders import clear_caches
-from data_access.db import forget_engines
-from scripts.page_times import ANCHOR, _app, _store, _timed
+from scripts.page_times import ANCHOR, _app, _forget_caches, _store, _timed
 
 
 def profile_screen(title: str, scale: str) -> tuple[float, pstats.Stats]:
@@ -40,8 +38,7 @@ def profile_screen(title: str, scale: str) -> tuple[float, pstats.Stats]:
         finally:
             profiler.disable()
 
-    clear_caches(engines=True)
-    forget_engines()
+    _forget_caches()
     LocalScriptRunner._run_script_thread = profiled
     try:
         seconds = _timed(_app(screen.file).run)
