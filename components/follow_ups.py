@@ -1,6 +1,5 @@
-"""The Follow-ups screen's pieces: the queue (its reads cached in
-`components.loaders.follow_up_data`), its filters and table, the actions on one
-pair (log, snooze, resolve), the nudge and the CSV export.
+"""The Follow-ups screen's pieces: the queue (its reads cached in `components.loaders`), its
+filters and table, the actions on one pair (log, snooze, resolve), the nudge and the CSV export.
 
 Notes and next steps are typed by people: they are shown as plain text (table cells, st.text),
 never rendered as Markdown or HTML.
