@@ -7,8 +7,9 @@ import streamlit as st
 
 from components.access import SCREENS, screens_for
 from components.filters import as_of_control, show_link_notes
+from components.loaders import store_engine
 from components.session import choose_role
-from components.store import store_engine, store_guard
+from components.store_failures import store_guard
 
 # The icon is served by the app itself: a Material icon as favicon is fetched from Google's fonts.
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"

@@ -29,7 +29,7 @@ from app.follow_ups import digest, follow_up_queue
 from app.matching import MODES, MatchingError, MatchSettings, pool_from_program, propose_for_pool
 from app.report import band_counts, headline_figures, program_health
 from app.settings import ProgramSettings, default_as_of, load_settings
-from app.store import fill_empty_store_with_demo, open_store
+from app.startup import fill_empty_store_with_demo, open_store
 from data_access.app_users import APP_ROLES, AppUserError, app_users, grant_role, remove_access
 from data_access.csv_format import escape_cell
 from data_access.db import StoreLocationError

@@ -1,5 +1,5 @@
-"""The Follow-ups screen's pieces: the queue (cached), its filters and table, the actions on one
-pair (log, snooze, resolve), the nudge and the CSV export.
+"""The Follow-ups screen's pieces: the queue (its reads cached in `components.loaders`), its
+filters and table, the actions on one pair (log, snooze, resolve), the nudge and the CSV export.
 
 Notes and next steps are typed by people: they are shown as plain text (table cells, st.text),
 never rendered as Markdown or HTML.
@@ -13,15 +13,13 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from app import follow_ups
 from components import loaders
 from components.filters import url_multiselect
 from components.linked_table import linked_table
-from components.pair_detail import forget_histories
+from components.loaders import follow_up_data, store_engine
 from components.pair_table import PAIR_PARAM
-from components.store import store_engine
 from data_access import follow_ups as follow_up_store
 from data_access.csv_format import escape_cell
 
@@ -67,16 +65,11 @@ EXPORT_COLUMNS = (
 )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _latest(url: str, as_of: date, _engine: Engine) -> pd.DataFrame:
-    return follow_up_store.latest_follow_ups(_engine, as_of)
-
-
 def queue(as_of: date, cohort_ids: tuple[str, ...]) -> pd.DataFrame:
     """The follow-up queue on `as_of` over `cohort_ids`, with names, cohort name and the last
     follow-up as one line of text."""
     health = loaders.health(as_of, cohort_ids)
-    latest = _latest(loaders.follow_up_key(), as_of, store_engine())
+    latest = follow_up_data.latest_follow_ups(as_of)
     stall_factor = loaders.program_settings().stall_factor
     rows = follow_ups.follow_up_queue(health, latest, as_of=as_of, stall_factor=stall_factor)
     directory = loaders.directory().reindex(rows.index)
@@ -156,7 +149,7 @@ def _restore_draft() -> dict[str, Any]:
 def set_aside(as_of: date, cohort_ids: tuple[str, ...]) -> pd.DataFrame:
     """The pairs a snooze or resolution keeps off the queue on `as_of`, with names."""
     health = loaders.health(as_of, cohort_ids)
-    latest = _latest(loaders.follow_up_key(), as_of, store_engine())
+    latest = follow_up_data.latest_follow_ups(as_of)
     stall_factor = loaders.program_settings().stall_factor
     rows = follow_ups.set_aside(health, latest, as_of=as_of, stall_factor=stall_factor)
     directory = loaders.directory().reindex(rows.index)
@@ -205,9 +198,7 @@ def _written(message: str, *, as_of: date, close: bool = False) -> None:
     run; `close` (the pair leaves the queue) closes the pair, else it stays open."""
     if as_of < datetime.now(UTC).date():
         message += " It is dated today, so views as of earlier dates do not show it."
-    loaders.forget_revisions()
-    _latest.clear()
-    forget_histories()
+    follow_up_data.follow_ups_changed()
     st.session_state[_DONE_KEY] = message
     if close:
         st.query_params.pop(PAIR_PARAM, None)

@@ -1,81 +1,14 @@
 """The Goals screen's pieces: completion bars, the overdue list (with goal titles, read only for
-the goals it shows), and the time-to-complete histogram."""
-
-import hashlib
-from dataclasses import dataclass
-from datetime import date
+the goals it shows: `components.loaders.goal_data`), and the time-to-complete histogram."""
 
 import altair as alt
 import pandas as pd
 import plotly.express as px
 import streamlit as st
-from sqlalchemy import Engine
 
 from app import formats
-from app.activity import (
-    completion_by,
-    days_to_complete,
-    goals_figures,
-    overdue_goals,
-    program_goals,
-)
-from app.report import Headline
-from components import loaders
 from components.literal import plotly_text
 from components.palette import SERIES_COLOURS
-from components.store import shared_frames, store_engine
-from data_access.activity import goal_titles
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _titles(url: str, digest: str, _goal_ids: tuple[str, ...], _engine: Engine) -> pd.DataFrame:
-    # Keyed on a digest of the ids: Streamlit hashes a long tuple one value at a time.
-    return goal_titles(_engine, _goal_ids)
-
-
-@dataclass(frozen=True)
-class GoalTables:
-    """What the Goals screen shows of one set of goals (see `goal_tables`)."""
-
-    figures: list[Headline]
-    by_cohort: pd.DataFrame
-    by_category: pd.DataFrame
-    overdue: pd.DataFrame
-    days_to_complete: pd.Series
-
-
-@shared_frames(show_spinner=False, max_entries=8)
-def _every_goal(url: str, as_of: date, cohort_ids: tuple[str, ...]) -> pd.DataFrame:
-    pairs, goals = loaders.goals(as_of, cohort_ids)
-    return program_goals(goals, pairs, as_of=as_of)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _goal_tables(
-    url: str, as_of: date, cohort_ids: tuple[str, ...], categories: tuple[str, ...]
-) -> GoalTables:
-    every = _every_goal(url, as_of, cohort_ids)
-    goals = every[every["category"].isin(categories)] if categories else every
-    return GoalTables(
-        figures=goals_figures(goals, as_of=as_of),
-        by_cohort=completion_by(goals, "cohort_id"),
-        by_category=completion_by(goals, "category"),
-        overdue=overdue_goals(goals, as_of=as_of),
-        days_to_complete=days_to_complete(goals),
-    )
-
-
-def every_goal(as_of: date, cohort_ids: tuple[str, ...]) -> pd.DataFrame:
-    """`app.activity.program_goals` of the pairs of `cohort_ids` (all when empty) on `as_of`."""
-    return _every_goal(loaders.store_key(), as_of, tuple(sorted(cohort_ids)))
-
-
-def goal_tables(as_of: date, cohort_ids: tuple[str, ...], categories: list[str]) -> GoalTables:
-    """The figures, completion by cohort and by category, overdue goals and days to complete of
-    the goals of `cohort_ids` in `categories` (all when empty), worked out once per choice."""
-    return _goal_tables(
-        loaders.store_key(), as_of, tuple(sorted(cohort_ids)), tuple(sorted(categories))
-    )
 
 
 def completion_chart(
@@ -112,13 +45,11 @@ def completion_chart(
 
 
 def overdue_table(
-    overdue: pd.DataFrame, directory: pd.DataFrame, cohorts: dict[str, str]
+    overdue: pd.DataFrame, titles: pd.DataFrame, directory: pd.DataFrame, cohorts: dict[str, str]
 ) -> pd.DataFrame:
-    """The overdue goals, most overdue first: title, category, mentor and mentee, cohort, due
-    date, days overdue, status. Returns the table shown."""
-    goal_ids = tuple(overdue["goal_id"])
-    digest = hashlib.sha256("\n".join(goal_ids).encode()).hexdigest()
-    titles = _titles(loaders.store_key(), digest, goal_ids, store_engine())
+    """The overdue goals, most overdue first: title (from `titles`, as
+    `components.loaders.goal_data.goal_titles` gives them), category, mentor and mentee, cohort,
+    due date, days overdue, status. Returns the table shown."""
     table = (
         overdue.merge(titles[["goal_id", "title"]], on="goal_id", how="left")
         .join(directory[["mentor_name", "mentee_name"]], on="pair_id")

@@ -5,27 +5,16 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from app import formats
 from app.cohort_view import goals_with_overdue, meeting_gaps, pair_rows
 from components import loaders
 from components.health_charts import meeting_timeline_chart, survey_scores_chart
 from components.literal import md
+from components.loaders import follow_up_data
 from components.pair_table import PAIR_PARAM
-from components.store import store_engine
 from data_access import follow_ups as follow_up_store
-from data_access.pair_history import PairHistory, pair_history
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _history(url: str, pair_id: str, as_of: date, _engine: Engine) -> PairHistory:
-    return pair_history(_engine, pair_id=pair_id, as_of=as_of)
-
-
-def forget_histories() -> None:
-    """A follow-up was written: the cached pair histories are stale (nothing else here is)."""
-    _history.clear()
+from data_access.pair_history import PairHistory
 
 
 def _plural(count: int, noun: str) -> str:
@@ -169,7 +158,7 @@ def _follow_ups(history: PairHistory) -> None:
 def pair_detail(pair: pd.Series, *, as_of: date, stall_factor: float) -> None:
     """The detail of one pair: `pair` is its row of `app.cohort_view.pair_rows` on `as_of`;
     `stall_factor` is the program's (the stall limit is that many target cadences)."""
-    history = _history(loaders.follow_up_key(), pair["pair_id"], as_of, store_engine())
+    history = follow_up_data.pair_history(pair["pair_id"], as_of)
     started_on = pd.Timestamp(as_of) - pd.Timedelta(days=int(pair["days_since_start"]))
     _header(pair, started_on=started_on)
     meetings, goals, surveys, follow_ups = st.tabs(

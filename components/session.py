@@ -19,7 +19,7 @@ import streamlit as st
 from components.access import DEFAULT_ROLE, ROLE_KEY, ROLES, current_role
 from components.filters import note_link_problem
 from components.literal import md
-from components.store import store_engine
+from components.loaders import store_engine
 from data_access.app_users import role_for_email
 
 ROLE_PARAM = "role"

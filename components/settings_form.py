@@ -5,7 +5,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from app.settings import ProgramSettings, load_settings, save_settings
-from components.store import store_data_changed
+from components.loaders import clear_caches
 
 # (setting, label, lowest, highest, step) per section, three inputs to a row. The model's own
 # validation still decides; these bounds only shape the inputs.
@@ -69,5 +69,5 @@ def settings_form(engine: Engine, *, actor: str) -> None:
         st.info("Nothing changed.", icon=":material/info:")
         return
     save_settings(engine, chosen, actor=actor)
-    store_data_changed()
+    clear_caches()
     st.success("Settings saved. Every screen now uses them.", icon=":material/task_alt:")

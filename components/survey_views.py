@@ -6,7 +6,6 @@ it could pass for zero; a chart leaves a gap for it and its caption says which a
 """
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,10 +14,7 @@ import streamlit as st
 from app.privacy import ALL, KINDS, MEANS, QUESTIONS, SUPPRESSED, AnonymitySettings
 from app.uplift import UpliftSummary
 from components.literal import md, plotly_text
-from components.loaders import store_key
 from components.palette import SERIES_COLOURS
-from components.store import shared_frames, store_engine
-from data_access.survey_comments import people_for_comments, survey_comments
 
 BREAKDOWN_LABELS = {
     "cohort": "Cohort",
@@ -401,22 +397,6 @@ def breakdown_table(table: pd.DataFrame, names: Mapping[str, str]) -> None:
 
 
 # --- Comments (program managers only) -------------------------------------------------------------
-@shared_frames(show_spinner=False, max_entries=4)
-def _comments(url: str, as_of: date) -> pd.DataFrame:
-    return survey_comments(store_engine(), as_of=as_of)
-
-
-@shared_frames(show_spinner=False, max_entries=2)
-def _people(url: str) -> pd.DataFrame:
-    return people_for_comments(store_engine())
-
-
-def comment_sources(as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The comments submitted on or before `as_of` and the people to group and redact them by.
-    Never for a page an executive can see unless the page withholds them from executives."""
-    return _comments(store_key(), as_of), _people(store_key())
-
-
 def comment_lists(
     comments: Mapping[str, list[str]], names: Mapping[str, str], minimum: int
 ) -> None:

@@ -32,15 +32,14 @@ from app.matching import (
 )
 from components.filters import url_selectbox
 from components.literal import md
+from components.loaders import clear_caches
 from components.palette import SERIES_COLOURS
-from components.store import refusal_message, store_data_changed
+from components.store_failures import refusal_message
 from data_access.scenarios import (
-    MatchingFrames,
     ScenarioError,
     apply_scenario,
     list_scenarios,
     load_scenario,
-    matching_frames,
     save_scenario,
 )
 
@@ -62,18 +61,6 @@ RESULT_KEY = "what_if_result"
 APPLIED_KEY = "what_if_applied"
 APPLY_ROUND_KEY = "what_if_apply_round"
 _SEPARATOR = "\u2192"
-
-
-# --- Reading -------------------------------------------------------------------------------------
-@st.cache_data(show_spinner="Reading the people to pair…", max_entries=2)
-def _frames(url: str, _engine: Engine) -> MatchingFrames:
-    return matching_frames(_engine)
-
-
-def people_to_pair(url: str, engine: Engine) -> MatchingFrames:
-    """Cohorts, participants (names and skills) and pairs of the store at `url`, cached until
-    the next write (`store_data_changed`)."""
-    return _frames(url, engine)
 
 
 # --- Inputs --------------------------------------------------------------------------------------
@@ -657,7 +644,7 @@ def apply_section(
             icon=":material/error:",
         )
         return
-    store_data_changed()
+    clear_caches()
     row = rows[scenario_id]
     ended = " and ended the pairs it replaces" if row.pool == "rematch" else ""
     st.session_state[APPLIED_KEY] = (

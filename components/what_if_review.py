@@ -7,7 +7,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from components.store import refusal_message
+from components.store_failures import refusal_message
 from data_access.scenarios import (
     OPEN_STATUSES,
     MatchingFrames,

@@ -1,3 +1,3 @@
 """The store: models, migrations, queries, imports and writes."""
 
-from app import pandas_options  # noqa: F401  (sets pandas options before any frame is built)
+from data_access import pandas_options  # noqa: F401  (sets pandas options before any frame is built)

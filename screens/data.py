@@ -11,9 +11,10 @@ from components import loaders
 from components.access import ROLES, require_access
 from components.import_report import show_import_contents, show_import_verdict
 from components.literal import md
+from components.loaders import clear_caches, store_engine
 from components.session import current_actor, sign_in_configured
 from components.settings_form import settings_form
-from components.store import refusal_message, store_data_changed, store_engine
+from components.store_failures import refusal_message
 from data_access.app_users import AppUserError, app_users, grant_role, remove_access
 from data_access.exporter import export_zip, template_zip
 from data_access.importer import (
@@ -81,7 +82,7 @@ def _import_with_progress(source: ImportSource, total_rows: int) -> None:
     if not result.applied:  # the store changed since the check (e.g. a parent row was deleted)
         show_import_verdict(result)
         return
-    store_data_changed()
+    clear_caches()
     state.import_done = (
         f"Imported {total_rows:,} rows: "
         + ", ".join(f"{s.file} {s.new:,} new / {s.updated:,} updated" for s in result.files)
@@ -224,7 +225,7 @@ with store_tab:
                 scale="demo",
                 progress=lambda fraction, text: progress.progress(fraction, text=text),
             )
-            store_data_changed()
+            clear_caches()
             state.import_done = "Loaded the demo program."
             st.rerun()
 

@@ -10,6 +10,7 @@ from components.empty import stop_if_no_program, stop_if_nothing_matches
 from components.filters import cohort_filter, current_as_of
 from components.kpis import kpi_row
 from components.literal import md
+from components.loaders import summary_data
 from components.summary_charts import (
     show_cadence,
     show_cohorts,
@@ -26,7 +27,7 @@ stop_if_no_program(loaders.size(as_of))
 
 filters, download = st.columns([4, 1], vertical_alignment="bottom")
 cohort_ids = cohort_filter(loaders.cohort_names(), container=filters)
-summary = executive.summary(as_of, cohort_ids)
+summary = summary_data.summary(as_of, cohort_ids)
 stop_if_nothing_matches(summary.pairs)
 with download:
     executive.pdf_download_button(summary, cohort_ids)

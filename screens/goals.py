@@ -3,11 +3,12 @@
 import streamlit as st
 
 from app.activity import days_to_complete_distribution
-from components import goal_charts, loaders
+from components import loaders
 from components.access import require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
 from components.filters import cohort_filter, current_as_of, url_multiselect
 from components.goal_charts import completion_chart, overdue_table, time_to_complete_chart
+from components.loaders import goal_data
 
 BIN_DAYS = 14
 
@@ -22,7 +23,7 @@ stop_if_no_program(loaders.size(as_of))
 cohort_names = loaders.cohort_names()
 cohort_column, category_column = st.columns(2)
 cohort_ids = cohort_filter(cohort_names, container=cohort_column)
-every_goal = goal_charts.every_goal(as_of, cohort_ids)
+every_goal = goal_data.every_goal(as_of, cohort_ids)
 categories = url_multiselect(
     "Category",
     sorted(every_goal["category"].unique()),
@@ -30,7 +31,7 @@ categories = url_multiselect(
     container=category_column,
     placeholder="All categories",
 )
-tables = goal_charts.goal_tables(as_of, cohort_ids, categories)
+tables = goal_data.goal_tables(as_of, cohort_ids, categories)
 shown = every_goal["category"].isin(categories).sum() if categories else len(every_goal)
 stop_if_nothing_matches(int(shown), what="goals")
 
@@ -50,7 +51,8 @@ st.header(f"Overdue goals ({len(late):,})")
 if late.empty:
     st.success("No goal is overdue.", icon=":material/task_alt:")
 else:
-    overdue_table(late, loaders.directory(), cohort_names)
+    titles = goal_data.goal_titles(tuple(late["goal_id"]))
+    overdue_table(late, titles, loaders.directory(), cohort_names)
 
 st.header("Time to complete")
 days = tables.days_to_complete

@@ -7,12 +7,12 @@ from components import loaders
 from components.access import require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
 from components.filters import cohort_filter, current_as_of
+from components.loaders.meeting_data import meeting_activity
 from components.meeting_charts import (
     adherence_histogram,
     adherence_table,
     format_mix_chart,
     longest_gaps_table,
-    meeting_activity,
     monthly_meetings_chart,
     week_heatmap,
 )

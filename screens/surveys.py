@@ -12,11 +12,12 @@ from app.privacy import (
     published_through,
 )
 from app.uplift import over_chosen_cohorts, skill_uplift_summary
-from components import loaders, survey_data
+from components import loaders
 from components import survey_views as views
 from components.access import PROGRAM_MANAGER, require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
 from components.filters import cohort_filter, current_as_of, url_selectbox
+from components.loaders import survey_data
 
 role = require_access("surveys")
 st.title("Surveys")

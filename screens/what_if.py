@@ -9,14 +9,14 @@ from components.access import require_access
 from components.empty import stop_if_no_program
 from components.filters import current_as_of
 from components.literal import md
+from components.loaders import store_engine
+from components.loaders.matching_data import people_to_pair
 from components.session import current_actor
-from components.store import store_engine
 from components.what_if import (
     apply_section,
     compare_section,
     current_mentors,
     current_result,
-    people_to_pair,
     pool_choice,
     proposal_view,
     propose_with_progress,
@@ -40,7 +40,7 @@ cohorts = loaders.cohort_names()
 if not cohorts:
     stop_if_no_program(loaders.size(as_of))
 engine = store_engine()
-frames = people_to_pair(loaders.store_key(), engine)
+frames = people_to_pair()
 
 cohort_id, mode = pool_choice(cohorts)
 try:

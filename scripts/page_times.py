@@ -26,7 +26,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from app.bench import BENCH_FOLDER as FOLDER
@@ -63,8 +62,11 @@ def _timed(run) -> float:
 
 
 def _forget_caches() -> None:
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    # Imported here, not on top: importing the loaders makes their caches, and Streamlit warns
+    # about each one made without a server unless `_quiet_bare_mode_warnings` ran first.
+    from components.loaders import clear_caches
+
+    clear_caches(engines=True)
     forget_engines()
 
 

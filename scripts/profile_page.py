@@ -14,12 +14,10 @@ import os
 import pstats
 import sys
 
-import streamlit as st
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
 from components.access import SCREENS
-from data_access.db import forget_engines
-from scripts.page_times import ANCHOR, _app, _store, _timed
+from scripts.page_times import ANCHOR, _app, _forget_caches, _store, _timed
 
 
 def profile_screen(title: str, scale: str) -> tuple[float, pstats.Stats]:
@@ -40,9 +38,7 @@ def profile_screen(title: str, scale: str) -> tuple[float, pstats.Stats]:
         finally:
             profiler.disable()
 
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    forget_engines()
+    _forget_caches()
     LocalScriptRunner._run_script_thread = profiled
     try:
         seconds = _timed(_app(screen.file).run)

@@ -18,7 +18,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from components.access import EXECUTIVE, PROGRAM_MANAGER, SCREENS
-from tests.browser.conftest import (
+from scripts.served_app import (
     CHROMIUM,
     CHROMIUM_ARGS,
     EXCEPTION,

@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
+from components.loaders import clear_caches
 from data_access.db import forget_engines, make_engine, normalise_url, upgrade_store
 
 POSTGRES_ENV = "PAIRPULSE_TEST_POSTGRES_URL"
@@ -28,11 +28,9 @@ BACKENDS = ["sqlite", "postgresql"]
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches() -> Iterator[None]:
     """AppTest shares st.cache_data / st.cache_resource across tests: start each test clean."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches(engines=True)
     yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches(engines=True)
 
 
 # --- Stores --------------------------------------------------------------------------------------

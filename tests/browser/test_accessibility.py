@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from components.access import screens_for
-from tests.browser.conftest import select_first_row, wait_for_app
+from scripts.served_app import select_first_row, wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import wait_for_app
+from scripts.served_app import wait_for_app
 from tests.browser.test_data_screen import (
     FIXTURE_PROGRAM,
     IMPORT_BUTTON,

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page
 
 from app.summary import KPI_SPECS
-from tests.browser.conftest import wait_for_app
+from scripts.served_app import wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy.engine import make_url
 
-from components.store import UNREACHABLE_MESSAGE
+from components.store_failures import UNREACHABLE_MESSAGE
 from data_access.db import make_engine
 from data_access.follow_ups import follow_up_count
-from tests.browser.conftest import select_first_row, serve_app, served_app, wait_for_app
+from scripts.served_app import select_first_row, serve_app, served_app, wait_for_app
 from tests.conftest import fresh_postgres_database
 from tests.screens.test_store_failures import Relay
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Route
 from components.access import ROLES, screens_for
 from data_access.db import make_engine, upgrade_store
 from data_access.importer import read_directory, run_import
-from tests.browser.conftest import serve_app, wait_for_app
+from scripts.served_app import serve_app, wait_for_app
 from tests.screens.audit_program import AS_OF
 from tests.screens.markup_program import LEAK, MARKUP_PAIR, PAYLOADS, write_markup_program
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from components.access import ROLES, screens_for
-from tests.browser.conftest import serve_app, wait_for_app
+from scripts.served_app import serve_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from components.access import ROLES, screens_for
 from components.literal import md
 from data_access.app_users import grant_role
 from data_access.db import make_engine
-from tests.browser.conftest import serve_app, wait_for_app
+from scripts.served_app import serve_app, wait_for_app
 from tests.browser.fake_oidc import FakeOidcProvider
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import served_app, wait_for_app
+from scripts.served_app import served_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 

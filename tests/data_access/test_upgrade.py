@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, select
 
-from app.store import open_store
+from app.startup import open_store
 from data_access.app_users import role_for_email
 from data_access.db import (
     MIGRATIONS_DIR,

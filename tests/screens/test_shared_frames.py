@@ -1,4 +1,4 @@
-"""The large frames the pages share through `components.store.shared_frames` (one copy per
+"""The large frames the pages share through `components.loaders.cache.shared_frames` (one copy per
 process, not a pickled copy per read) are never changed by a page: after every screen has run,
 with and without a cohort filter, each shared frame still equals a fresh read of the store."""
 
@@ -8,8 +8,9 @@ from app.activity import program_goals
 from app.report import store_health
 from app.settings import load_settings
 from app.summary import previous_as_of
-from components import goal_charts, loaders
+from components import loaders
 from components.access import PROGRAM_MANAGER, SCREENS
+from components.loaders import goal_data
 from data_access.db import make_engine, normalise_url
 from data_access.queries import (
     load_health_inputs,
@@ -79,5 +80,5 @@ def test_no_page_changes_a_frame_it_shares(app_on, demo_url, monkeypatch) -> Non
     _same(loaders._health(key, DEMO_AS_OF, (), engine), fresh["health"], "health")
     _same(loaders._directory(key, engine), fresh["directory"], "directory")
     every_goal = program_goals(*reversed(fresh["pairs_and_goals"]), as_of=DEMO_AS_OF)
-    _same(goal_charts._every_goal(key, DEMO_AS_OF, ()), every_goal, "every goal")
+    _same(goal_data._every_goal(key, DEMO_AS_OF, ()), every_goal, "every goal")
     engine.dispose()

@@ -9,14 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 import pytest
-import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from components.access import ROLES, SCREENS, screens_for
 from components.follow_ups import TABLE_KEY
-from components.store import BUSY_MESSAGE, NOT_SAVED, UNREACHABLE_MESSAGE
+from components.loaders import clear_caches
+from components.store_failures import BUSY_MESSAGE, NOT_SAVED, UNREACHABLE_MESSAGE
 from data_access.app_users import grant_role
 from data_access.db import LOCK_TIMEOUT_ENV, get_engine, make_engine, normalise_url
 from sample_data.seed import seed_store
@@ -140,7 +140,7 @@ def test_postgres_going_away_and_coming_back_on_every_screen(app_on, relayed_pos
         at.switch_page(screen.file)
         assert renders_normally(at.run(), screen)
         relay.cut()  # the server goes away while the engine and its pooled connections exist
-        st.cache_data.clear()  # a page whose figures are not cached yet must ask the store
+        clear_caches()  # a page whose figures are not cached yet must ask the store
         at.run()
         assert failure_shown(at, UNREACHABLE_MESSAGE)
         relay.restore()  # the server is back: Retry works, same process, no restart
@@ -156,7 +156,7 @@ def test_the_role_look_up_of_a_signed_in_person_fails_politely(app_on, relayed_p
     first = SCREENS[0]
     assert renders_normally(at.run(), first)
     relay.cut()
-    st.cache_data.clear()
+    clear_caches()
     at.run()
     assert failure_shown(at, UNREACHABLE_MESSAGE)
     # Who this is could not be checked: nothing of the program, no role or date pickers.
@@ -332,7 +332,7 @@ def test_a_note_typed_before_postgres_went_away_is_kept_through_retry(
     at = _type_a_note(app_on(url, role="coordinator", page=FOLLOW_UPS.file, as_of=DEMO_AS_OF))
     before = _rows(url)
     relay.cut()
-    st.cache_data.clear()  # the page must ask the store before it reaches the form
+    clear_caches()  # the page must ask the store before it reaches the form
     at.button(key=LOG).click().run()
     assert failure_shown(at, UNREACHABLE_MESSAGE)
     assert failure_shown(at.button(key=RETRY).click().run(), UNREACHABLE_MESSAGE)  # still gone

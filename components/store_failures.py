@@ -1,22 +1,14 @@
-"""The store as the Streamlit pages meet it: one engine per process, ready before any page runs,
-and one way of saying that the store is not there or busy (see docs/architecture.md, Failures)."""
+"""One way of saying, on a page, that the store is not there or busy, or refused a write (see
+docs/architecture.md, Failures). The engine itself is `components.loaders.store_engine`."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn, ParamSpec, TypeVar
+from typing import NoReturn
 
 import streamlit as st
-from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from app.store import fill_empty_store_with_demo, open_store
-from data_access.db import (
-    StoreFailure,
-    StoreLocationError,
-    database_url,
-    normalise_url,
-    store_failure,
-)
+from data_access.db import StoreFailure, store_failure
 
 UNREACHABLE_MESSAGE = "PairPulse cannot reach its store right now."
 BUSY_MESSAGE = "The store is busy (locked by another writer)."
@@ -41,15 +33,6 @@ MAYBE_NOT_SAVED = (
     "all. Save it again once the page is back."
 )
 _WRITES = ("insert", "update", "delete")
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-@st.cache_resource(show_spinner="Opening the store…")
-def _ready_engine(url: str) -> Engine:
-    engine = open_store(url)
-    fill_empty_store_with_demo(engine)
-    return engine
 
 
 def show_store_failure(
@@ -99,46 +82,3 @@ def refusal_message(error: SQLAlchemyError) -> str:
         raise error
     said = str(getattr(error, "orig", None) or error).strip().splitlines()
     return said[0] if said else type(error).__name__
-
-
-def store_engine() -> Engine:
-    """The migrated store (filled with the demo program on first start).
-
-    When the store cannot be reached or is locked, the page says so with a retry button, then
-    stops. A failed open is not cached: the next run (Retry) tries again.
-    """
-    with store_guard(during_page=False):
-        try:
-            return _ready_engine(normalise_url(database_url()))
-        except StoreLocationError as error:
-            st.error(f"**PairPulse cannot open its store.** {error}", icon=":material/error:")
-            st.stop()
-    raise AssertionError("unreachable: the guard stops the run")  # for type checkers
-
-
-#: The functions `shared_frames` cached, cleared with every other cached result on a write.
-_SHARED: list = []
-
-
-def shared_frames(**options: object) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """`st.cache_resource` (with `options`) for the large frames of program data the pages read
-    (the program, health, the pair directory): one copy shared by the sessions of the process,
-    where `st.cache_data` pickles a copy on every store and unpickles one on every read — a
-    second of a cold executive summary at the `enterprise` scale. Keyed like the other loaders
-    on `store_key` (so a write anywhere makes them stale) and cleared by `store_data_changed`.
-    What they return is read, never changed in place: `tests/screens/test_shared_frames.py`
-    renders every page and compares the shared frames with a fresh read."""
-
-    def wrap(function: Callable[P, R]) -> Callable[P, R]:
-        cached = st.cache_resource(**options)(function)
-        _SHARED.append(cached)
-        return cached
-
-    return wrap
-
-
-def store_data_changed() -> None:
-    """Call after any write to the program data: every cached query result is stale."""
-    st.cache_data.clear()
-    for cached in _SHARED:
-        cached.clear()

@@ -1,4 +1,4 @@
-"""Process-wide pandas options, set when `app` or `data_access` is first imported.
+"""Process-wide pandas options, set when `data_access` (which `app` imports) is first imported.
 
 Text columns are plain Python objects, not pandas 3's Arrow-backed `str`: the metrics work on
 id columns (participant, pair, cohort) with `isin`, `map`, `groupby` and thousands of slices,

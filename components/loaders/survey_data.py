@@ -1,7 +1,7 @@
 """The Surveys screen's figures, each decided once by `app.privacy` per store, as-of date,
 chosen cohorts and anonymity settings, then served from Streamlit's cache (a filter changed
 back costs nothing). Writes clear these with every other cached result
-(`components.store.store_data_changed`)."""
+(`components.loaders.clear_caches`)."""
 
 from datetime import date
 
@@ -19,14 +19,30 @@ from app.privacy import (
     with_pair_cohorts,
 )
 from components import loaders
-from components.store import shared_frames
-from components.survey_views import comment_sources
+from components.loaders.cache import shared_frames, store_engine
+from data_access.survey_comments import people_for_comments, survey_comments
 
 
 @shared_frames(show_spinner=False, max_entries=4)
 def _responses(url: str, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     whole = loaders.survey_program(as_of)
     return with_pair_cohorts(whole.surveys, whole.pairs), whole.participants
+
+
+@shared_frames(show_spinner=False, max_entries=4)
+def _comment_texts(url: str, as_of: date) -> pd.DataFrame:
+    return survey_comments(store_engine(), as_of=as_of)
+
+
+@shared_frames(show_spinner=False, max_entries=2)
+def _comment_people(url: str) -> pd.DataFrame:
+    return people_for_comments(store_engine())
+
+
+def comment_sources(as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The comments submitted on or before `as_of` and the people to group and redact them by.
+    Never for a page an executive can see unless the page withholds them from executives."""
+    return _comment_texts(loaders.store_key(), as_of), _comment_people(loaders.store_key())
 
 
 @st.cache_data(show_spinner="Applying the anonymity rule…", max_entries=64)

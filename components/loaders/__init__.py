@@ -1,9 +1,13 @@
-"""The program as the pages read it, cached per store and as-of date.
+"""Every cached read of the pages: the program as the pages read it, cached per store and as-of
+date, here; what one screen reads in the modules beside it (`survey_data`, `goal_data`,
+`meeting_data`, `summary_data`, `follow_up_data`, `matching_data`); the engine, the shared
+frames and `clear_caches` in `cache`. Nothing outside this package caches with Streamlit
+(tests/test_imports.py).
 
 Every loader takes `store_key()` — the store's URL and its program revision — so two stores
 never share a cache entry and a write made by any process makes the entries stale; the engine
-is passed unhashed. A write in this process also calls `components.store.store_data_changed`
-(program data: clears every cache) or clears just what it changed (a follow-up).
+is passed unhashed. A write in this process also calls `clear_caches` (program data: clears
+every cache) or clears just what it changed (a follow-up: `follow_up_data.follow_ups_changed`).
 """
 
 from datetime import date
@@ -15,7 +19,9 @@ from sqlalchemy import Engine
 from app.report import store_activity, store_health
 from app.scope import program_for_cohorts
 from app.settings import ProgramSettings, load_settings
-from components.store import shared_frames, store_engine
+from components.loaders.cache import clear_caches as clear_caches
+from components.loaders.cache import shared_frames
+from components.loaders.cache import store_engine as store_engine
 from data_access.db import current_revision, database_url, normalise_url, store_generation
 from data_access.queries import (
     ProgramFrames,
