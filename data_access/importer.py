@@ -49,8 +49,10 @@ MAX_REPORTED_PROBLEMS = 200
 #: Rows per file shown in the report's preview.
 PREVIEW_ROWS = 50
 _VALIDATE_CHUNK_ROWS = 10_000
+#: Rows of a file checked at a time (`_Checker.check_file`).
+_CHECK_CHUNK_ROWS = 50_000
 #: SQLite page cache while an import writes, in KiB (negative: SQLite's unit for a size).
-_SQLITE_IMPORT_CACHE_KIB = -256 * 1024
+_SQLITE_IMPORT_CACHE_KIB = -128 * 1024
 #: Share of the progress bar spent checking; the rest is writing.
 _CHECK_SHARE = 0.3
 
@@ -768,7 +770,8 @@ class _CheckedFile:
 
     fmt: FileFormat
     label: str
-    rows: list[dict[str, Any]]
+    #: the rows to write, each a tuple in the order of the table's columns (`_table_columns`)
+    rows: list[tuple[Any, ...]]
     ids: set[str]
     #: the id of each record (None where blank) and the line it is on
     record_ids: list[str | None]
@@ -791,8 +794,9 @@ class _Checker:
         #: roles as they will be after the import: the store's, overridden by participants.csv
         self.roles = dict(store.roles)
 
-    def check_file(self, raw: RawTable) -> None:
-        """Check one file; its problems go to `self.problems`, its result to `self.checked`."""
+    def check_file(self, raw: RawTable, *, release: bool = False) -> None:
+        """Check one file; its problems go to `self.problems`, its result to `self.checked`.
+        With `release`, its text rows are let go as they are checked (`raw.rows` is emptied)."""
         fmt = FILE_FORMATS[raw.name]
 
         def problem(line: int, column: str, text: str) -> None:
@@ -801,24 +805,48 @@ class _Checker:
         for line, column, text in raw.problems:
             problem(line, column, text)
         columns, indices, missing, ignored = self._match_header(raw, fmt, problem)
-        records, lines = _records(raw, columns, indices, problem)
-        record_ids = [record.get(fmt.id_column) for record in records]
-        for record_id, line in zip(record_ids, lines, strict=True):
-            if template_example(record_id):
-                problem(line, fmt.id_column, _TEMPLATE_EXAMPLE)
+        record_ids: list[str | None] = []
+        lines: list[int] = []
+        rows: list[tuple[Any, ...]] | None = []  # None once any record is refused
+        first_records: list[dict[str, str]] = []
+        # A chunk of rows at a time: the records of a million-row file would otherwise be held
+        # all at once beside its text (and, with `release`, that text goes chunk by chunk).
+        for start in range(0, len(raw.rows), _CHECK_CHUNK_ROWS):
+            stop = min(start + _CHECK_CHUNK_ROWS, len(raw.rows))
+            records, chunk_lines = _records(raw, columns, indices, problem, start, stop)
+            if release:
+                raw.rows[start:stop] = [None] * (stop - start)
+            chunk_ids = [record.get(fmt.id_column) for record in records]
+            for record_id, line in zip(chunk_ids, chunk_lines, strict=True):
+                if template_example(record_id):
+                    problem(line, fmt.id_column, _TEMPLATE_EXAMPLE)
+            record_ids += chunk_ids
+            lines += chunk_lines
+            checked_rows, valid = _validate(fmt, records, chunk_lines, missing, problem)
+            if rows is not None and valid:
+                rows.extend(checked_rows)
+            else:
+                rows = None
+            self._check_references(fmt, records, chunk_lines, problem)
+            if fmt.name == "participants":
+                self.roles.update(
+                    (record["participant_id"], record["role"])
+                    for record in records
+                    if "participant_id" in record and record.get("role") in ("mentor", "mentee")
+                )
+            elif fmt.name == "pairs":
+                self._check_pair_roles(records, chunk_lines, problem)
+            first_records += records[: PREVIEW_ROWS - len(first_records)]
+        if release:
+            raw.rows = []
         ids = _unique_ids(fmt.id_column, record_ids, lines, problem)
-        rows = _validate(fmt, records, lines, missing, problem)
-        self._check_references(fmt, records, lines, problem)
-        if fmt.name == "participants":
-            self.roles.update(
-                (record["participant_id"], record["role"])
-                for record in records
-                if "participant_id" in record and record.get("role") in ("mentor", "mentee")
-            )
-        elif fmt.name == "pairs":
-            self._check_pair_roles(records, lines, problem)
+        rows = rows or []
         new = len(ids - self.store.ids[fmt.name])
-        preview_rows = rows[:PREVIEW_ROWS] if rows else _valid_rows(fmt, records[:PREVIEW_ROWS])
+        preview_rows = (
+            [dict(zip(_table_columns(fmt), row, strict=True)) for row in rows[:PREVIEW_ROWS]]
+            if rows
+            else _valid_rows(fmt, first_records)
+        )
         self.checked[fmt.name] = _CheckedFile(
             fmt=fmt,
             label=raw.label,
@@ -826,7 +854,7 @@ class _Checker:
             ids=ids,
             record_ids=record_ids,
             record_lines=lines,
-            summary=FileSummary(raw.label, len(records), new, len(ids) - new, ignored),
+            summary=FileSummary(raw.label, len(record_ids), new, len(ids) - new, ignored),
             preview=_preview_frame(fmt, preview_rows),
         )
 
@@ -943,16 +971,22 @@ class _Checker:
 
 
 def _records(
-    raw: RawTable, columns: list[str], indices: list[int], problem: ProblemSink
+    raw: RawTable,
+    columns: list[str],
+    indices: list[int],
+    problem: ProblemSink,
+    start: int = 0,
+    stop: int | None = None,
 ) -> tuple[list[dict[str, str]], list[int]]:
-    """The non-blank rows as model input (`row_from_cells`) and the line each is on."""
+    """The non-blank rows (from `start` to `stop`) as model input (`row_from_cells`) and the
+    line each is on."""
     if not columns:
         return [], []
     width = len(raw.header)
     in_place = indices == list(range(len(indices)))  # the usual case: the format's own order
     pick = itemgetter(*indices)
     records, lines = [], []
-    for cells, line in zip(raw.rows, raw.lines, strict=True):
+    for cells, line in zip(raw.rows[start:stop], raw.lines[start:stop], strict=True):
         if len(cells) != width:
             if len(cells) > width and any(map(str.strip, cells[width:])):
                 problem(
@@ -997,14 +1031,17 @@ def _validate(
     lines: Sequence[int],
     missing: set[str],
     problem: ProblemSink,
-) -> list[dict[str, Any]]:
-    """Validate every record with the file's model: the rows to write, or [] on any problem.
+) -> tuple[list[tuple[Any, ...]], bool]:
+    """Validate every record with the file's model: the rows to write and True, or [] and False
+    on any problem.
 
-    Validates a chunk of records at a time and keeps only each model's field dict, so the memory
-    of one chunk's model objects is reused by the next.
+    Validates a chunk of records at a time and keeps only each model's values, as a tuple in
+    the order of the table's columns (a third of a dict's memory), so the memory of one chunk's
+    model objects is reused by the next.
     """
     adapter = _ADAPTERS[fmt.name]
-    rows: list[dict[str, Any]] = []
+    values = itemgetter(*_table_columns(fmt))
+    rows: list[tuple[Any, ...]] = []
     valid = True
     for start in range(0, len(records), _VALIDATE_CHUNK_ROWS):
         try:
@@ -1019,8 +1056,13 @@ def _validate(
                 problem(lines[start + int(index)], column, _plain_words(fmt, column, item))
         else:
             if valid:
-                rows.extend([model.__dict__ for model in models])
-    return rows if valid else []
+                rows.extend([values(model.__dict__) for model in models])
+    return (rows, True) if valid else ([], False)
+
+
+def _table_columns(fmt: FileFormat) -> list[str]:
+    """The columns of the file's table, in the order `_CheckedFile.rows` holds them."""
+    return [column.name for column in fmt.table.__table__.columns]
 
 
 def _plain_words(fmt: FileFormat, column: str, error: Any) -> str:
@@ -1089,7 +1131,10 @@ def run_import(
 ) -> ImportReport:
     """Check `source` against the format and the store; when it is clean, write it all.
 
-    With any problem, or with `dry_run`, nothing is written. Otherwise every file is upserted in
+    Unless `dry_run`, the text rows of `source` are let go as each file is checked (they are the
+    import's largest memory): read the files again to import them again. A dry run keeps them,
+    so the same source can be imported after it. With any problem, or with `dry_run`, nothing is
+    written. Otherwise every file is upserted in
     one transaction (parents first) and one audit-log row records the counts and `actor`; a
     database error rolls everything back and is raised. `progress(fraction, message)` is called
     as the import goes. The coordinators' work of a full export (`source.archive`) is checked
@@ -1105,8 +1150,8 @@ def run_import(
         rows_checked = 0
         for raw in source.tables.values():
             report_progress(check_share * rows_checked / total_raw_rows, f"Checking {raw.label}…")
-            checker.check_file(raw)
             rows_checked += len(raw.rows)
+            checker.check_file(raw, release=not dry_run)
         checker.check_role_changes()
         checked = list(checker.checked.values())
         archive = store_archive.check_archive(
@@ -1166,7 +1211,13 @@ def _write(
                     f"Writing {label} ({written:,} of {total:,} rows)…",
                 )
 
-            upsert_rows(connection, file.fmt.table, file.rows, on_chunk=on_chunk)
+            upsert_rows(
+                connection,
+                file.fmt.table,
+                file.rows,
+                on_chunk=on_chunk,
+                columns=_table_columns(file.fmt),
+            )
         archive.write(connection)
         detail = {
             "source": origin,

@@ -575,10 +575,11 @@ def test_a_row_the_database_refuses_rolls_everything_back(
     replace_in(folder, "cohorts.csv", "2024 pilot", "2024 pilot (renamed)")
     real_upsert = importer.upsert_rows
 
-    def upsert_with_a_vanished_cohort(connection, model, rows, **options):
-        if model is Pair:
-            rows = [{**rows[0], "cohort_id": "GONE"}, *rows[1:]]
-        return real_upsert(connection, model, rows, **options)
+    def upsert_with_a_vanished_cohort(connection, model, rows, *, columns, **options):
+        if model is Pair:  # rows are tuples in the order of `columns`
+            first = {**dict(zip(columns, rows[0], strict=True)), "cohort_id": "GONE"}
+            rows = [tuple(first[column] for column in columns), *rows[1:]]
+        return real_upsert(connection, model, rows, columns=columns, **options)
 
     monkeypatch.setattr(importer, "upsert_rows", upsert_with_a_vanished_cohort)
     before = store_snapshot(filled)
