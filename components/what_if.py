@@ -18,18 +18,11 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.matching import (
-    DEFAULT_WEIGHTS,
-    MAX_WEIGHT,
-    MatchingError,
-    MatchSettings,
-    Pool,
-    Proposal,
-    ScoreMatrix,
-    compare,
-    pool_matrix,
-    propose_pairs,
-)
+from app.matching.compare import compare
+from app.matching.pool import Pool, pool_matrix
+from app.matching.scoring import ScoreMatrix
+from app.matching.settings import DEFAULT_WEIGHTS, MAX_WEIGHT, MatchingError, MatchSettings
+from app.matching.solver import Proposal, propose_pairs
 from components.filters import url_selectbox
 from components.literal import md
 from components.loaders import clear_caches
@@ -547,7 +540,7 @@ def compare_section(
     engine: Engine, pool: Pool, settings: MatchSettings, scenarios: pd.DataFrame
 ) -> None:
     """Pick one or two saved scenarios of this pool and set them beside today's pairing, all
-    scored with the weights in the form (`app.matching.compare`)."""
+    scored with the weights in the form (`app.matching.compare.compare`)."""
     same_pool = scenarios[scenarios["pool"] == pool.mode]
     if same_pool.empty:
         st.info(

@@ -3,7 +3,8 @@
 `matching_frames` reads what `app.matching` needs (people with their names and skills — which
 `queries.load_program` deliberately leaves out). A scenario is saved with its settings (JSON)
 and its proposed pairs (`scenario_pair` rows); `apply_scenario` turns one into real pairs in
-one transaction, ends the pairs it replaces and records who applied it in the audit log.
+one transaction, through `data_access.writes` like every program row, ends the pairs it
+replaces and records who applied it in the audit log.
 
 A pair a re-match replaces is ended with status `ended_early` and `ended_on` = the new pairs'
 start day: it stopped before its cohort ended, by the coordinator's decision, and the audit row
@@ -24,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data_access import revision
 from data_access.models import AuditLog, Cohort, Pair, Participant, Scenario, ScenarioPair
+from data_access.writes import update_rows, upsert_rows
 
 OPEN_STATUSES = ("active", "paused")
 REPLACED_STATUS = "ended_early"
@@ -340,31 +342,28 @@ def apply_scenario(
         replaced_ids -= set(kept.values())
         proposed = [people for people in proposed if people not in kept]
 
-        if replaced_ids:
-            connection.execute(
-                update(Pair)
-                .where(Pair.pair_id.in_(replaced_ids))
-                .values(status=REPLACED_STATUS, ended_on=start_on)
-            )
+        update_rows(
+            connection, Pair, replaced_ids, {"status": REPLACED_STATUS, "ended_on": start_on}
+        )
         pair_ids = _new_pair_ids(connection, scenario_id, len(proposed))
-        if proposed:
-            connection.execute(
-                Pair.__table__.insert(),  # type: ignore[attr-defined]
-                [
-                    {
-                        "pair_id": pair_id,
-                        "cohort_id": cohort_id,
-                        "mentor_id": mentor_id,
-                        "mentee_id": mentee_id,
-                        "started_on": start_on,
-                        "ended_on": None,
-                        "status": "active",
-                        "focus_area": None,
-                        "target_cadence_days": None,
-                    }
-                    for pair_id, (mentor_id, mentee_id) in zip(pair_ids, proposed, strict=True)
-                ],
-            )
+        upsert_rows(
+            connection,
+            Pair,
+            [
+                {
+                    "pair_id": pair_id,
+                    "cohort_id": cohort_id,
+                    "mentor_id": mentor_id,
+                    "mentee_id": mentee_id,
+                    "started_on": start_on,
+                    "ended_on": None,
+                    "status": "active",
+                    "focus_area": None,
+                    "target_cadence_days": None,
+                }
+                for pair_id, (mentor_id, mentee_id) in zip(pair_ids, proposed, strict=True)
+            ],
+        )
         marked = connection.execute(
             update(Scenario)
             .where(Scenario.id == scenario_id, Scenario.applied_at.is_(None))

@@ -128,7 +128,7 @@ class ScenarioRow(BaseModel):
 
     name: str
     cohort_id: str | None = None
-    pool: Literal["unmatched", "rematch"]  # app.matching.MODES
+    pool: Literal["unmatched", "rematch"]  # app.matching.pool.MODES
     settings_json: Annotated[str, AfterValidator(_json_object_text)]
     created_at: Moment
     created_by: str

@@ -1,10 +1,12 @@
 """The one path by which program rows reach the store: batched upserts keyed by primary key.
 
-The importer and the demo-data generator both write through `upsert_rows`, so re-importing the
-same ids updates rows instead of duplicating them, on SQLite and PostgreSQL alike.
+The importer, the demo-data generator and an applied what-if scenario all write through
+`upsert_rows`, so re-importing the same ids updates rows instead of duplicating them, on SQLite
+and PostgreSQL alike. `update_rows` changes some columns of rows already there (the pairs an
+applied scenario ends).
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -92,3 +94,20 @@ def _sender(
         connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
 
     return send
+
+
+def update_rows(
+    connection: Connection,
+    model: type[SQLModel],
+    keys: Collection[Any],
+    values: Mapping[str, Any],
+) -> int:
+    """Set `values` (column → value) on the rows of `model` whose primary key (one column) is
+    in `keys`, in one UPDATE inside the caller's transaction. Returns the number of rows
+    changed; nothing is sent when `keys` is empty."""
+    if not keys:
+        return 0
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    (key,) = table.primary_key.columns
+    result = connection.execute(table.update().where(key.in_(keys)).values(**values))
+    return result.rowcount

@@ -3,7 +3,8 @@ compare them with today's pairing and apply one (PRODUCT.md §6; the engine: doc
 
 import streamlit as st
 
-from app.matching import MatchingError, pool_from_program
+from app.matching.pool import pool_from_program
+from app.matching.settings import MatchingError
 from components import loaders
 from components.access import require_access
 from components.empty import stop_if_no_program

@@ -13,17 +13,11 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from app.matching import (
-    MatchingError,
-    MatchSettings,
-    clock_difference_hours,
-    compare,
-    on_focus,
-    pool_from_program,
-    propose_for_pool,
-    propose_pairs,
-    score_matrix,
-)
+from app.matching.compare import compare
+from app.matching.pool import pool_from_program, propose_for_pool
+from app.matching.scoring import clock_difference_hours, on_focus, score_matrix
+from app.matching.settings import MatchingError, MatchSettings
+from app.matching.solver import propose_pairs
 
 AS_OF = date(2025, 6, 1)  # summer time: London UTC+1, Berlin UTC+2, New York UTC−4
 ALL_OFF = {"mentor_junior": False, "different_department": False, "no_repeat": False}

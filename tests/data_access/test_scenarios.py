@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 
-from app.matching import MatchSettings, pool_from_program, propose_for_pool
+from app.matching.pool import pool_from_program, propose_for_pool
+from app.matching.settings import MatchSettings
 from data_access.models import AuditLog, Cohort, Pair, Participant, Scenario
 from data_access.scenarios import (
     ScenarioError,

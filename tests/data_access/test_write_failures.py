@@ -16,7 +16,7 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import SQLModel
 
-from app.matching import MatchSettings
+from app.matching.settings import MatchSettings
 from data_access.app_users import grant_role, remove_access
 from data_access.db import store_failure, table_counts
 from data_access.follow_ups import log_follow_up

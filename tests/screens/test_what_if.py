@@ -11,14 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from streamlit.testing.v1 import AppTest
 
-from app.matching import (
-    MatchSettings,
-    Proposal,
-    compare,
-    pool_from_program,
-    pool_matrix,
-    propose_for_pool,
-)
+from app.matching.compare import compare
+from app.matching.pool import pool_from_program, pool_matrix, propose_for_pool
+from app.matching.settings import MatchSettings
+from app.matching.solver import Proposal
 from components.what_if import score_histogram
 from data_access.db import make_engine
 from data_access.models import AuditLog, Pair
