@@ -58,6 +58,8 @@ PAGE_WARM_TARGET_S = 0.5
 HEALTH_TARGET_S = 1.0
 IMPORT_TARGET_ROWS_PER_S = 50_000
 PEAK_MEMORY_TARGET_GB = 1.5
+#: Any import, whatever its input, at most this much memory (the process, at its peak).
+IMPORT_MEMORY_TARGET_GB = 1.0
 BLANK_PAGE = "blank Streamlit page"
 POSTGRES_FACTOR = 1.5  # PostgreSQL's page time at most this many times SQLite's
 #: Matching: pool size (mentees = mentor places) → target seconds, end to end.
@@ -410,6 +412,47 @@ def bench_health(url: str, scale: str, runs: int) -> dict:
     )
 
 
+_IMPORT_CHILD = """
+import resource, sys
+from pathlib import Path
+from data_access.db import make_engine, upgrade_store
+from data_access.importer import read_directory, run_import
+engine = make_engine(f"sqlite:///{sys.argv[2]}")
+upgrade_store(engine)
+assert run_import(read_directory(Path(sys.argv[1])), engine=engine, actor="bench").applied
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def bench_import_memory(url: str, scale: str, folder: Path) -> dict:
+    """The peak resident memory of a process that imports the export of the `scale` store at
+    `url` into an empty SQLite store and does nothing else (Python and the libraries included)."""
+    source = make_engine(url)
+    export_dir = folder / f"export-{scale}"
+    if not export_dir.exists():
+        export_directory(export_dir, engine=source)
+    source.dispose()
+    store = folder / f"import-memory-{scale}.db"
+    store.unlink(missing_ok=True)
+    done = subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-c", _IMPORT_CHILD, str(export_dir), str(store)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the import memory process failed: {done.stderr[-2000:]}")
+    value = int(done.stdout.split()[-1]) / 2**20  # KiB → GB (GiB)
+    return row(
+        f"peak memory, one process importing the {scale} export",
+        value,
+        "GB",
+        runs=[value],
+        target=IMPORT_MEMORY_TARGET_GB,
+    )
+
+
 def bench_import(url: str, scale: str, folder: Path, runs: int) -> dict:
     """Rows per second importing the export of the `scale` store at `url` into an empty SQLite
     store (the export is not timed)."""
@@ -559,6 +602,7 @@ def run_benchmarks(
         folder = Path(tmp)
         import_url = sqlite_page_store(import_scale, store_folder)
         add(bench_import(import_url, import_scale, folder, runs))
+        add(bench_import_memory(import_url, import_scale, folder))
         for scale in seed_scales:
             add(bench_seed(scale, folder, runs if scale != "enterprise" else 1))
     for size in matching_sizes:
