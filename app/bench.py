@@ -33,8 +33,8 @@ import pandas as pd
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from app.headlines import store_health
 from app.matching import MatchSettings, propose_pairs, score_matrix
-from app.report import store_health
 from app.settings import load_settings
 from data_access.db import make_engine, normalise_url, store_is_empty, table_counts, upgrade_store
 from data_access.exporter import export_directory
