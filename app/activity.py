@@ -3,7 +3,7 @@ frames, built only on the definitions of `app.metrics` (one definition of each m
 
 Goals are read as they stood on the as-of date (`metrics.goals_as_of`) and only those of pairs
 that existed then count, each with its pair's cohort. Adherence comes from the health frame
-(`app.report.program_health`), so it is the cadence adherence every other screen shows.
+(`app.headlines.program_health`), so it is the cadence adherence every other screen shows.
 """
 
 from datetime import date
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from app import metrics
-from app.report import Headline
+from app.headlines import Headline
 
 UNCATEGORISED = "uncategorised"
 RECENT_MEETING_DAYS = 30

@@ -33,10 +33,10 @@ import pandas as pd
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from app.headlines import store_health
 from app.matching.scoring import score_matrix
 from app.matching.settings import MatchSettings
 from app.matching.solver import propose_pairs
-from app.report import store_health
 from app.settings import load_settings
 from data_access.db import make_engine, normalise_url, store_is_empty, table_counts, upgrade_store
 from data_access.exporter import export_directory

@@ -26,9 +26,9 @@ from app.bench import (
     run_benchmarks,
 )
 from app.follow_ups import digest, follow_up_queue
+from app.headlines import band_counts, headline_figures, program_health
 from app.matching.pool import MODES, pool_from_program, propose_for_pool
 from app.matching.settings import MatchingError, MatchSettings
-from app.report import band_counts, headline_figures, program_health
 from app.settings import ProgramSettings, default_as_of, load_settings
 from app.startup import fill_empty_store_with_demo, open_store
 from data_access.app_users import APP_ROLES, AppUserError, app_users, grant_role, remove_access

@@ -27,7 +27,7 @@ def focus_areas(value: object) -> tuple[str, ...]:
 
 
 def pair_rows(health: pd.DataFrame, directory: pd.DataFrame) -> pd.DataFrame:
-    """`health` (indexed by pair_id, as `app.report.program_health` gives it) with a `pair_id`
+    """`health` (indexed by pair_id, as `app.headlines.program_health` gives it) with a `pair_id`
     column and, from `directory` (`data_access.queries.pair_directory`): cohort_name, each
     person's name, department and generation (Unknown when missing), and `focus_areas` (a
     tuple: the pair's, else its cohort's)."""

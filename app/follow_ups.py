@@ -112,7 +112,7 @@ def follow_up_queue(
 ) -> pd.DataFrame:
     """The queue as of `as_of`, indexed by pair_id, with `QUEUE_COLUMNS`, most urgent first.
 
-    `health` is `app.health.pair_health` (or `app.report.program_health`) as of `as_of`;
+    `health` is `app.health.pair_health` (or `app.headlines.program_health`) as of `as_of`;
     `latest` is `data_access.follow_ups.latest_follow_ups` as of the same date.
     """
     needs = (

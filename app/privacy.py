@@ -620,9 +620,9 @@ def _as_table(rows: list[dict[str, object]], keys: dict[str, list[object]]) -> p
 # --- Cohort filters ------------------------------------------------------------------------------
 def with_pair_cohorts(responses: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """`responses` with each blank `cohort_id` filled with its pair's cohort: the cohort a
-    response counts in, as `app.scope.program_for_cohorts` narrows (still blank with neither).
-    Pass responses through this before breaking them down by cohort or filtering them with
-    `cohorts=`, so that both put every response in the same cohort."""
+    response counts in, as `app.cohort_narrowing.program_for_cohorts` narrows (still blank with
+    neither). Pass responses through this before breaking them down by cohort or filtering them
+    with `cohorts=`, so that both put every response in the same cohort."""
     cohort = responses["cohort_id"].astype(object)
     missing = cohort.isna().to_numpy()
     if missing.any():  # only those are looked up: most responses name their cohort

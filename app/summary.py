@@ -1,5 +1,5 @@
 """The executive summary (PRODUCT.md §2.1) as plain figures: what the screen shows and what its
-PDF prints, built only from `app.metrics`, `app.health`, `app.report` and `app.privacy`.
+PDF prints, built only from `app.metrics`, `app.health`, `app.headlines` and `app.privacy`.
 
 Nothing here names a participant: every figure is a count, a share or a mean over a group, and
 every survey figure passes the anonymity rule (PRODUCT.md §5). That includes the survey KPIs:
@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from app import formats, metrics
+from app.headlines import Headline, band_counts, headline_figures
 from app.health import AT_RISK, HEALTHY
 from app.privacy import (
     ALL,
@@ -28,7 +29,6 @@ from app.privacy import (
     survey_breakdown,
     with_pair_cohorts,
 )
-from app.report import Headline, band_counts, headline_figures
 from app.settings import ProgramSettings
 from data_access.queries import ProgramFrames
 
@@ -58,7 +58,7 @@ class KpiSpec:
 
 
 #: The KPI row, in reading order: people first, then outcomes. `headline` is the label of the
-#: figure in `app.report.headline_figures`.
+#: figure in `app.headlines.headline_figures`.
 KPI_SPECS = (
     KpiSpec("Enrolled mentors", "Enrolled mentors", help="People enrolled as mentors."),
     KpiSpec("Enrolled mentees", "Enrolled mentees", help="People enrolled as mentees."),
@@ -237,7 +237,7 @@ def uplift_respondents(surveys: pd.DataFrame, participants: pd.DataFrame) -> int
 @dataclass(frozen=True)
 class Snapshot:
     """The program on one date as the summary reads it: `program` narrowed to the chosen
-    cohorts, its `health` (`app.report.program_health`), and `whole`, the whole program on the
+    cohorts, its `health` (`app.headlines.program_health`), and `whole`, the whole program on the
     same date, whose responses the survey figures are decided on (`app.privacy`, `cohorts=`).
     Of the earlier snapshot, which only the KPI row compares with, `health` need only hold
     `app.health.pair_activity`'s columns."""

@@ -386,7 +386,7 @@ def latest_sentiment(
     satisfaction and relationship quality of its mentor and its mentee submitted by `as_of`, the
     lowest on a day with several, exactly as `app.health.latest_sentiment` defines them. With
     `cohort_ids`, only those cohorts' pairs and the responses counted in them (the response's
-    `cohort_id`, else its pair's: `app.scope.program_for_cohorts`)."""
+    `cohort_id`, else its pair's: `app.cohort_narrowing.program_for_cohorts`)."""
     statement = _sentiment_keys_statement(connection, as_of, cohort_ids)
     return _answers_from_keys(pd.read_sql(statement, connection).set_index("pair_id"))
 
@@ -457,7 +457,8 @@ def load_health_inputs(
 ) -> HealthInputs:
     """What pair health needs on `as_of`, read in one snapshot and aggregated in SQL, for the
     pairs of `cohort_ids` (all when empty): the same health as `load_program` followed by
-    `app.scope.program_for_cohorts` gives, without reading every goal and survey response."""
+    `app.cohort_narrowing.program_for_cohorts` gives, without reading every goal and survey
+    response."""
     with engine.connect() as connection, connection.begin():
         pair_frame, cohort_frame = _health_pairs_and_cohorts(connection, as_of, cohort_ids)
         statement = _health_aggregates_statement(connection, as_of, window_days, cohort_ids)

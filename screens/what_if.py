@@ -13,19 +13,16 @@ from components.literal import md
 from components.loaders import store_engine
 from components.loaders.matching_data import people_to_pair
 from components.session import current_actor
-from components.what_if import (
-    apply_section,
-    compare_section,
+from components.what_if_compare import compare_section
+from components.what_if_inputs import pool_choice, settings_form
+from components.what_if_proposal import (
     current_mentors,
     current_result,
-    pool_choice,
     proposal_view,
     propose_with_progress,
-    save_form,
-    scenarios_of,
-    settings_form,
 )
 from components.what_if_review import review_section
+from components.what_if_scenarios import apply_section, save_form, scenarios_of
 
 require_access("what_if")
 actor = current_actor()

@@ -16,8 +16,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from app.report import store_activity, store_health
-from app.scope import program_for_cohorts
+from app.cohort_narrowing import program_for_cohorts
+from app.headlines import store_activity, store_health
 from app.settings import ProgramSettings, load_settings
 from components.loaders.cache import clear_caches as clear_caches
 from components.loaders.cache import shared_frames
@@ -100,7 +100,7 @@ def read_health(
     engine: Engine, as_of: date, cohort_ids: tuple[str, ...], settings: ProgramSettings
 ) -> pd.DataFrame:
     """Pair health on `as_of` of the pairs of `cohort_ids`, aggregated in SQL: the same figures
-    as `app.report.program_health` of `program(as_of, cohort_ids)`, without reading every goal
+    as `app.headlines.program_health` of `program(as_of, cohort_ids)`, without reading every goal
     and survey response. Uncached and free of Streamlit calls, so a worker thread may run it."""
     return store_health(load_health_inputs(engine, as_of=as_of, cohort_ids=cohort_ids), settings)
 
@@ -193,8 +193,8 @@ def survey_program(as_of: date, cohort_ids: tuple[str, ...] = ()) -> ProgramFram
 
 
 def health(as_of: date, cohort_ids: tuple[str, ...] = ()) -> pd.DataFrame:
-    """`app.report.program_health` of the program on `as_of`, narrowed to `cohort_ids` (worked
-    out by `app.report.store_health`, which gives the same)."""
+    """`app.headlines.program_health` of the program on `as_of`, narrowed to `cohort_ids` (worked
+    out by `app.headlines.store_health`, which gives the same)."""
     return _health(store_key(), as_of, tuple(sorted(cohort_ids)), store_engine())
 
 

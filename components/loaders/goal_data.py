@@ -16,7 +16,7 @@ from app.activity import (
     overdue_goals,
     program_goals,
 )
-from app.report import Headline
+from app.headlines import Headline
 from components import loaders
 from components.loaders.cache import shared_frames, store_engine
 from data_access.activity import goal_titles as read_goal_titles

@@ -135,7 +135,8 @@ def test_the_results_go_where_asked_and_the_stores_are_reused(tmp_path, bench_ru
 
 def test_the_peak_memory_of_an_import_is_measured_in_its_own_process(bench_run) -> None:
     _, _, results = bench_run
-    memory = next(r for r in results["rows"] if r["what"].startswith("peak memory, one process imp"))
+    rows = results["rows"]
+    memory = next(r for r in rows if r["what"].startswith("peak memory, one process importing"))
     assert memory["unit"] == "GB" and memory["target"] == 1.0
     # a real process's peak: more than the interpreter alone, far less than the target at demo
     assert 0.05 < memory["value"] < memory["target"]

@@ -9,8 +9,8 @@ import pytest
 
 from app import cohort_view
 from app.cohort_view import PairFilters
+from app.headlines import band_counts, program_health
 from app.health import AT_RISK, HEALTHY, TOO_EARLY, WATCH
-from app.report import band_counts, program_health
 from app.settings import ProgramSettings
 from data_access.db import make_engine
 from data_access.importer import read_directory, run_import

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from app import executive_pdf as pdf_module
 from app.executive_pdf import NO_DATA, executive_pdf
-from app.report import program_health
+from app.headlines import program_health
 from app.settings import ProgramSettings
 from app.summary import ExecutiveSummary, Snapshot, executive_summary, previous_as_of
 from components.summary_charts import cohort_chart, health_chart

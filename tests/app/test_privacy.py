@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app import metrics
+from app.cohort_narrowing import program_for_cohorts
 from app.privacy import (
     ALL,
     BREAKDOWNS,
@@ -27,7 +28,6 @@ from app.privacy import (
     survey_trend,
     with_pair_cohorts,
 )
-from app.scope import program_for_cohorts
 from data_access.queries import ProgramFrames
 from sample_data.generator import generate_program
 
@@ -910,7 +910,7 @@ def test_a_response_without_a_cohort_counts_in_its_pairs() -> None:
     pairs = pd.DataFrame({"pair_id": ["P1", "P2"], "cohort_id": ["C1", "C2"]})
     filled = with_pair_cohorts(responses, pairs)
     assert filled["cohort_id"].tolist() == ["C1", "C2", None, "C9"]
-    # The same cohorts as app.scope narrows to.
+    # The same cohorts as app.cohort_narrowing narrows to.
     program = ProgramFrames(
         AS_OF,
         *[pd.DataFrame()] * 1,

@@ -1,5 +1,5 @@
 """The executive summary's figures on the hand-made fixture program (tests/fixtures/program),
-as of 2025-03-31 unless said otherwise; the hand working is in tests/app/test_report.py."""
+as of 2025-03-31 unless said otherwise; the hand working is in tests/app/test_headlines.py."""
 
 from datetime import date
 from pathlib import Path
@@ -10,9 +10,9 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
+from app.cohort_narrowing import program_for_cohorts
+from app.headlines import program_health, store_activity
 from app.privacy import published_through
-from app.report import program_health, store_activity
-from app.scope import program_for_cohorts
 from app.settings import ProgramSettings
 from app.summary import (
     ExecutiveSummary,

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import SQLModel
 
 from app.cli import EXIT_OK, EXIT_REFUSED, main
-from app.report import headline_figures, program_health
+from app.headlines import headline_figures, program_health
 from app.settings import load_settings
 from data_access.csv_format import FILE_FORMATS, MAX_KEY_LENGTH
 from data_access.db import table_counts

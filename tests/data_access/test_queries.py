@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import Engine, insert, select
 
 from app import health, metrics
+from app.cohort_narrowing import program_for_cohorts
+from app.headlines import program_health, store_activity, store_health
 from app.health import pair_health
-from app.report import program_health, store_activity, store_health
-from app.scope import program_for_cohorts
 from app.settings import ProgramSettings
 from data_access import queries
 from data_access.models import Pair, SurveyResponse

@@ -79,7 +79,7 @@ def demo_url(tmp_path: Path, _demo_template: Path) -> str:
 @pytest.fixture
 def fixture_url(sqlite_url: str) -> str:
     """A SQLite store holding the hand-made fixture program of tests/fixtures/program, whose
-    figures as of `FIXTURE_AS_OF` are worked out by hand in tests/app/test_report.py."""
+    figures as of `FIXTURE_AS_OF` are worked out by hand in tests/app/test_headlines.py."""
     engine = make_engine(sqlite_url)
     assert run_import(read_directory(FIXTURE_PROGRAM), engine=engine).applied
     engine.dispose()

@@ -1,6 +1,6 @@
 """Cohort health: the filter bar in the link, the health distribution, the pair table (most
 urgent first, bounded) and the detail of the pair in the link, on the hand-made fixture program
-as of 2025-03-31 (figures worked out in tests/app/test_report.py)."""
+as of 2025-03-31 (figures worked out in tests/app/test_headlines.py)."""
 
 import base64
 import json
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app.report import program_health
+from app.headlines import program_health
 from app.settings import ProgramSettings
 from components import pair_table
 from data_access.db import make_engine
@@ -19,7 +19,7 @@ from tests.screens.conftest import DEMO_AS_OF, FIXTURE_AS_OF, FIXTURE_PROGRAM, p
 
 PAGE = "screens/cohort_health.py"
 ROLES = ["program_manager", "coordinator"]
-# As of 2025-03-31 (tests/app/test_report.py works out P03; the others by the same rules):
+# As of 2025-03-31 (tests/app/test_headlines.py works out P03; the others by the same rules):
 # P01 completed 48.4 Watch, P02 ended early 16.5 At risk, P03 active 45.5 Watch, P04 paused 7.1
 # At risk. Most urgent first: active, then paused, then ended; At risk before Watch.
 EXPECTED = pd.DataFrame(
@@ -170,7 +170,7 @@ def test_the_pair_in_the_link_opens_its_detail(app_on, fixture_url, pair_id) -> 
 def test_the_detail_shows_scores_reasons_and_overdue_goals(app_on, fixture_url) -> None:
     at = _open(app_on, fixture_url, pair="P03")
     metrics = {metric.label: metric.value for metric in at.metric}
-    # P03: meetings 28.6, goals 50, sentiment 75 → 45.5 (tests/app/test_report.py)
+    # P03: meetings 28.6, goals 50, sentiment 75 → 45.5 (tests/app/test_headlines.py)
     assert metrics == {
         "Health score": "45.5 / 100",
         "Meetings": "29 / 100",

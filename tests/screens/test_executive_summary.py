@@ -8,7 +8,7 @@ import io
 import pypdf
 import pytest
 
-from app.report import headline_figures, program_health
+from app.headlines import headline_figures, program_health
 from app.settings import ProgramSettings, load_settings, save_settings
 from app.summary import KPI_SPECS
 from data_access.db import make_engine
@@ -78,7 +78,7 @@ def test_the_fixture_program_shows_the_hand_computed_figures(app_on, fixture_url
     at = app_on(fixture_url, role="executive", page=PAGE, as_of=FIXTURE_AS_OF).run()
     assert not at.exception
     shown = _metrics(at)
-    # By hand in tests/app/test_report.py; skill uplift is over 2 mentees, below the rule's 3.
+    # By hand in tests/app/test_headlines.py; skill uplift is over 2 mentees, below the rule's 3.
     assert {label: shown[label] for label in [spec.label for spec in KPI_SPECS]} == {
         "Enrolled mentors": "2",
         "Enrolled mentees": "3",
@@ -93,7 +93,7 @@ def test_the_fixture_program_shows_the_hand_computed_figures(app_on, fixture_url
         "Stalled pairs": "0",
     }
     assert "Skill uplift (hidden: fewer than 3 respondents)" in page_text(at)
-    # ...and they are app.report's headline figures.
+    # ...and they are app.headlines.headline_figures.
     engine = make_engine(fixture_url)
     program = load_program(engine, as_of=FIXTURE_AS_OF)
     figures = headline_figures(program, program_health(program, load_settings(engine)))
@@ -154,8 +154,8 @@ def test_no_participant_is_named_anywhere_on_the_page(app_on, fixture_url) -> No
 
 
 def test_the_pdf_of_the_demo_program_is_one_page_with_its_kpis_and_charts(app_on, demo_url) -> None:
+    from app.cohort_narrowing import program_for_cohorts
     from app.executive_pdf import executive_pdf
-    from app.scope import program_for_cohorts
     from app.summary import Snapshot, executive_summary, previous_as_of
     from components.summary_charts import cohort_chart, health_chart
 

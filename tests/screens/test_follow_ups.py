@@ -73,7 +73,7 @@ def test_queue_lists_exactly_the_stalled_and_at_risk_active_pairs(app_on, queue_
 
 
 def test_the_fixture_program_has_nobody_to_follow_up(app_on, fixture_url) -> None:
-    # P03, the only active pair, is Watch and not stalled (tests/app/test_report.py); the
+    # P03, the only active pair, is Watch and not stalled (tests/app/test_headlines.py); the
     # paused P04 and ended P02 are At risk but not active.
     at = app_on(fixture_url, role="coordinator", page=PAGE, as_of=FIXTURE_AS_OF).run()
     assert not at.exception

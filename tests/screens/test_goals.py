@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import activity, formats
-from app.report import headline_figures, program_health
+from app.headlines import headline_figures, program_health
 from app.settings import ProgramSettings
 from data_access.db import make_engine
 from data_access.queries import load_program
@@ -71,7 +71,7 @@ def test_the_figures_are_those_of_the_app_functions_on_the_demo(app_on, demo_url
 def test_the_fixture_program_by_hand(app_on, fixture_url) -> None:
     at = app_on(fixture_url, page=PAGE, as_of=FIXTURE_AS_OF).run()
     assert not at.exception
-    # As of 2025-03-31 (tests/app/test_report.py): G01 done, G02 dropped, G03 in progress and
+    # As of 2025-03-31 (tests/app/test_headlines.py): G01 done, G02 dropped, G03 in progress and
     # overdue since 2024-03-31, G04 not started → 1 / 3; G01 took 29 Jan → 12 Apr 2024 = 74 days.
     assert _figures(at) == {
         "Goal completion": "33%",

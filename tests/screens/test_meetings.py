@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import activity
-from app.report import program_health
+from app.headlines import program_health
 from app.settings import ProgramSettings
 from data_access.db import make_engine
 from data_access.queries import load_program
@@ -93,7 +93,7 @@ def test_the_partial_current_month_is_hatched_and_labelled(app_on, demo_url) -> 
 def test_the_fixture_program_by_hand(app_on, fixture_url) -> None:
     at = app_on(fixture_url, page=PAGE, as_of=FIXTURE_AS_OF).run()
     assert not at.exception
-    # As of 2025-03-31 (tests/app/test_report.py): P03 is the one active pair, last met on
+    # As of 2025-03-31 (tests/app/test_headlines.py): P03 is the one active pair, last met on
     # 3 Mar (the only meeting of the last 30 days), adherence 2 of 3.5 expected = 57 %.
     assert _figures(at) == {
         "Meetings in the last 30 days": "1",

@@ -5,7 +5,7 @@ with and without a cohort filter, each shared frame still equals a fresh read of
 import pandas as pd
 
 from app.activity import program_goals
-from app.report import store_health
+from app.headlines import store_health
 from app.settings import load_settings
 from app.summary import previous_as_of
 from components import loaders

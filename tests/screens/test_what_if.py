@@ -15,7 +15,7 @@ from app.matching.compare import compare
 from app.matching.pool import pool_from_program, pool_matrix, propose_for_pool
 from app.matching.settings import MatchSettings
 from app.matching.solver import Proposal
-from components.what_if import score_histogram
+from components.what_if_compare import score_histogram
 from data_access.db import make_engine
 from data_access.models import AuditLog, Pair
 from data_access.scenarios import list_scenarios, load_scenario, matching_frames
@@ -338,7 +338,7 @@ def test_a_refused_save_says_nothing_was_saved_without_the_sql(
     refused = IntegrityError(
         "INSERT INTO scenario (name) VALUES (?)", ("x",), Exception("CHECK constraint failed")
     )
-    monkeypatch.setattr("components.what_if.save_scenario", _raising(refused))
+    monkeypatch.setattr("components.what_if_scenarios.save_scenario", _raising(refused))
     at = _propose(app_on(demo_url, page=PAGE, as_of=DEMO_AS_OF).run())
     at.text_input(key="what_if_scenario_name").input("Refused")
     at = at.button[[b.label for b in at.button].index("Save as scenario")].click().run()
@@ -355,7 +355,7 @@ def test_a_busy_store_while_applying_gets_the_store_message_and_a_retry(
     at.text_input(key="what_if_scenario_name").input("To apply")
     at = at.button[[b.label for b in at.button].index("Save as scenario")].click().run()
     busy = OperationalError("UPDATE pair …", {}, sqlite3.OperationalError("database is locked"))
-    monkeypatch.setattr("components.what_if.apply_scenario", _raising(busy))
+    monkeypatch.setattr("components.what_if_scenarios.apply_scenario", _raising(busy))
     at = at.checkbox(key="what_if_apply_told_0").check().run()
     at = at.button(key="what_if_apply").click().run()
     assert not at.exception

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from app.cli import EXIT_OK, main
-from app.report import headline_figures, program_health
+from app.headlines import headline_figures, program_health
 from app.settings import ProgramSettings
 from data_access.importer import read_directory, run_import
 from data_access.queries import load_program
