@@ -1096,10 +1096,10 @@ def survey_breakdown(
             responses, participants, as_of=as_of, settings=settings, cohorts=cohorts, only=by
         )
         return tables.by_role if by == "role" else tables.by_month
-    return _breakdown_at(responses, participants, by, as_of, settings, cohorts)
+    return _other_breakdown(responses, participants, by, as_of, settings, cohorts)
 
 
-def _breakdown_at(
+def _other_breakdown(
     responses: pd.DataFrame,
     participants: pd.DataFrame,
     by: str,
@@ -1107,7 +1107,7 @@ def _breakdown_at(
     settings: AnonymitySettings,
     cohorts: Collection[str] | None,
 ) -> pd.DataFrame:
-    """`survey_breakdown` by a group other than role or month, decided at `as_of` alone."""
+    """`survey_breakdown` by a group other than role or month."""
     answered = _answered(responses, as_of)
     if (chosen := _chosen(answered, cohorts)) is not None:
         table = _filtered(answered, participants, by, chosen, settings)
@@ -1179,20 +1179,6 @@ def role_and_month_tables(
     all. `only` ("role", "month" or "cells") builds just that one. The role and month totals
     follow the rule across as-of dates (module docstring); a cell of a complete month never
     changes."""
-    options = {"settings": settings, "cohorts": cohorts}
-    return _role_and_month_at(responses, participants, as_of=as_of, only=only, **options)
-
-
-def _role_and_month_at(
-    responses: pd.DataFrame,
-    participants: pd.DataFrame,
-    *,
-    as_of: date,
-    settings: AnonymitySettings,
-    cohorts: Collection[str] | None,
-    only: str | None,
-) -> RoleMonthTables:
-    """`role_and_month_tables` decided at `as_of` alone."""
     answered = _answered(responses, as_of)
     wanted = {"role", "month", "cells"} if only is None else {only}
     if (chosen := _chosen(answered, cohorts)) is not None:
