@@ -1,25 +1,36 @@
-# PairPulse — `make run` serves the app, `make test` runs the whole suite. Both set up .venv first.
+# PairPulse — `make run` serves the app, `make test` runs the whole suite. Both set up .venv first:
+# `make run` with what the app needs (requirements.txt), `make test` with the tests' and tools'
+# requirements too (requirements-dev.txt). Each set has its own stamp, so `make test` after
+# `make run` still installs the dev requirements.
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+DEV_INSTALLED := $(VENV)/.installed-dev
 
 .PHONY: run test lint bench bench-pages screenshots clean
 
-$(INSTALLED): requirements.txt
+$(PYTHON):
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
+
+$(INSTALLED): requirements.txt | $(PYTHON)
 	$(PYTHON) -m pip install --quiet -r requirements.txt
 	touch $(INSTALLED)
+
+$(DEV_INSTALLED): requirements-dev.txt $(INSTALLED)
+	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	touch $(DEV_INSTALLED)
 
 run: $(INSTALLED)
 	$(PYTHON) -m app init
 	$(PYTHON) -m streamlit run streamlit_app.py
 
-test: $(INSTALLED)
+test: $(DEV_INSTALLED)
 	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
 	$(PYTHON) -m pytest
 
-lint: $(INSTALLED)
+lint: $(DEV_INSTALLED)
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 
@@ -29,7 +40,7 @@ bench: $(INSTALLED)
 bench-pages: $(INSTALLED)
 	$(PYTHON) -m scripts.page_times
 
-screenshots: $(INSTALLED)
+screenshots: $(DEV_INSTALLED)
 	$(PYTHON) -m scripts.screenshots
 
 clean:

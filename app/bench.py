@@ -1,6 +1,6 @@
-"""`python -m app bench` (or `make bench`): issue #7's benchmarks, each figure beside its target.
+"""`python -m app bench` (or `make bench`): the benchmarks, each figure beside its target.
 
-The default run is issue #7's: on the `enterprise` program in SQLite it times every screen as a
+The default run: on the `enterprise` program in SQLite it times every screen as a
 program manager meets it (one script run through AppTest, cold and warm, median of `--runs`),
 a blank one-line Streamlit page measured the same way in the same process (each page's figure is
 also given as a ratio to it), the health of every pair, the import of the exported program
@@ -52,7 +52,7 @@ PAGE_ANCHOR = date(2026, 11, 23)
 POSTGRES_URL_ENV = "PAIRPULSE_BENCH_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/pairpulse_bench"
 
-# Issue #7's targets.
+# The performance targets (docs/architecture.md, Benchmarks).
 PAGE_COLD_TARGET_S = 3.0
 PAGE_WARM_TARGET_S = 0.5
 HEALTH_TARGET_S = 1.0
@@ -288,7 +288,7 @@ def time_pages(url: str, runs: int, *, blank: bool) -> dict:
 
 
 def page_rows(report: dict) -> list[dict]:
-    """Rows for the blank page and every screen, cold and warm, each with issue #7's target and
+    """Rows for the blank page and every screen, cold and warm, each with its target and
     its ratio to the blank page of the same kind."""
     blank = report.get("blank")
     rows = []

@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser(
         "bench",
-        help="issue #7's benchmarks: every page cold and warm, health, import, matching, memory, "
+        help="the benchmarks: every page cold and warm, health, import, matching, memory, "
         "PostgreSQL; each figure beside its target",
     )
     bench.add_argument(

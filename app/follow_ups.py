@@ -1,4 +1,4 @@
-"""The coordinator's follow-up queue (PRODUCT.md §2, screen 6): who needs a nudge this morning.
+"""The coordinator's follow-up queue (docs/screens.md, Follow-ups): who needs a nudge this morning.
 
 **The queue** as of a date: the *active* pairs that are **stalled** or in the **At risk** band
 (`app.health.pair_health`), most urgent first — stalled pairs first, then the lowest health

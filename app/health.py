@@ -1,4 +1,4 @@
-"""Pair health (PRODUCT.md §4): a 0–100 score from three explained components, a band, reasons.
+"""Pair health (docs/metrics.md): a 0–100 score from three explained components, a band, reasons.
 
 - **meetings**: recency against the target cadence (100 up to one cadence since the last
   meeting, falling linearly to 0 at the stall limit) averaged with cadence adherence;
@@ -30,7 +30,7 @@ COMPONENTS = ("meetings", "goals", "sentiment")
 
 @dataclass(frozen=True)
 class HealthSettings:
-    """The knobs of the health score; defaults are PRODUCT.md §4's."""
+    """The knobs of the health score; defaults are docs/metrics.md's."""
 
     weights: dict[str, float] = field(
         default_factory=lambda: {"meetings": 0.5, "goals": 0.25, "sentiment": 0.25}

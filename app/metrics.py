@@ -1,4 +1,4 @@
-"""The program's metrics (PRODUCT.md §4), one definition each, as of an explicit date.
+"""The program's metrics (docs/metrics.md), one definition each, as of an explicit date.
 
 Every function takes plain DataFrames in the import format's columns (dates as pandas
 timestamps, see `as_timestamps`) and an `as_of` date. Nothing dated after `as_of` counts:

@@ -1,4 +1,4 @@
-"""Survey aggregates under the anonymity rule (PRODUCT.md §5).
+"""Survey aggregates under the anonymity rule (docs/metrics.md, docs/roles-and-privacy.md).
 
 Every figure here is a *cell*: a group of a breakdown (a department, a month, the mentors of one
 month) or a total ("All", a month's total, a role's total). A cell's people are the distinct
@@ -240,7 +240,7 @@ def _together(groups: Sequence[People]) -> int:
 
 def _distinct(values: np.ndarray) -> np.ndarray:
     """The distinct integers of `values`, sorted: a sort and a comparison of neighbours, which
-    here is ~50× faster than `np.unique` (NumPy 2.4 takes a hash table for integers)."""
+    here is much faster than `np.unique` (NumPy 2.4 takes a hash table for integers)."""
     ordered = np.sort(values)
     keep = np.ones(len(ordered), dtype=bool)
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
@@ -410,7 +410,7 @@ def _published(
 # breakdown, its All; the role × month cells, the months' totals, the roles' totals, All) as one
 # label per response. A cell's people are a slice of one sorted array of (label, person) codes,
 # and its figures sums over its label: the same decisions and figures as the rule applied to a
-# frame per cell (`tests/app/test_privacy_coded.py` compares them), ~10× faster on 220k responses.
+# frame per cell (`tests/app/test_privacy_coded.py` compares them), and much faster.
 @dataclass(frozen=True)
 class _Coded:
     """The responses as the coded rule reads them: `person` codes (positions in `ids`, the

@@ -1,6 +1,6 @@
 """The program's settings: metric weights and thresholds, the stall factor, the anonymity rule.
 
-Defaults are PRODUCT.md's; program managers change them on the Data screen, and they are kept in
+Defaults: see docs/metrics.md; program managers change them on the Data screen, and they are kept in
 the store (`data_access.settings_store`). Every screen, the PDF and the CLI read them through
 `load_settings`, so one change applies everywhere.
 """

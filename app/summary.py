@@ -1,8 +1,8 @@
-"""The executive summary (PRODUCT.md §2.1) as plain figures: what the screen shows and what its
+"""The executive summary (docs/screens.md) as plain figures: what the screen shows and what its
 PDF prints, built only from `app.metrics`, `app.health`, `app.headlines` and `app.privacy`.
 
 Nothing here names a participant: every figure is a count, a share or a mean over a group, and
-every survey figure passes the anonymity rule (PRODUCT.md §5). That includes the survey KPIs:
+every survey figure passes the anonymity rule (docs/metrics.md). That includes the survey KPIs:
 satisfaction and NPS are shown only when the "All" row of the breakdown by role shows them (so
 they agree with the mentor / mentee table beside them), skill uplift only when at least
 `min_respondents` mentees answered both the baseline and the exit question. With cohorts chosen,

@@ -1,4 +1,4 @@
-"""Who may see which screen (PRODUCT.md §1, §5), and the role of the person using the app.
+"""Who may see which screen (docs/roles-and-privacy.md), and the role of the person using the app.
 
 The router lists every page but hides from the sidebar those the role may not see; each page
 still calls `require_access` first, so a page reached by its URL or by `st.switch_page` shows
@@ -23,7 +23,7 @@ ROLE_KEY = "role"
 
 @dataclass(frozen=True)
 class Screen:
-    """One page of the app: its file, its title (part of the contract), who may see it."""
+    """One page of the app: its file, its title (the docs name it), who may see it."""
 
     key: str
     file: str

@@ -21,7 +21,7 @@ def scope_text(cohort_ids: tuple[str, ...]) -> str:
 
 def pdf_bytes(summary: ExecutiveSummary, scope: str) -> bytes:
     """The one-page PDF of `summary`, its cohorts named by `scope` (see `scope_text`)."""
-    # Imported on the first download: fpdf2 and vl-convert take ~0.4 s to import, which the
+    # Imported on the first download: fpdf2 and vl-convert are slow to import, which the
     # page's first visit need not pay.
     from app.executive_pdf import executive_pdf
 

@@ -2,7 +2,7 @@
 
 Each filter is a widget whose value starts from the link (values the program does not have are
 dropped with a note, never passed on) and is written back to the link on every run; a value
-equal to its default is left out of the link. `as_of` is the global as-of date of PRODUCT.md §2.
+equal to its default is left out of the link. `as_of` is the global as-of date (docs/metrics.md).
 """
 
 from collections.abc import Callable, Sequence

@@ -63,8 +63,8 @@ def _month(connection: Connection, day: ColumnElement) -> ColumnElement:
     """'YYYY-MM' of `day`, in the connection's dialect."""
     if connection.dialect.name == "sqlite":
         # SQLite keeps a date as ISO text ('YYYY-MM-DD'), so its month is its first 7
-        # characters: cutting them is cheaper than parsing the date (strftime), which made
-        # counting ~935k meetings by month 2.4 s → 1.6 s.
+        # characters: cutting them is cheaper than parsing the date (strftime), which slowed
+        # counting a million meetings by month (docs/architecture.md, "Benchmark log").
         return func.substr(day, 1, 7)
     return func.to_char(day, "YYYY-MM")
 

@@ -17,10 +17,10 @@ def reads_beside(
     SQL), their results.
 
     On a database server the server aggregates `reads` for worker threads while this thread runs
-    `meanwhile` (the executive summary: 1.9 s → 1.2 s at the enterprise scale); a failure in one
+    `meanwhile` (the executive summary's cold run is shorter); a failure in one
     of them is raised here. SQLite aggregates inside this process: in worker threads, its rows
     and `meanwhile`'s contend for Python's lock, and the same reads took longer than one after
-    the other (2.05 s against 1.73 s), so there `meanwhile` runs first, then each read in turn.
+    the other (docs/architecture.md), so there `meanwhile` runs first, then each read in turn.
     `reads` must be free of Streamlit calls: they may run in another thread.
     """
     if engine.dialect.name == "sqlite":

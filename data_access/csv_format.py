@@ -1,4 +1,4 @@
-"""The import format (PRODUCT.md §3): six files, their columns in order, a pydantic model per file.
+"""The import format (docs/import-format.md): six files, their columns in order, a model per file.
 
 Each model validates one row of its file. A row comes in as the dict `row_from_cells` builds: the
 trimmed, non-blank cells keyed by column name. A blank cell is therefore an absent key, so it takes

@@ -134,7 +134,7 @@ def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # Sorts, GROUP BYs, materialised CTEs and the upserts' temporary indexes in memory rather
-    # than in temporary files: importing the `large` export 40k → 62k rows/s (medians of 3).
+    # than in temporary files, which speeds up imports (docs/architecture.md, "Benchmark log").
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
@@ -159,8 +159,8 @@ def make_engine(url: str) -> Engine:
     connect_args = {}
     if parsed.get_backend_name() == "postgresql" and "options" not in parsed.query:
         # JIT compilation off: the app's queries run in tenths of a second, and PostgreSQL
-        # compiled the pair-health aggregate for 0.45 s of its 0.96 s at the enterprise scale
-        # (its cost estimate crosses `jit_above_cost`); without it, 0.51 s.
+        # spent about half of the pair-health aggregate's time compiling it at the enterprise
+        # scale (its cost estimate crosses `jit_above_cost`; docs/architecture.md).
         connect_args["options"] = f"-c lock_timeout={round(lock_timeout * 1000)} -c jit=off"
     return create_engine(
         url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args
@@ -270,7 +270,7 @@ def refresh_statistics(engine: Engine) -> None:
     """After a bulk write (an import, the demo or sample program): on PostgreSQL, `VACUUM
     (ANALYZE)` the program's tables, as PostgreSQL advises after loading data. The planner then
     has row counts, and the meetings index answers the health aggregate's look-ups alone,
-    without visiting the table (24,998 pairs: 0.51 s → 0.42 s). Autovacuum would do this in its
+    without visiting the table, which makes them faster. Autovacuum would do this in its
     own time, where it is on. SQLite needs nothing. The data is already committed: a failure
     here (the server gone at that moment) is logged, not raised; a role that does not own the
     tables gets PostgreSQL's warning and skips them."""

@@ -1,4 +1,4 @@
-"""Coordinators' follow-ups on pairs (PRODUCT.md §2, screen 6): write one, read the latest.
+"""Coordinators' follow-ups on pairs (docs/screens.md, Follow-ups): write one, read the latest.
 
 Every write is a single INSERT into `follow_up` in its own short transaction, with the actor
 (`created_by`) and an aware-UTC `created_at`; nothing is ever updated or deleted, so the table is

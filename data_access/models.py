@@ -1,9 +1,9 @@
 """Every table of the PairPulse store.
 
 The program's own records (cohorts, participants, pairs, meetings, goals, survey responses) keep
-the ids they arrive with in the import files (PRODUCT.md §3), so re-importing a file updates rows
-instead of duplicating them. Records the app creates itself (follow-ups, scenarios, the audit log)
-use integer ids.
+the ids they arrive with in the import files (docs/import-format.md), so re-importing a file
+updates rows instead of duplicating them. Records the app creates itself (follow-ups, scenarios,
+the audit log) use integer ids.
 
 Every foreign key and every date that screens filter on carries an index; `tests/data_access/
 test_schema.py` checks that this stays true.

@@ -3,9 +3,9 @@
 Text columns are plain Python objects, not pandas 3's Arrow-backed `str`: the metrics work on
 id columns (participant, pair, cohort) with `isin`, `map`, `groupby` and thousands of slices,
 and on Arrow strings each of those converts values one at a time — `isin` builds a pyarrow
-scalar per value looked for. At the `enterprise` scale this made health of all pairs 1.00 s
-instead of 0.55 s. pandas 3.1 still offers the switch (deprecated; pandas 4 drops it, and
-with it this module must go: the requirements pin pandas 3.1).
+scalar per value looked for. At the `enterprise` scale this made health of all pairs much
+slower (docs/architecture.md, "Benchmark log"). pandas 3.1 still offers the switch (deprecated;
+pandas 4 drops it, and with it this module must go: the requirements pin pandas 3.1).
 """
 
 import warnings

@@ -58,8 +58,8 @@ def _frame(connection: Connection, statement: Select, table: str) -> pd.DataFram
 
     Dates are selected as the driver gives them and parsed by pandas in one go, and the rows
     are taken from the driver's cursor as they come: SQLAlchemy's per-value conversion to
-    `date` and its row objects cost more than reading the rows (0.95 s → 0.5 s for 220k
-    survey responses on SQLite). `tests/data_access/test_queries.py` checks the frames on both
+    `date` and its row objects cost more than reading the rows (docs/architecture.md,
+    "Benchmark log"). `tests/data_access/test_queries.py` checks the frames on both
     backends."""
     dates = _DATE_COLUMNS[table]
     statement = statement.with_only_columns(
@@ -528,7 +528,7 @@ def load_activity_inputs(
 ) -> ActivityInputs:
     """`load_health_inputs` without the goal counts and answers, for what needs only the
     meeting half of pair health (the executive summary's quarter-earlier comparison): a third
-    of the work (enterprise, a quarter back: SQLite 0.45 s → 0.18 s, PostgreSQL 0.45 s → 0.30 s)."""
+    of the work (figures: docs/architecture.md, "Benchmark log")."""
     with engine.connect() as connection, connection.begin():
         pair_frame, cohort_frame = _health_pairs_and_cohorts(connection, as_of, cohort_ids)
         statement = _meeting_stats_statement(connection, as_of, window_days, cohort_ids)

@@ -1,6 +1,6 @@
 """The deterministic sample program: cohorts, people, pairs, meetings, goals and surveys.
 
-`generate_program(scale=…, seed=…, anchor=…)` returns the six import-format tables (PRODUCT.md §3)
+`generate_program(scale=…, seed=…, anchor=…)` returns the six tables of docs/import-format.md
 as DataFrames, built around an *anchor* date — the "today" of the program — so the demo always
 looks alive: a finished pilot, cohorts in full swing, one just starting, and people waiting to be
 matched. Every date is an offset in days from the anchor while the program is built (negative =
@@ -1330,7 +1330,7 @@ def generate_program(
     """Build a sample program as the six import-format tables.
 
     Returns frames keyed "cohorts", "participants", "pairs", "meetings", "goals", "surveys", each
-    with exactly its table's columns (the CSV headers of PRODUCT.md §3) in order. Dates are
+    with exactly its table's columns (the CSV headers of docs/import-format.md) in order. Dates are
     `datetime.date` (None when blank), whole numbers nullable `Int64`, text pandas strings (NaN
     when blank). `anchor` is the program's "today" (default `default_anchor()`); nothing but
     cohort end dates and goal due dates lies after it. The same (scale, seed, anchor) always

@@ -1,5 +1,5 @@
 """What-if pairing: propose pairs under hard constraints and weighted criteria, save scenarios,
-compare them with today's pairing and apply one (PRODUCT.md §6; the engine: docs/matching.md)."""
+compare them with today's pairing and apply one (the engine: docs/matching.md)."""
 
 import streamlit as st
 

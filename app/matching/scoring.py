@@ -326,7 +326,7 @@ def score_matrix(
 ) -> ScoreMatrix:
     """Score every (mentee, mentor) pair of the pool and mark which ones are allowed.
 
-    `mentors` and `mentees` carry the participants columns (PRODUCT.md §3; only
+    `mentors` and `mentees` carry the participants columns (docs/import-format.md; only
     `participant_id` is required, and mentors' `capacity`, default 1, is their number of places).
     `history` lists earlier pairs (a frame with mentor_id and mentee_id, or (mentor, mentee)
     tuples) for the never-repeat rule; `focus_area` is the cohort's, for the focus criterion;

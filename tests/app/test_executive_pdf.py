@@ -62,7 +62,7 @@ def test_one_a4_page_with_the_kpis_as_text_and_the_charts_as_images(
         ("Match rate", "40%"),
         ("Goal completion", "33%"),
         ("Retention", "75%"),
-        # U06 alone answered since February's end (issue 16 item 1): both withheld.
+        # U06 alone answered since February's end (docs/metrics.md): both withheld.
         ("NPS", "changed it since an earlier month"),
         ("Satisfaction", "hidden"),
         ("Active pairs", "1"),

@@ -84,7 +84,8 @@ def test_report_refuses_a_date_that_is_not_iso(
 
 
 def test_the_survey_headlines_count_complete_months_only(engine: Engine) -> None:
-    """Issue 16 item 1: satisfaction and NPS on 9 and 10 Oct differed by one person's answer."""
+    """Across as-of dates (docs/metrics.md): satisfaction and NPS on 9 and 10 Oct differed by
+    one person's answer."""
     seed_store(engine, scale="demo", anchor=date(2026, 12, 3))
     survey_labels = ("Satisfaction", "NPS", "Skill uplift (digital confidence)")
     shown = []

@@ -1,4 +1,4 @@
-"""The metric definitions of PRODUCT.md §4, pinned on small hand-computed programs."""
+"""The metric definitions of docs/metrics.md, pinned on small hand-computed programs."""
 
 from datetime import date
 
@@ -39,7 +39,7 @@ def _stats(pairs: pd.DataFrame, meetings: pd.DataFrame) -> pd.DataFrame:
 
 COHORTS = pd.DataFrame({"cohort_id": ["C", "K"], "target_cadence_days": [14, 30]})
 
-# The examples of §4, at cadence 14 unless the cohort is K (cadence 30).
+# The examples of docs/metrics.md (`stalled`), at cadence 14 unless the cohort is K (cadence 30).
 STALLED_EXAMPLES = _pairs(
     [
         {"pair_id": "met-45-days-ago", "started_on": _days_before(200)},
@@ -66,7 +66,7 @@ STALLED_MEETINGS = _meetings(
 )
 
 
-def test_stalled_follows_the_examples_of_the_brief() -> None:
+def test_stalled_follows_the_examples_of_the_docs() -> None:
     stalled = metrics.stalled(
         STALLED_EXAMPLES, _stats(STALLED_EXAMPLES, STALLED_MEETINGS), COHORTS, as_of=AS_OF
     )

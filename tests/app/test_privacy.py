@@ -1,4 +1,4 @@
-"""The anonymity rule (PRODUCT.md §5): small groups hidden, no small group recoverable by
+"""The anonymity rule (docs/metrics.md): small groups hidden, no small group recoverable by
 subtraction, per-question blanks, comments gated and without names, nothing after the as-of date.
 """
 

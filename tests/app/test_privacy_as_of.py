@@ -1,4 +1,4 @@
-"""The anonymity rule across as-of dates (issue 16 item 1): two pages set side by side at two
+"""The anonymity rule across as-of dates (docs/metrics.md): two pages set side by side at two
 as-of dates give nothing away that one page would not — no figure changes by fewer than the
 minimum number of people, and the current, partial month is withheld until it ends."""
 
@@ -66,7 +66,7 @@ def test_the_current_month_is_withheld_until_it_ends() -> None:
 
 
 def test_moving_the_as_of_date_by_a_day_changes_no_survey_figure() -> None:
-    # The issue's case: 9 Oct vs 10 Oct 2026 gave away one pulse answer in the Oct month.
+    # docs/metrics.md's case: 9 Oct vs 10 Oct 2026 gave away one pulse answer in the Oct month.
     for by in BREAKDOWNS:
         before, after = _published(by, date(2026, 10, 9)), _published(by, date(2026, 10, 10))
         pd.testing.assert_frame_equal(before, after, obj=f"by {by}")

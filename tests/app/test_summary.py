@@ -78,7 +78,7 @@ def test_kpis_are_the_hand_computed_headline_figures(fixture_engine: Engine) -> 
         "Goal completion": "33%",
         "Skill uplift": "hidden",  # +1.5, but over 2 mentees
         # +25 and 3.8 / 5, but U06 alone answered since 28 Feb: set beside that month's end
-        # they would give U06's answers (issue 16 item 1).
+        # they would give U06's answers (docs/metrics.md, "Across as-of dates").
         "NPS": "hidden",
         "Satisfaction": "hidden",
         "Stalled pairs": "0",

@@ -1,4 +1,4 @@
-"""Imported text is shown literally in a real browser (issue 16, item 2): with markup in every
+"""Imported text is shown literally in a real browser (docs/architecture.md): with markup in every
 free-text field (tests/screens/markup_program.py), no page of any role, nor pair detail, nor a
 link with markup in its parameters, turns it into bold, links, images, colours or formulas, and
 the browser requests nothing from any host but the app's own."""

@@ -1,4 +1,5 @@
-"""Cells the store cannot hold or the screens cannot show are refused on import (issue 16, 4–6).
+"""Cells the store cannot hold or the screens cannot show are refused on import
+(docs/import-format.md).
 
 E-mail cells are real addresses, dates lie in 1900-01-01 … 2100-12-31, numbers in their domain
 range (and so in PostgreSQL's INTEGER), text holds no NUL, indexed text fits PostgreSQL's index.

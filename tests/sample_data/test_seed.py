@@ -242,7 +242,7 @@ def test_the_scales_have_the_documented_size() -> None:
 # --- Believable at the anchor ---------------------------------------------------------------------
 def _active_pairs_at_anchor(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Active pairs with their target cadence, days since their last meeting (or start), and
-    cadence adherence over the trailing 90 days (PRODUCT.md §4)."""
+    cadence adherence over the trailing 90 days (docs/metrics.md)."""
     pairs, meetings = frames["pairs"], frames["meetings"]
     cohort_cadence = frames["cohorts"].set_index("cohort_id")["target_cadence_days"]
     cadence = pairs["target_cadence_days"].fillna(pairs["cohort_id"].map(cohort_cadence))

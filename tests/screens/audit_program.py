@@ -1,7 +1,7 @@
-"""A program built for the confidentiality audit (issue #8): recognisable names and e-mails, a
-marked comment on every response, some comments naming a participant, and groups of every size
-around the anonymity rule's thresholds, with enough meetings, goals and surveys that every screen
-has something to show.
+"""A program built for the confidentiality audit (docs/roles-and-privacy.md): recognisable names
+and e-mails, a marked comment on every response, some comments naming a participant, and groups
+of every size around the anonymity rule's thresholds, with enough meetings, goals and surveys
+that every screen has something to show.
 
 Sizes (distinct respondents, as of `AS_OF`):
 - cohorts: Big 16, Mid 6, Tiny 4;

@@ -1,4 +1,4 @@
-"""Confidentiality audit (PRODUCT.md §5, issue #8): every page for every role, rendered on a
+"""Confidentiality audit (docs/roles-and-privacy.md): every page for every role, rendered on a
 program with recognisable names and groups of every size around the thresholds.
 
 - A role a page is not for sees its title and the access message, nothing else.

@@ -87,7 +87,7 @@ def test_the_fixture_program_shows_the_hand_computed_figures(app_on, fixture_url
         "Retention": "75%",
         "Goal completion": "33%",
         "Skill uplift": "hidden",
-        # +25 and 3.8 / 5, but U06 alone answered since 28 Feb (issue 16 item 1).
+        # +25 and 3.8 / 5, but U06 alone answered since 28 Feb (docs/metrics.md).
         "NPS": "hidden",
         "Satisfaction": "hidden",
         "Stalled pairs": "0",

@@ -261,7 +261,7 @@ def test_a_note_the_store_could_not_take_stays_typed_and_a_saved_one_clears(
     assert at.text_area(key="follow_up_note").value == ""
 
 
-# --- Issue 16, item 9 -------------------------------------------------------------------------
+# --- Logging a follow-up: the form and its messages (docs/screens.md) -------------------------
 LOG = "FormSubmitter:log_follow_up-Log follow-up"
 
 

@@ -1,7 +1,8 @@
-"""Nonsense in the link (issue #8): every screen, every parameter it reads from the link, fed an
-unknown id, dates that are not dates or out of range, SQL fragments, markup, a 5,000-character
-value and repeated parameters. The page renders as usual, drops the nonsense from the link, says
-what it ignored, never runs it against the store, and shows it (if at all) as text.
+"""Nonsense in the link (docs/roles-and-privacy.md): every screen, every parameter it
+reads from the link, fed an unknown id, dates that are not dates or out of range, SQL fragments,
+markup, a 5,000-character value and repeated parameters. The page renders as usual, drops the
+nonsense from the link, says what it ignored, never runs it against the store, and shows it (if
+at all) as text.
 
 Test-count note: each screen's values run in one test, so its caches stay warm between them.
 """

@@ -1,4 +1,4 @@
-"""Imported text is shown literally (issue 16, item 2): on the markup program (markup in every
+"""Imported text is shown literally (docs/architecture.md): on the markup program (markup in every
 free-text field, tests/screens/markup_program.py), whatever a page passes to an element that
 renders Markdown (titles, headers, captions, markdown, alerts, toasts, expander and tab labels,
 metric labels and help) carries the data escaped, never the markup itself; and the escapers of

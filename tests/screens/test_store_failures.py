@@ -301,7 +301,7 @@ def test_settings_that_fail_part_way_say_they_were_not_saved(app_on, engine: Eng
     assert renders_normally(at.button(key=RETRY).click().run(), DATA)
 
 
-# --- A note typed before an outage (issue 16, item 9) -----------------------------------------
+# --- A note typed before an outage (docs/screens.md, Follow-ups) ------------------------------
 LOG = "FormSubmitter:log_follow_up-Log follow-up"
 NOTE = "Called both; the mentee changed teams, meeting moved to Friday"
 

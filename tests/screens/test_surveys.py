@@ -290,7 +290,8 @@ def test_the_trend_charts_draw_survey_trend_with_gaps_where_it_hides(app_on, dem
 
 
 def test_two_as_of_dates_in_one_month_show_the_same_figures(app_on, demo_url) -> None:
-    """Issue 16 item 1: moving the as-of date by a day gave away one person's answers."""
+    """Across as-of dates (docs/metrics.md): moving the as-of date by a day gave away one
+    person's answers."""
     pages = [_open(app_on, demo_url, "program_manager", date(2026, 11, day)) for day in (9, 10)]
     assert not any(at.exception for at in pages)
     first, second = ([_table(at), _metrics(at), _charts(at)] for at in pages)

@@ -1,4 +1,4 @@
-"""What-if after Apply (issue 16 item 8): the page keeps working on later visits, an applied
+"""What-if after Apply (docs/matching.md): the page keeps working on later visits, an applied
 scenario can be reviewed beside the pairing it replaced and that pairing restored as a new
 scenario; the name box empties after saving; a re-match shows today's mentor and marks changes.
 On the demo program in SQLite and PostgreSQL."""

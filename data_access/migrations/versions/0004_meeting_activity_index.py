@@ -2,8 +2,9 @@
 
 The Meetings screen counts every meeting held by the as-of date per month, cohort and format
 (`data_access.activity.meeting_counts`). With this index on (held_on, pair_id, format) the
-count reads the index alone, not the meeting rows (topics included): at the enterprise scale
-(~1M meetings, SQLite) 1.9 s → 0.9 s. It replaces the index on held_on alone, which it covers.
+count reads the index alone, not the meeting rows (topics included), in about half the time at
+the enterprise scale (docs/architecture.md, "Benchmark log"). It replaces the index on held_on
+alone, which it covers.
 
 Revision ID: 0004
 Revises: 0003

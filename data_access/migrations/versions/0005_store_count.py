@@ -2,8 +2,8 @@
 
 Every write that raises the program revision counts the six import-format tables in its own
 transaction and records the counts with that revision (`data_access.revision.bump`); the Data
-screen shows them instead of counting the tables on every first visit (a million meetings:
-~30 ms on SQLite, ~50 ms on PostgreSQL). The upgrade counts them once.
+screen shows them instead of counting the tables on every first visit (a million meetings
+take a while to count). The upgrade counts them once.
 
 Revision ID: 0005
 Revises: 0004
