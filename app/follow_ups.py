@@ -37,6 +37,7 @@ import icalendar
 import pandas as pd
 from email_validator import EmailNotValidError, validate_email
 
+from app.formats import plural
 from app.health import AT_RISK, TOO_EARLY
 from app.metrics import ACTIVE
 
@@ -176,10 +177,6 @@ class Nudge:
     mailto: str
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def valid_address(value: object) -> str | None:
     """`value` as an e-mail address fit for a mailto: link or a calendar address (the validator's
     normal form, surrounding blanks dropped), or None when it is blank, not text, or not a valid
@@ -211,15 +208,15 @@ def nudge(
     if FIRST_MEETING in kinds:
         subject = "Time for your first mentoring meeting"
         lines.append(
-            f"Your reverse-mentoring pair started {_plural(days, 'day')} ago and your first "
+            f"Your reverse-mentoring pair started {plural(days, 'day')} ago and your first "
             "meeting has not been held yet. Could you find 30 minutes in the next week to meet "
             "and agree on your goals?"
         )
     elif DRIFTED in kinds:
         subject = "Let's get your mentoring meetings back on track"
         lines.append(
-            f"It has been {_plural(days, 'day')} since your last meeting; you aimed to meet every "
-            f"{_plural(cadence, 'day')}. Could you put your next meeting in the diary this week?"
+            f"It has been {plural(days, 'day')} since your last meeting; you aimed to meet every "
+            f"{plural(cadence, 'day')}. Could you put your next meeting in the diary this week?"
         )
     elif GOALS_OVERDUE in kinds:
         subject = "Your mentoring goals are past their due date"
@@ -232,7 +229,7 @@ def nudge(
     if GOALS_OVERDUE in kinds:
         count = int(row.overdue_goals)
         lines.append(
-            f"{_plural(count, 'goal')} "
+            f"{plural(count, 'goal')} "
             f"{'is past its' if count == 1 else 'are past their'} due date. "
             "Could you review them together: finish, re-plan or drop what no longer fits?"
         )
@@ -337,7 +334,7 @@ def digest(queue: pd.DataFrame, *, as_of: date, names: pd.DataFrame | None = Non
     lines = [f"# Follow-ups as of {as_of.isoformat()}", ""]
     if queue.empty:
         return "\n".join([*lines, "No pair needs a follow-up."]) + "\n"
-    lines += [f"{_plural(len(queue), 'pair')} need a follow-up.", ""]
+    lines += [f"{plural(len(queue), 'pair')} need a follow-up.", ""]
     owners = sorted(set(queue["owner"]) - {UNASSIGNED}) + (
         [UNASSIGNED] if (queue["owner"] == UNASSIGNED).any() else []
     )

@@ -1,6 +1,6 @@
 """How numbers and dates read on every screen, in the PDF and the CLI: one place, one style.
 
-- counts: thousands separator, no decimals ("1,234");
+- counts: thousands separator, no decimals ("1,234"); with their noun, `plural` ("1,234 pairs");
 - shares: whole percent, no space ("40%"); changes of a share in points ("+5 pts");
 - scores and means: one decimal, with their scale when they have one ("4.2 / 5", "62.0 / 100");
 - dates: day, short month, year ("9 Nov 2026"); `DATE_COLUMN` is the same for table columns.
@@ -26,6 +26,12 @@ def _unknown(value: object) -> bool:
 def count(value: float | None) -> str:
     """A count: "1,234"."""
     return UNKNOWN if _unknown(value) else f"{value:,.0f}"
+
+
+def plural(value: int, noun: str) -> str:
+    """A count and its noun, the noun in the plural unless the count is one: "1 pair",
+    "1,234 pairs"."""
+    return f"{value:,} {noun}" if value == 1 else f"{value:,} {noun}s"
 
 
 def percent(share: float | None) -> str:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from app import metrics
+from app.formats import plural
 
 HEALTHY = "Healthy"
 WATCH = "Watch"
@@ -139,10 +140,6 @@ def band(score: pd.Series, *, too_early: pd.Series, settings: HealthSettings) ->
     return pd.Series(bands, index=score.index, name="band")
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 _SENTIMENT_REASONS = tuple(
     (role, measure, label)
     for role in ("mentee", "mentor")
@@ -198,7 +195,7 @@ def _reasons(frame: pd.DataFrame) -> list[str]:
     )
     reason(
         judged & (overdue_goals != 0),
-        lambda at: f"{_plural(int(overdue_goals[at]), 'goal')} overdue",
+        lambda at: f"{plural(int(overdue_goals[at]), 'goal')} overdue",
     )
     for role, measure, label in _SENTIMENT_REASONS:
         values = frame[f"{role}_{measure}"].to_numpy(dtype=float)
@@ -210,7 +207,7 @@ def _reasons(frame: pd.DataFrame) -> list[str]:
     reasons = ["; ".join(filter(None, found)) or "on track" for found in zip(*parts, strict=True)]
     days_since_start = frame["days_since_start"].to_numpy()
     for at in np.flatnonzero(too_early):
-        reasons[at] = f"started {_plural(int(days_since_start[at]), 'day')} ago: too early to judge"
+        reasons[at] = f"started {plural(int(days_since_start[at]), 'day')} ago: too early to judge"
     for at in np.flatnonzero(not_active):
         reasons[at] = f"pair is {status[at].replace('_', ' ')}"
     return reasons

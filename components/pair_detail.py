@@ -17,10 +17,6 @@ from data_access import follow_ups as follow_up_store
 from data_access.pair_history import PairHistory
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
-
-
 def _score(value: float) -> str:
     """A score on its scale: "62 / 100"."""
     return formats.UNKNOWN if pd.isna(value) else f"{value:.0f} / 100"
@@ -49,7 +45,7 @@ def _header(pair: pd.Series, *, started_on: pd.Timestamp) -> None:
 
 def _meetings(history: PairHistory, pair: pd.Series, started_on, stall_factor: float) -> None:
     meetings = history.meetings
-    st.caption(f"{_plural(len(meetings), 'meeting')} by {formats.day(history.as_of)}.")
+    st.caption(f"{formats.plural(len(meetings), 'meeting')} by {formats.day(history.as_of)}.")
     if meetings.empty:
         st.info("No meetings recorded yet.", icon=":material/event_busy:")
     meeting_timeline_chart(
@@ -65,7 +61,7 @@ def _meetings(history: PairHistory, pair: pd.Series, started_on, stall_factor: f
 def _goals(history: PairHistory) -> None:
     goals = goals_with_overdue(history.goals, as_of=history.as_of)
     overdue = int(goals["overdue"].sum())
-    st.caption(f"{_plural(len(goals), 'goal')}, {overdue:,} overdue.")
+    st.caption(f"{formats.plural(len(goals), 'goal')}, {overdue:,} overdue.")
     if goals.empty:
         st.info("No goals recorded yet.", icon=":material/flag:")
         return
@@ -101,7 +97,7 @@ def _goals(history: PairHistory) -> None:
 
 def _surveys(history: PairHistory) -> None:
     surveys = history.surveys
-    st.caption(f"{_plural(len(surveys), 'survey response')} from the two of them.")
+    st.caption(f"{formats.plural(len(surveys), 'survey response')} from the two of them.")
     if surveys[["satisfaction", "relationship_quality"]].notna().any(axis=None):
         survey_scores_chart(surveys)
     else:

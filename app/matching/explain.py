@@ -3,6 +3,7 @@ partner or no pair is allowed at all, and the health band a match score predicts
 
 import numpy as np
 
+from app.formats import plural
 from app.health import AT_RISK, HEALTHY, WATCH, HealthSettings
 from app.matching.scoring import (
     ALLOWED,
@@ -78,10 +79,6 @@ def predicted_band(score: float | np.ndarray, *, health: HealthSettings | None =
     return str(bands) if np.ndim(bands) == 0 else bands
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def _blocked_summary(codes: np.ndarray, side: int) -> str:
     """Why none of a person's candidates is allowed: one sentence when a single reason rules
     them all out, else a count per reason. `side` 0 explains a mentee, 1 a mentor."""
@@ -135,7 +132,7 @@ def pair_reasons(matrix: ScoreMatrix, rows: np.ndarray, cols: np.ndarray) -> lis
             elif gaps[k] == 0:
                 parts.append("same generation")
             else:
-                parts.append(f"{_plural(int(gaps[k]), 'generation')} apart")
+                parts.append(f"{plural(int(gaps[k]), 'generation')} apart")
         if weights["location"] > 0:
             if not place_known[k]:
                 parts.append("location unknown")
@@ -179,7 +176,7 @@ def _no_pair_sentence(matrix: ScoreMatrix) -> str:
     return (
         "every candidate pair breaks a rule ("
         + ", ".join(
-            f"{_plural(int(counts[code]), 'pair')} {_RULED_OUT[code][0]}" for code in present
+            f"{plural(int(counts[code]), 'pair')} {_RULED_OUT[code][0]}" for code in present
         )
         + ")"
     )

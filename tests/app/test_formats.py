@@ -35,3 +35,12 @@ def test_an_unknown_value_reads_as_a_dash(unknown) -> None:
     assert formats.count(unknown) == formats.percent(unknown) == "—"
     assert formats.decimal(unknown, scale="5") == formats.signed(unknown) == "—"
     assert formats.day(unknown) == "—"
+
+
+def test_a_count_and_its_noun_read_one_way_everywhere() -> None:
+    assert [formats.plural(n, "pair") for n in (0, 1, 2, 1234)] == [
+        "0 pairs",
+        "1 pair",
+        "2 pairs",
+        "1,234 pairs",
+    ]
