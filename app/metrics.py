@@ -11,10 +11,13 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+# One declaration of the cadence window: the store's aggregate (data_access.queries) and the
+# pandas definitions here count the same days.
+from data_access.queries import ADHERENCE_WINDOW_DAYS
+
 DEFAULT_CADENCE_DAYS = 14
 DEFAULT_STALL_FACTOR = 2.0
 UPLIFT_KINDS = ("baseline", "exit")
-ADHERENCE_WINDOW_DAYS = 90
 RETENTION_LOOKBACK_DAYS = 365
 
 ACTIVE = "active"
@@ -180,9 +183,15 @@ def net_promoter_score(scores: pd.Series) -> float:
     answered = scores.dropna()
     if answered.empty:
         return float("nan")
-    promoters = (answered >= 9).mean()
-    detractors = (answered <= 6).mean()
-    return float(round((promoters - detractors) * 100, 10))
+    return nps_from_counts(int((answered >= 9).sum()), int((answered <= 6).sum()), len(answered))
+
+
+def nps_from_counts(promoters: float, detractors: float, answered: float) -> float:
+    """NPS from how many answered 9–10 (`promoters`), 0–6 (`detractors`) and at all
+    (`answered`): the one formula, also for counts summed per group; NaN with no answers."""
+    if not answered:
+        return float("nan")
+    return float(round((promoters / answered - detractors / answered) * 100, 10))
 
 
 def responses_as_of(surveys: pd.DataFrame, *, as_of: date) -> pd.DataFrame:

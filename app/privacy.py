@@ -498,11 +498,7 @@ def _level_figures(
                 else np.nan
                 for index, mean in enumerate(MEANS)
             },
-            "nps": (
-                float(round((promoters[cell] / given - detractors[cell] / given) * 100, 10))
-                if given
-                else float("nan")
-            ),
+            "nps": metrics.nps_from_counts(promoters[cell], detractors[cell], given),
         }
 
     return [lambda cell=cell: figures(cell) for cell in range(size)]

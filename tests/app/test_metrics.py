@@ -1,5 +1,6 @@
 """The metric definitions of docs/metrics.md, pinned on small hand-computed programs."""
 
+import math
 from datetime import date
 
 import pandas as pd
@@ -296,3 +297,9 @@ def test_meetings_per_pair_per_month() -> None:
     assert table["meetings"].tolist() == [1, 3, 1]
     assert table["pairs"].tolist() == [1, 2, 1]
     assert table["meetings_per_pair"].tolist() == [1.0, 1.5, 1.0]
+
+
+def test_the_nps_from_counts_is_the_nps_of_the_answers() -> None:
+    answers = pd.Series([9, 10, 10, 7, 8, 0, 3, 5, 6, 6], dtype=float)
+    assert metrics.nps_from_counts(3, 5, 10) == metrics.net_promoter_score(answers) == -20.0
+    assert math.isnan(metrics.nps_from_counts(0, 0, 0))
