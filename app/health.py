@@ -29,16 +29,22 @@ BANDS = (HEALTHY, WATCH, AT_RISK, TOO_EARLY)
 COMPONENTS = ("meetings", "goals", "sentiment")
 
 
+#: The health score's defaults (docs/metrics.md), declared once: `HealthSettings` and the
+#: program's settings (`app.settings.ProgramSettings`) both take them from here.
+DEFAULT_WEIGHTS = {"meetings": 0.5, "goals": 0.25, "sentiment": 0.25}
+DEFAULT_HEALTHY_FROM = 70
+DEFAULT_WATCH_FROM = 40
+DEFAULT_TOO_EARLY_DAYS = 14
+
+
 @dataclass(frozen=True)
 class HealthSettings:
     """The knobs of the health score; defaults are docs/metrics.md's."""
 
-    weights: dict[str, float] = field(
-        default_factory=lambda: {"meetings": 0.5, "goals": 0.25, "sentiment": 0.25}
-    )
-    healthy_from: float = 70.0
-    watch_from: float = 40.0
-    too_early_days: int = 14
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    healthy_from: float = float(DEFAULT_HEALTHY_FROM)
+    watch_from: float = float(DEFAULT_WATCH_FROM)
+    too_early_days: int = DEFAULT_TOO_EARLY_DAYS
     stall_factor: float = metrics.DEFAULT_STALL_FACTOR
 
 

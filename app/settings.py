@@ -12,7 +12,14 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Engine
 
-from app.health import HealthSettings
+from app.health import (
+    DEFAULT_HEALTHY_FROM,
+    DEFAULT_TOO_EARLY_DAYS,
+    DEFAULT_WATCH_FROM,
+    DEFAULT_WEIGHTS,
+    HealthSettings,
+)
+from app.metrics import DEFAULT_STALL_FACTOR
 from data_access.settings_store import store_settings, stored_settings
 
 AS_OF_ENV = "PAIRPULSE_AS_OF"
@@ -38,15 +45,31 @@ class ProgramSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     stall_factor: float = Field(
-        2.0, ge=1.1, le=6.0, description="A pair is stalled after this many target cadences."
+        DEFAULT_STALL_FACTOR,
+        ge=1.1,
+        le=6.0,
+        description="A pair is stalled after this many target cadences.",
     )
-    weight_meetings: float = Field(0.5, ge=0.0, le=1.0, description="Health weight: meetings.")
-    weight_goals: float = Field(0.25, ge=0.0, le=1.0, description="Health weight: goals.")
-    weight_sentiment: float = Field(0.25, ge=0.0, le=1.0, description="Health weight: sentiment.")
-    healthy_from: int = Field(70, ge=1, le=100, description="Lowest score that is Healthy.")
-    watch_from: int = Field(40, ge=0, le=99, description="Lowest score that is Watch.")
+    weight_meetings: float = Field(
+        DEFAULT_WEIGHTS["meetings"], ge=0.0, le=1.0, description="Health weight: meetings."
+    )
+    weight_goals: float = Field(
+        DEFAULT_WEIGHTS["goals"], ge=0.0, le=1.0, description="Health weight: goals."
+    )
+    weight_sentiment: float = Field(
+        DEFAULT_WEIGHTS["sentiment"], ge=0.0, le=1.0, description="Health weight: sentiment."
+    )
+    healthy_from: int = Field(
+        DEFAULT_HEALTHY_FROM, ge=1, le=100, description="Lowest score that is Healthy."
+    )
+    watch_from: int = Field(
+        DEFAULT_WATCH_FROM, ge=0, le=99, description="Lowest score that is Watch."
+    )
     too_early_days: int = Field(
-        14, ge=0, le=120, description="Pairs younger than this many days are Too early."
+        DEFAULT_TOO_EARLY_DAYS,
+        ge=0,
+        le=120,
+        description="Pairs younger than this many days are Too early.",
     )
     min_respondents: int = Field(
         5, ge=3, le=10, description="Survey groups smaller than this are not shown."
