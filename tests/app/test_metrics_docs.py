@@ -16,7 +16,11 @@ def _public_functions(module: ModuleType) -> list[str]:
     return [
         name
         for name, member in inspect.getmembers(module, inspect.isfunction)
-        if not name.startswith("_") and member.__module__ == module.__name__
+        if not name.startswith("_")
+        and (
+            member.__module__ == module.__name__
+            or member.__module__.startswith(f"{module.__name__}.")
+        )
     ]
 
 

@@ -1,5 +1,5 @@
-"""The whole program's survey tables are decided on coded arrays (`app.privacy._coded_rows`);
-here they are compared, cell by cell, with the rule applied to a frame per cell, as it was first
+"""The whole program's survey tables are decided on coded arrays (`app.privacy.coded`); here
+they are compared, cell by cell, with the rule applied to a frame per cell, as it was first
 written: the same cells in the same order, the same hidden cells and reasons, the same figures.
 """
 
@@ -11,21 +11,11 @@ import pytest
 from hypothesis import given, settings
 
 from app import metrics
-from app.privacy import (
-    ALL,
-    BREAKDOWNS,
-    Cell,
-    Line,
-    _answered,
-    _breakdown_cells,
-    _coded_breakdown,
-    _coded_role_by_month,
-    _decisions,
-    _groups,
-    _people_by_question,
-    _role_month_keys,
-    _row,
-)
+from app.privacy.coded import _coded_breakdown, _coded_role_by_month
+from app.privacy.over_time import _answered
+from app.privacy.rule import _breakdown_cells, _decisions, _groups, _people_by_question, _row
+from app.privacy.tables import _role_month_keys
+from app.privacy.terms import ALL, BREAKDOWNS, Cell, Line
 from sample_data.generator import generate_program
 from tests.app.test_privacy import AS_OF, programs
 
