@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from data_access import importer
 from data_access.csv_format import FILE_FORMATS
 from data_access.db import table_counts
 from data_access.exporter import program_frames
@@ -25,6 +24,7 @@ from data_access.importer import (
     read_uploads,
     run_import,
 )
+from data_access.importer import write as importer_write
 from data_access.models import AuditLog, Cohort, Pair, Participant
 
 FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"
@@ -550,7 +550,7 @@ def test_a_failure_while_writing_leaves_the_store_as_it_was(
     with (folder / "meetings.csv").open("a", encoding="utf-8") as stream:
         stream.write("M900,P03,2025-03-24,30,video,new\n")
     before = store_snapshot(filled)
-    real_upsert = importer.upsert_rows
+    real_upsert = importer_write.upsert_rows
     calls = []
 
     def failing_upsert(connection, model, rows, **options):
@@ -559,7 +559,7 @@ def test_a_failure_while_writing_leaves_the_store_as_it_was(
             raise RuntimeError("the disk is full")
         return real_upsert(connection, model, rows, **options)
 
-    monkeypatch.setattr(importer, "upsert_rows", failing_upsert)
+    monkeypatch.setattr(importer_write, "upsert_rows", failing_upsert)
     with pytest.raises(RuntimeError, match="the disk is full"):
         import_folder(folder, filled)
 
@@ -573,7 +573,7 @@ def test_a_row_the_database_refuses_rolls_everything_back(
     """A cohort deleted between the check and the write: the store's own error undoes it all."""
     folder = copy_program(tmp_path)
     replace_in(folder, "cohorts.csv", "2024 pilot", "2024 pilot (renamed)")
-    real_upsert = importer.upsert_rows
+    real_upsert = importer_write.upsert_rows
 
     def upsert_with_a_vanished_cohort(connection, model, rows, *, columns, **options):
         if model is Pair:  # rows are tuples in the order of `columns`
@@ -581,7 +581,7 @@ def test_a_row_the_database_refuses_rolls_everything_back(
             rows = [tuple(first[column] for column in columns), *rows[1:]]
         return real_upsert(connection, model, rows, columns=columns, **options)
 
-    monkeypatch.setattr(importer, "upsert_rows", upsert_with_a_vanished_cohort)
+    monkeypatch.setattr(importer_write, "upsert_rows", upsert_with_a_vanished_cohort)
     before = store_snapshot(filled)
 
     with pytest.raises(IntegrityError):
