@@ -376,7 +376,7 @@ def _active(health: pd.DataFrame) -> pd.DataFrame:
     return health[health["status"] == metrics.ACTIVE]
 
 
-def cadence_adherence(health: pd.DataFrame) -> CadenceAdherence:
+def adherence_distribution(health: pd.DataFrame) -> CadenceAdherence:
     """Cadence adherence of the active pairs of `health` (`program_health`): mean, how many meet
     at least `ON_CADENCE_FROM` of their expected meetings, and how many fall in each bin."""
     adherence = _active(health)["cadence_adherence"].dropna()
@@ -495,7 +495,7 @@ def _survey_note(row: pd.Series) -> str:
 
 
 def highlights(
-    kpi_row: list[Kpi], bands: dict[str, int], cadence: CadenceAdherence, cohorts: pd.DataFrame
+    kpi_figures: list[Kpi], bands: dict[str, int], cadence: CadenceAdherence, cohorts: pd.DataFrame
 ) -> list[str]:
     """A few plain sentences on what stands out, each computed from the figures given."""
     sentences = []
@@ -520,7 +520,7 @@ def highlights(
             f"{cadence.measured:,}) held at least {ON_CADENCE_FROM:.0%} of their expected "
             "meetings over the last 90 days."
         )
-    uplift = next(kpi for kpi in kpi_row if kpi.label == SKILL_UPLIFT)
+    uplift = next(kpi for kpi in kpi_figures if kpi.label == SKILL_UPLIFT)
     if not uplift.hidden and pd.notna(uplift.current.value):
         sentences.append(
             f"Skill uplift {uplift.current.formatted()} points from baseline to exit "
@@ -565,7 +565,7 @@ TARGETS = (
 
 
 def verdict(
-    kpi_row: list[Kpi],
+    kpi_figures: list[Kpi],
     bands: dict[str, int],
     cadence: CadenceAdherence,
     settings: ProgramSettings,
@@ -573,7 +573,7 @@ def verdict(
     """On track when every figure of `TARGETS` that can be measured reaches its target (a
     setting); off track when one falls short, naming it. No verdict when nothing is measured."""
     active = sum(bands.values())
-    completion = next(kpi for kpi in kpi_row if kpi.label == "Goal completion").current.value
+    completion = next(kpi for kpi in kpi_figures if kpi.label == "Goal completion").current.value
     figures = {
         "Healthy pairs": bands.get(HEALTHY, 0) / active if active else np.nan,
         "Pairs on cadence": cadence.share_on_cadence,
@@ -604,20 +604,20 @@ def executive_summary(
     compared with `before`, the same cohorts `COMPARISON_MONTHS` earlier (see
     `previous_as_of`)."""
     rule = anonymity(settings)
-    kpi_row = kpis(now, before, cohort_ids, rule)
+    kpi_figures = kpis(now, before, cohort_ids, rule)
     bands = band_counts(now.health)
-    cadence = cadence_adherence(now.health)
+    cadence = adherence_distribution(now.health)
     cohorts = cohort_comparison(now, rule)
     return ExecutiveSummary(
         as_of=now.program.as_of,
         previous_as_of=before.program.as_of,
         pairs=len(now.program.pairs),
-        kpis=kpi_row,
+        kpis=kpi_figures,
         bands=bands,
         cadence=cadence,
         by_role=role_comparison(now, cohort_ids, rule),
         cohorts=cohorts,
-        highlights=highlights(kpi_row, bands, cadence, cohorts),
+        highlights=highlights(kpi_figures, bands, cadence, cohorts),
         min_respondents=rule.min_respondents,
-        verdict=verdict(kpi_row, bands, cadence, settings),
+        verdict=verdict(kpi_figures, bands, cadence, settings),
     )

@@ -162,7 +162,7 @@ def _gaps_caption(hidden: str, empty: str) -> str:
 
 
 # --- KPIs -----------------------------------------------------------------------------------------
-def kpi_row(row: pd.Series, uplift: UpliftSummary, rule: AnonymitySettings) -> None:
+def survey_kpis(row: pd.Series, uplift: UpliftSummary, rule: AnonymitySettings) -> None:
     """Responses, respondents, NPS, satisfaction and skill uplift: "hidden" when the rule hides a
     figure, "—" when nobody answered, each with the reason in a caption under the row."""
     shown = bool(row["shown"])

@@ -89,7 +89,7 @@ def _pair_picker(label: str, key: str, options: dict[str, tuple[str, str]], name
     return [options[value] for value in chosen]
 
 
-def settings_form(pool: Pool) -> tuple[MatchSettings, bool]:
+def match_settings_form(pool: Pool) -> tuple[MatchSettings, bool]:
     """The hard constraints, weights, options and hand-picked pairs in one form: (the settings
     as last submitted, whether **Propose pairs** was pressed this run)."""
     with st.form("what_if_settings", border=True):

@@ -52,15 +52,15 @@ stop_if_nothing_matches(len(program.surveys), what="survey responses")
 # choice of cohorts can be subtracted from another (app.privacy); the rest uses the narrowed one.
 
 
-def breakdown(by: str) -> pd.DataFrame:
+def breakdown_by(by: str) -> pd.DataFrame:
     """`app.privacy.survey_breakdown` over the chosen cohorts."""
-    return survey_data.breakdown(as_of, cohort_ids, by, rule)
+    return survey_data.published_breakdown(as_of, cohort_ids, by, rule)
 
 
 kpi_slot = st.container()
 
 st.header("Trends by month")
-by_month = breakdown("month")
+by_month = breakdown_by("month")
 trend = survey_data.trend(as_of, cohort_ids, rule)
 views.month_trend_chart(trend)
 if partial:
@@ -69,7 +69,7 @@ if partial:
 kind_column, uplift_column = st.columns(2)
 with kind_column:
     st.header("By survey kind")
-    by_kind = breakdown("kind")
+    by_kind = breakdown_by("kind")
     views.kind_chart(by_kind)
 with uplift_column:
     st.header("Baseline → exit")
@@ -97,13 +97,13 @@ by = url_selectbox(
     default="cohort",
     format_func=views.BREAKDOWN_LABELS.__getitem__,
 )
-table = breakdown(by)
+table = breakdown_by(by)
 views.breakdown_table(table, views.group_names(by, cohorts))
 st.markdown(f"**NPS by {views.BREAKDOWN_LABELS[by].lower()}**")
 views.nps_chart(table, views.group_names(by, cohorts))
 
 with kpi_slot:
-    views.kpi_row(views.overall([by_month, by_kind, table]), uplift, rule)
+    views.survey_kpis(views.overall([by_month, by_kind, table]), uplift, rule)
 
 if role == PROGRAM_MANAGER:
     st.header("Comments")

@@ -14,7 +14,7 @@ from components.loaders import store_engine
 from components.loaders.matching_data import people_to_pair
 from components.session import current_actor
 from components.what_if_compare import compare_section
-from components.what_if_inputs import pool_choice, settings_form
+from components.what_if_inputs import match_settings_form, pool_choice
 from components.what_if_proposal import (
     current_mentors,
     current_result,
@@ -59,7 +59,7 @@ st.caption(
     + (f", in today's {len(pool.current):,} pairs of the cohort." if mode == "rematch" else ".")
 )
 
-settings, submitted = settings_form(pool)
+settings, submitted = match_settings_form(pool)
 if submitted:
     propose_with_progress(pool, settings)
 result = current_result(pool)

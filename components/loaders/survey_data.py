@@ -97,7 +97,7 @@ def _key(rule: AnonymitySettings) -> tuple[int, int]:
     return (rule.min_respondents, rule.min_comment_group)
 
 
-def breakdown(
+def published_breakdown(
     as_of: date, cohort_ids: tuple[str, ...], by: str, rule: AnonymitySettings
 ) -> pd.DataFrame:
     """`app.privacy.survey_breakdown` of the whole program's responses over `cohort_ids` (by
@@ -117,7 +117,7 @@ def trend(
     `by_role` it is the breakdown by month without its All row (as `survey_trend` says), so the
     page's breakdown by month is reused rather than decided a second time."""
     if not by_role:
-        table = breakdown(as_of, cohort_ids, "month", rule)
+        table = published_breakdown(as_of, cohort_ids, "month", rule)
         return table[table["group"] != ALL].rename(columns={"group": "month"})
     tables = _role_month(loaders.store_key(), as_of, tuple(sorted(cohort_ids)), _key(rule))
     return _rounded(tables.by_role_and_month)

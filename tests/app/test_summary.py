@@ -18,7 +18,7 @@ from app.summary import (
     ExecutiveSummary,
     Snapshot,
     Verdict,
-    cadence_adherence,
+    adherence_distribution,
     cohort_stage,
     executive_summary,
     previous_as_of,
@@ -154,7 +154,7 @@ def test_cadence_bins_put_each_share_in_one_bin() -> None:
             "cadence_adherence": [0.0, 0.39, 0.4, 0.79, 0.8, np.nan, 1.0],
         }
     )
-    cadence = cadence_adherence(health)
+    cadence = adherence_distribution(health)
     assert cadence.bins == {"Under 40 %": 2, "40–79 %": 2, "80 % or more": 1}
     assert (cadence.active, cadence.measured, cadence.on_cadence) == (6, 5, 1)
     assert cadence.share_on_cadence == pytest.approx(0.2)
