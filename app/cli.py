@@ -26,7 +26,7 @@ from app.bench import (
     run_benchmarks,
 )
 from app.follow_ups import digest, follow_up_queue
-from app.headlines import band_counts, headline_figures, program_health
+from app.headlines import band_counts, headline_figures, store_health
 from app.matching.pool import MODES, pool_from_program, propose_for_pool
 from app.matching.settings import MatchingError, MatchSettings
 from app.settings import ProgramSettings, default_as_of, load_settings
@@ -37,7 +37,7 @@ from data_access.db import StoreLocationError
 from data_access.exporter import export_directory
 from data_access.follow_ups import latest_follow_ups
 from data_access.importer import ImportSourceError, read_directory, run_import
-from data_access.queries import load_program, pair_directory
+from data_access.queries import load_health_inputs, load_program, pair_directory
 from data_access.scenarios import matching_frames
 from sample_data.seed import SCALES, StoreNotEmptyError, seed_store
 
@@ -237,7 +237,7 @@ def _report(args: argparse.Namespace) -> int:
     as_of = args.as_of or default_as_of()
     settings = load_settings(engine)
     program = load_program(engine, as_of=as_of)
-    health = program_health(program, settings)
+    health = store_health(load_health_inputs(engine, as_of=as_of), settings)
     print(f"PairPulse report as of {as_of.isoformat()}")
     for figure in headline_figures(program, health):
         print(f"  {figure.label:<36} {figure.formatted():>10}")
@@ -251,7 +251,7 @@ def _digest(args: argparse.Namespace) -> int:
     engine = open_store()
     as_of = args.as_of or default_as_of()
     settings = load_settings(engine)
-    health = program_health(load_program(engine, as_of=as_of), settings)
+    health = store_health(load_health_inputs(engine, as_of=as_of), settings)
     queue = follow_up_queue(
         health,
         latest_follow_ups(engine, as_of),

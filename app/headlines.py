@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from app import metrics
-from app.health import BANDS, health_from_aggregates, pair_activity, pair_health
+from app.health import BANDS, pair_activity, pair_health, pair_health_from_rows
 from app.privacy import published_through
 from app.settings import ProgramSettings
 from data_access.queries import ActivityInputs, HealthInputs, ProgramFrames
@@ -36,8 +36,9 @@ class Headline:
 
 
 def program_health(program: ProgramFrames, settings: ProgramSettings) -> pd.DataFrame:
-    """`pair_health` for every pair of `program`, with the program's settings."""
-    return pair_health(
+    """`app.health.pair_health_from_rows` for every pair of `program`, with the program's
+    settings: the reference `store_health` is tested against, for frames already in memory."""
+    return pair_health_from_rows(
         program.pairs,
         program.meeting_stats,
         program.goals,
@@ -49,9 +50,9 @@ def program_health(program: ProgramFrames, settings: ProgramSettings) -> pd.Data
 
 
 def store_health(inputs: HealthInputs, settings: ProgramSettings) -> pd.DataFrame:
-    """`program_health` from the per-pair aggregates `data_access.queries.load_health_inputs`
-    reads: the same pairs and figures, without loading every goal and survey response."""
-    return health_from_aggregates(
+    """`app.health.pair_health` of the per-pair aggregates `data_access.queries.load_health_inputs`
+    reads, with the program's settings: what every screen, the PDF and the CLI show."""
+    return pair_health(
         inputs.pairs,
         inputs.meeting_stats,
         inputs.goal_counts,

@@ -228,7 +228,7 @@ def _days_since_last_meeting_while_running(
     return (frame["days_since_last_meeting"] - days_since_end).clip(lower=0).astype(float)
 
 
-def pair_health(
+def pair_health_from_rows(
     pairs: pd.DataFrame,
     stats: pd.DataFrame,
     goals: pd.DataFrame,
@@ -238,17 +238,18 @@ def pair_health(
     as_of: date,
     settings: HealthSettings | None = None,
 ) -> pd.DataFrame:
-    """Health of every pair that existed on `as_of`, indexed by `pair_id`.
+    """`pair_health` from the goal and survey response rows instead of their per-pair aggregates:
+    the reference the tests hold the production path to (and what a test builds from frames in
+    memory). Every screen, the PDF and the CLI score pairs with `pair_health` on the aggregates
+    `data_access.queries.load_health_inputs` reads.
 
     `stats` is the pairs' `metrics.meeting_stats` as of the same date (or its SQL twin,
     `data_access.queries.meeting_stats`); the other inputs are in the import format's columns
-    with dates as timestamps, and anything in them dated after `as_of` is ignored.
-    Columns: status (as of the date), cadence_days, last_meeting_on, days_since_last_meeting,
-    cadence_adherence, stalled, overdue_goals, the latest sentiment answers, the three component
-    scores, health_score (0–100, NaN for a pair with nothing to measure), band and reasons.
+    with dates as timestamps, and anything in them dated after `as_of` is ignored. The columns
+    are `pair_health`'s.
     """
     current = metrics.pairs_as_of(pairs, as_of=as_of)
-    return health_from_aggregates(
+    return pair_health(
         pairs,
         stats,
         goal_counts(metrics.goals_as_of(goals, as_of=as_of), as_of=as_of),
@@ -267,9 +268,9 @@ def pair_activity(
     as_of: date,
     settings: HealthSettings | None = None,
 ) -> pd.DataFrame:
-    """The meeting half of `pair_health`, which needs no goals or answers: every pair that
-    existed on `as_of`, indexed by `pair_id`, with the columns of `pair_health` up to `stalled`
-    (cohort_id, mentor_id, mentee_id, status, cadence_days, last_meeting_on,
+    """The meeting half of `pair_health` (its first step), which needs no goals or answers:
+    every pair that existed on `as_of`, indexed by `pair_id`, with the columns of `pair_health`
+    up to `stalled` (cohort_id, mentor_id, mentee_id, status, cadence_days, last_meeting_on,
     days_since_last_meeting, days_since_start, cadence_adherence, stalled), the same values.
     `stats` is as in `pair_health`."""
     settings = settings or HealthSettings()
@@ -289,7 +290,7 @@ def pair_activity(
     return frame
 
 
-def health_from_aggregates(
+def pair_health(
     pairs: pd.DataFrame,
     stats: pd.DataFrame,
     goals: pd.DataFrame,
@@ -299,10 +300,14 @@ def health_from_aggregates(
     as_of: date,
     settings: HealthSettings | None = None,
 ) -> pd.DataFrame:
-    """`pair_health` from the per-pair aggregates instead of the goal and response rows:
-    `goals` is `goal_counts` and `sentiment` is `latest_sentiment` as of `as_of` (or their SQL
-    twins in `data_access.queries`, which is how a large store is scored without reading every
-    goal and response)."""
+    """Health of every pair that existed on `as_of`, indexed by `pair_id`: the one definition of
+    the score, its band and reasons. `stats` is the pairs' `metrics.meeting_stats`, `goals` their
+    `goal_counts` and `sentiment` their `latest_sentiment`, all as of `as_of` (in production the
+    SQL twins in `data_access.queries`, so that a large store is scored without reading every goal
+    and response); `pairs` and `cohorts` are in the import format's columns.
+    Columns: status (as of the date), cadence_days, last_meeting_on, days_since_last_meeting,
+    cadence_adherence, stalled, overdue_goals, the latest sentiment answers, the three component
+    scores, health_score (0–100, NaN for a pair with nothing to measure), band and reasons."""
     settings = settings or HealthSettings()
     current = metrics.pairs_as_of(pairs, as_of=as_of)
     frame = pair_activity(pairs, stats, cohorts, as_of=as_of, settings=settings)

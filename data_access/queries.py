@@ -315,7 +315,7 @@ HEALTH_PAIR_COLUMNS = [
 @dataclass(frozen=True)
 class HealthInputs:
     """What pair health needs of the program as of one date, aggregated per pair in SQL: the
-    inputs of `app.health.health_from_aggregates`."""
+    inputs of `app.health.pair_health`."""
 
     as_of: date
     cohorts: pd.DataFrame

@@ -7,7 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app import metrics
-from app.health import HEALTHY, pair_health
+from app.health import HEALTHY, pair_health_from_rows
 
 AS_OF = date(2026, 6, 30)
 COHORTS = pd.DataFrame({"cohort_id": ["C"], "target_cadence_days": [14]})
@@ -97,7 +97,7 @@ def programs(draw: st.DrawFn) -> dict[str, pd.DataFrame]:
 def _health(program: dict[str, pd.DataFrame], as_of: date = AS_OF) -> pd.DataFrame:
     pairs = metrics.pairs_as_of(program["pairs"], as_of=as_of)
     stats = metrics.meeting_stats(pairs, program["meetings"], as_of=as_of)
-    return pair_health(
+    return pair_health_from_rows(
         program["pairs"], stats, program["goals"], program["surveys"], COHORTS, as_of=as_of
     )
 

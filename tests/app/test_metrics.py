@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from app import metrics
-from app.health import AT_RISK, HEALTHY, TOO_EARLY, WATCH, pair_health
+from app.health import AT_RISK, HEALTHY, TOO_EARLY, WATCH, pair_health_from_rows
 
 AS_OF = date(2026, 6, 30)
 
@@ -220,7 +220,9 @@ def test_pair_health_bands_and_reasons() -> None:
             "relationship_quality": [5, 2],
         }
     )
-    health = pair_health(pairs, _stats(pairs, meetings), goals, surveys, COHORTS, as_of=AS_OF)
+    health = pair_health_from_rows(
+        pairs, _stats(pairs, meetings), goals, surveys, COHORTS, as_of=AS_OF
+    )
     assert health["band"].to_dict() == {
         "steady": HEALTHY,
         "stalled": AT_RISK,
@@ -258,7 +260,7 @@ def test_two_answers_on_the_latest_day_count_the_lower_whatever_their_order(reve
             for day in ("created_on", "due_on", "completed_on")
         }
     )
-    health = pair_health(
+    health = pair_health_from_rows(
         pairs, _stats(pairs, _meetings([])), no_goals, surveys, COHORTS, as_of=AS_OF
     )
     assert health.loc["p", "mentee_satisfaction"] == 1

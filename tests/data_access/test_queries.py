@@ -9,7 +9,7 @@ from sqlalchemy import Engine, insert, select
 from app import health, metrics
 from app.cohort_narrowing import program_for_cohorts
 from app.headlines import program_health, store_activity, store_health
-from app.health import pair_health
+from app.health import pair_health_from_rows
 from app.settings import ProgramSettings
 from data_access import queries
 from data_access.models import Pair, SurveyResponse
@@ -57,7 +57,7 @@ def test_sql_meeting_stats_equal_the_pandas_definition(demo_engine: Engine, days
 def test_health_from_the_store_equals_health_from_every_row(demo_engine: Engine) -> None:
     everything = _everything(demo_engine)
     program = queries.load_program(demo_engine, as_of=ANCHOR)
-    from_store = pair_health(
+    from_store = pair_health_from_rows(
         program.pairs,
         program.meeting_stats,
         program.goals,
@@ -66,7 +66,7 @@ def test_health_from_the_store_equals_health_from_every_row(demo_engine: Engine)
         as_of=ANCHOR,
     )
     pairs = metrics.pairs_as_of(everything["pairs"], as_of=ANCHOR)
-    from_rows = pair_health(
+    from_rows = pair_health_from_rows(
         everything["pairs"],
         metrics.meeting_stats(pairs, everything["meetings"], as_of=ANCHOR),
         everything["goals"],
