@@ -1,8 +1,10 @@
-"""Filters kept in the URL (`st.query_params`), so that a view is a shareable link.
+"""Filters kept in the URL, so that a view is a shareable link.
 
 Each filter is a widget whose value starts from the link (values the program does not have are
-dropped with a note, never passed on) and is written back to the link on every run; a value
-equal to its default is left out of the link. `as_of` is the global as-of date (docs/metrics.md).
+dropped with a note, never passed on) and is kept in the link; a value equal to its default is
+left out of it. Streamlit binds a multiselect of plain options to the link itself
+(`bind="query-params"`); filters that show labels for ids, and the as-of date, are synced here
+through `st.query_params`, by id. `as_of` is the global as-of date (docs/metrics.md).
 """
 
 from collections.abc import Callable, Sequence
@@ -72,19 +74,31 @@ def url_multiselect(
     options: Sequence[str],
     *,
     param: str,
-    format_func: Callable[[str], str] = str,
+    format_func: Callable[[str], str] | None = None,
     container: Any = st,
     placeholder: str = "All",
     help: str | None = None,
 ) -> list[str]:
-    """A multiselect whose values live in the link's repeated `param`; empty means all."""
+    """A multiselect whose values live in the link's repeated `param`; empty means all.
+
+    Where the link holds the options themselves (no `format_func`), Streamlit keeps the widget
+    and the link in step (`bind="query-params"`: values not among the options are dropped, an
+    empty choice is left out of the link); this only tells the person what it dropped. With a
+    `format_func`, Streamlit would put the shown labels in the link instead of the values, so
+    the link is kept here, by value."""
+    linked = st.query_params.get_all(param)
+    unknown = [value for value in linked if value not in options]
+    if format_func is None:
+        if unknown and param not in st.session_state:
+            _note_unknown(label, unknown)
+        values = container.multiselect(
+            label, options, key=param, bind="query-params", placeholder=placeholder, help=help
+        )
+        return list(values)
     key = _key(param)
     if key not in st.session_state:
-        linked = st.query_params.get_all(param)
-        unknown = [value for value in linked if value not in options]
         if unknown:
-            shown = ", ".join(repr(value[:40]) for value in unknown[:3])
-            note_link_problem(f"The link's {label.lower()} {shown} not in this program; ignored.")
+            _note_unknown(label, unknown)
         st.session_state[key] = [value for value in dict.fromkeys(linked) if value in options]
     else:
         st.session_state[key] = [value for value in st.session_state[key] if value in options]
@@ -93,6 +107,11 @@ def url_multiselect(
     )
     _write_param(param, list(values), [])
     return list(values)
+
+
+def _note_unknown(label: str, unknown: list[str]) -> None:
+    shown = ", ".join(repr(value[:40]) for value in unknown[:3])
+    note_link_problem(f"The link's {label.lower()} {shown} not in this program; ignored.")
 
 
 def latest_as_of() -> date:

@@ -86,3 +86,26 @@ def test_a_link_to_a_page_as_a_fresh_servers_first_request_goes_through_the_rout
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_a_band_filter_lands_in_the_link_and_nonsense_in_a_link_is_dropped_with_a_note(
+    app_url: str, page: Page
+) -> None:
+    # The band filter is bound to the link by Streamlit (`bind="query-params"`): the browser
+    # writes the address, so it is checked here rather than through AppTest.
+    page.goto(f"{app_url}/cohort_health?role=coordinator")
+    wait_for_app(page)
+    band = page.get_by_test_id("stMultiSelect").filter(has_text="Health band").first
+    band.click()
+    page.get_by_role("option", name="Watch", exact=True).click()
+    page.keyboard.press("Escape")
+    settle(page)
+    expect(page).to_have_url(re.compile(r"[?&]band=Watch(&|$)"))
+    page.goto(f"{app_url}/cohort_health?role=coordinator&band=Watch&band=Nonsense")
+    wait_for_app(page)
+    band = page.get_by_test_id("stMultiSelect").filter(has_text="Health band").first
+    expect(band).to_contain_text("Watch")
+    expect(band).not_to_contain_text("Nonsense")
+    expect(page.get_by_test_id("stToast").filter(has_text="'Nonsense'")).to_be_visible()
+    expect(page).not_to_have_url(re.compile("Nonsense"))
+    expect(page).to_have_url(re.compile(r"[?&]band=Watch(&|$)"))

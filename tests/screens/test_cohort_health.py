@@ -125,21 +125,19 @@ def test_active_pairs_by_default(app_on, fixture_url) -> None:
     assert _band_bars(at) == {"Healthy": 0, "Watch": 1, "At risk": 0, "Too early": 0}
 
 
-def test_the_band_filter_narrows_the_table_and_goes_into_the_link(app_on, fixture_url) -> None:
+def test_the_band_filter_narrows_the_table(app_on, fixture_url) -> None:
     at = _open(app_on, fixture_url, status="all")
-    at = at.multiselect(key="link:band").set_value(["At risk"]).run()
+    at = at.multiselect(key="band").set_value(["At risk"]).run()
     assert not at.exception
     assert _table(at)["pair"].tolist() == ["P04", "P02"]
-    assert _param(at, "band") == ["At risk"]
     assert _band_bars(at) == {"Healthy": 0, "Watch": 0, "At risk": 2, "Too early": 0}
 
 
 def test_a_department_of_either_person_matches(app_on, fixture_url) -> None:
     # Sales is the mentee's department in P02 and P04; HR the mentor's in P03.
     at = _open(app_on, fixture_url, status="all")
-    at = at.multiselect(key="link:department").set_value(["Sales", "HR"]).run()
+    at = at.multiselect(key="department").set_value(["Sales", "HR"]).run()
     assert sorted(_table(at)["pair"]) == ["P02", "P03", "P04"]
-    assert sorted(_param(at, "department")) == ["HR", "Sales"]
 
 
 def test_filters_that_match_nothing_say_so(app_on, fixture_url) -> None:
@@ -238,7 +236,7 @@ def test_the_linked_pair_stays_selected_when_the_filters_reorder_the_table(
 ) -> None:
     at = _open(app_on, fixture_url, status="all", pair="P01")
     assert at.session_state["pair_table"]["selection"]["rows"] == [3]
-    at = at.multiselect(key="link:band").set_value(["Watch"]).run()
+    at = at.multiselect(key="band").set_value(["Watch"]).run()
     assert _table(at)["pair"].tolist() == ["P03", "P01"]
     assert at.session_state["pair_table"]["selection"]["rows"] == [1]
     assert _param(at, "pair") == ["P01"]

@@ -16,7 +16,7 @@ from tests.screens.conftest import DEMO_AS_OF, FIXTURE_AS_OF, page_text
 
 PAGE = "screens/goals.py"
 COHORT = "link:cohort"
-CATEGORY = "link:category"
+CATEGORY = "category"
 
 
 def _figures(at: AppTest) -> dict[str, str]:
@@ -123,13 +123,10 @@ def test_the_cohort_filter_narrows_every_figure_and_goes_into_the_link(app_on, f
     assert "No goal is overdue." in page_text(at)
 
 
-def test_the_category_filter_narrows_every_figure_and_goes_into_the_link(
-    app_on, fixture_url
-) -> None:
+def test_the_category_filter_narrows_every_figure(app_on, fixture_url) -> None:
     at = app_on(fixture_url, page=PAGE, as_of=FIXTURE_AS_OF).run()
     at = at.multiselect(key=CATEGORY).set_value(["data analytics", "social media"]).run()
     assert not at.exception
-    assert at.query_params["category"] in (["data analytics", "social media"],)
     # G02 dropped, G03 open and overdue.
     assert _figures(at)["Goal completion"] == "0%"
     assert _figures(at)["Overdue goals"] == "1"
