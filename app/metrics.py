@@ -203,11 +203,10 @@ def latest_confidence(surveys: pd.DataFrame, participants: pd.DataFrame) -> pd.D
     """Per mentee (index participant_id) who gave a `digital_confidence` in both a baseline and
     an exit survey: columns baseline and exit, each their latest answer of that kind."""
     mentees = participants.loc[participants["role"] == "mentee", "participant_id"]
-    answers = surveys[
-        surveys["participant_id"].isin(mentees)
-        & surveys["kind"].isin(UPLIFT_KINDS)
-        & surveys["digital_confidence"].notna()
-    ]
+    # The cheap tests first: matching ids against every mentee is the costly one.
+    answers = surveys[surveys["digital_confidence"].notna()]
+    answers = answers[answers["kind"].isin(UPLIFT_KINDS)]
+    answers = answers[answers["participant_id"].isin(mentees)]
     latest = (
         answers.sort_values("submitted_on")
         .groupby(["participant_id", "kind"])["digital_confidence"]

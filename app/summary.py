@@ -223,15 +223,8 @@ def anonymity(settings: ProgramSettings) -> AnonymitySettings:
 
 def uplift_respondents(surveys: pd.DataFrame, participants: pd.DataFrame) -> int:
     """How many mentees skill uplift is measured over: those who gave a digital confidence
-    answer in both a baseline and an exit survey (see `metrics.skill_uplift`)."""
-    mentees = participants.loc[participants["role"] == "mentee", "participant_id"]
-    answers = surveys[
-        surveys["participant_id"].isin(mentees)
-        & surveys["kind"].isin(["baseline", "exit"])
-        & surveys["digital_confidence"].notna()
-    ]
-    kinds = answers.groupby("participant_id")["kind"].nunique()
-    return int((kinds == 2).sum())
+    answer in both a baseline and an exit survey (`metrics.latest_confidence`)."""
+    return len(metrics.latest_confidence(surveys, participants))
 
 
 @dataclass(frozen=True)
@@ -295,17 +288,25 @@ def _hidden_note(row: pd.Series, question: str) -> str:
     return ""
 
 
+def _uplift_respondents(snapshot: Snapshot) -> int:
+    """`uplift_respondents` of the snapshot's program, worked out once per snapshot."""
+    key = ("uplift respondents",)
+    if key not in snapshot.decided:
+        program = snapshot.program
+        snapshot.decided[key] = uplift_respondents(program.surveys, program.participants)
+    return snapshot.decided[key]
+
+
 def _withheld(
     snapshot: Snapshot, cohort_ids: tuple[str, ...], rule: AnonymitySettings
 ) -> dict[str, str]:
     """Why each survey KPI of `snapshot` is withheld (absent when shown)."""
-    program = snapshot.program
     total = _role_table(snapshot, cohort_ids, rule).set_index("group").loc[ALL]
     hidden = {}
     for label, question in SURVEY_KPIS.items():
         if note := _hidden_note(total, question):
             hidden[label] = note
-    if 0 < uplift_respondents(program.surveys, program.participants) < rule.min_respondents:
+    if 0 < _uplift_respondents(snapshot) < rule.min_respondents:
         hidden[SKILL_UPLIFT] = f"{SUPPRESSED}: {FEWER.format(minimum=rule.min_respondents)}"
     elif cohort_ids and _hidden_note(total, "digital_confidence"):
         # Uplift is no sum of cells: over some cohorts it is shown only where their digital
@@ -322,10 +323,9 @@ def _respondents(
     who answered both the baseline and the exit question."""
     total = _role_table(snapshot, cohort_ids, rule).set_index("group").loc[ALL]
     people = None if pd.isna(total["respondents"]) else int(total["respondents"])
-    program = snapshot.program
     return {
         **dict.fromkeys(SURVEY_KPIS, people),
-        SKILL_UPLIFT: uplift_respondents(program.surveys, program.participants),
+        SKILL_UPLIFT: _uplift_respondents(snapshot),
     }
 
 
