@@ -40,8 +40,8 @@ from app.matching.solver import propose_pairs
 from app.settings import load_settings
 from data_access.db import make_engine, normalise_url, store_is_empty, table_counts, upgrade_store
 from data_access.exporter import export_directory
+from data_access.health_inputs import load_health_inputs
 from data_access.importer import read_directory, run_import
-from data_access.queries import load_health_inputs
 from sample_data.seed import seed_store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -36,8 +36,9 @@ from data_access.csv_format import escape_cell
 from data_access.db import StoreLocationError
 from data_access.exporter import export_directory
 from data_access.follow_ups import latest_follow_ups
+from data_access.health_inputs import load_health_inputs
 from data_access.importer import ImportSourceError, read_directory, run_import
-from data_access.queries import load_health_inputs, load_program, pair_directory
+from data_access.queries import load_program, pair_directory
 from data_access.scenarios import matching_frames
 from sample_data.seed import SCALES, StoreNotEmptyError, seed_store
 

@@ -9,7 +9,8 @@ from app import metrics
 from app.health import BANDS, pair_activity, pair_health, pair_health_from_rows
 from app.privacy import published_through
 from app.settings import ProgramSettings
-from data_access.queries import ActivityInputs, HealthInputs, ProgramFrames
+from data_access.health_inputs import ActivityInputs, HealthInputs
+from data_access.queries import ProgramFrames
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,9 @@ def program_health(program: ProgramFrames, settings: ProgramSettings) -> pd.Data
 
 
 def store_health(inputs: HealthInputs, settings: ProgramSettings) -> pd.DataFrame:
-    """`app.health.pair_health` of the per-pair aggregates `data_access.queries.load_health_inputs`
-    reads, with the program's settings: what every screen, the PDF and the CLI show."""
+    """`app.health.pair_health` of the per-pair aggregates that
+    `data_access.health_inputs.load_health_inputs` reads, with the program's settings: what every
+    screen, the PDF and the CLI show."""
     return pair_health(
         inputs.pairs,
         inputs.meeting_stats,
@@ -64,7 +66,7 @@ def store_health(inputs: HealthInputs, settings: ProgramSettings) -> pd.DataFram
 
 
 def store_activity(inputs: ActivityInputs, settings: ProgramSettings) -> pd.DataFrame:
-    """`app.health.pair_activity` from what `data_access.queries.load_activity_inputs` reads:
+    """`app.health.pair_activity` from what `data_access.health_inputs.load_activity_inputs` reads:
     the columns of `store_health` up to `stalled`, the same values."""
     return pair_activity(
         inputs.pairs,

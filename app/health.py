@@ -62,7 +62,7 @@ def goal_counts(goals: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
     """Per pair with goals that are not dropped (indexed by `pair_id`): `goals` (how many),
     `progress_pct_sum` (a float: done counts as 100, a blank progress as 0) and `overdue_goals`.
 
-    This is the definition; `data_access.queries.goal_counts` computes the same in SQL, and a
+    This is the definition; `data_access.health_inputs.goal_counts` computes the same in SQL, and a
     test keeps the two equal. `goals` must already be as of `as_of` (see `metrics.goals_as_of`).
     """
     counted = goals[goals["status"] != "dropped"]
@@ -96,8 +96,8 @@ def latest_sentiment(pairs: pd.DataFrame, surveys: pd.DataFrame) -> pd.DataFrame
     (columns like `mentee_satisfaction`), from responses that name the pair. When one person
     gave several answers on their latest day, the lowest of them counts.
 
-    This is the definition; `data_access.queries.latest_sentiment` computes the same in SQL, and
-    a test keeps the two equal.
+    This is the definition; `data_access.health_inputs.latest_sentiment` computes the same in
+    SQL, and a test keeps the two equal.
     """
     answers = surveys[surveys["pair_id"].isin(pairs["pair_id"])]
     roles = pd.concat(
@@ -241,7 +241,7 @@ def pair_health_from_rows(
     """`pair_health` from the goal and survey response rows instead of their per-pair aggregates:
     the reference the tests hold the production path to (and what a test builds from frames in
     memory). Every screen, the PDF and the CLI score pairs with `pair_health` on the aggregates
-    `data_access.queries.load_health_inputs` reads.
+    `data_access.health_inputs.load_health_inputs` reads.
 
     `stats` is the pairs' `metrics.meeting_stats` as of the same date (or its SQL twin,
     `data_access.queries.meeting_stats`); the other inputs are in the import format's columns

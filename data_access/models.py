@@ -94,8 +94,8 @@ class SurveyResponse(SQLModel, table=True):
     """One person's answer to a baseline, pulse, midpoint or exit survey."""
 
     __tablename__ = "survey_response"
-    # Each person's latest answers per pair (`data_access.queries.latest_sentiment`), read from
-    # the index alone and already in order.
+    # Each person's latest answers per pair (`data_access.health_inputs.latest_sentiment`), read
+    # from the index alone and already in order.
     __table_args__ = (
         Index(
             "ix_survey_response_latest",

@@ -23,13 +23,12 @@ from components.loaders.cache import clear_caches as clear_caches
 from components.loaders.cache import shared_frames
 from components.loaders.cache import store_engine as store_engine
 from data_access.db import current_revision, database_url, normalise_url, store_generation
+from data_access.health_inputs import load_activity_inputs, load_health_inputs
 from data_access.queries import (
     ProgramFrames,
     ProgramSize,
     cohort_list,
     earlier_program,
-    load_activity_inputs,
-    load_health_inputs,
     load_program,
     load_survey_program,
     pair_directory,

@@ -24,8 +24,9 @@ from app.summary import (
     previous_as_of,
     uplift_respondents,
 )
+from data_access.health_inputs import load_activity_inputs
 from data_access.importer import read_directory, run_import
-from data_access.queries import load_activity_inputs, load_program
+from data_access.queries import load_program
 from sample_data.seed import seed_store
 
 FIXTURE_PROGRAM = Path(__file__).resolve().parents[1] / "fixtures" / "program"

@@ -11,7 +11,7 @@ from app.cohort_narrowing import program_for_cohorts
 from app.headlines import program_health, store_activity, store_health
 from app.health import pair_health_from_rows
 from app.settings import ProgramSettings
-from data_access import queries
+from data_access import health_inputs, queries
 from data_access.models import Pair, SurveyResponse
 from sample_data.seed import seed_store
 
@@ -224,8 +224,8 @@ def test_sql_sentiment_and_goal_counts_equal_the_pandas_definition(
         metrics.goals_as_of(everything["goals"], as_of=as_of), as_of=as_of
     )
     with demo_engine.connect() as connection:
-        sentiment = queries.latest_sentiment(connection, as_of=as_of)
-        goals = queries.goal_counts(connection, as_of=as_of)
+        sentiment = health_inputs.latest_sentiment(connection, as_of=as_of)
+        goals = health_inputs.goal_counts(connection, as_of=as_of)
     assert len(expected_sentiment) > 10 and len(expected_goals) > 10
     pd.testing.assert_frame_equal(
         sentiment.sort_index(), expected_sentiment.sort_index(), check_names=False
@@ -241,8 +241,9 @@ def test_a_tie_counts_the_lower_answer_and_later_answers_never_count(demo_engine
         first = connection.execute(
             select(SurveyResponse.pair_id).where(SurveyResponse.response_id == "AWK000")
         ).scalar_one()
-        before = queries.latest_sentiment(connection, as_of=ANCHOR - timedelta(days=30)).loc[first]
-        after = queries.latest_sentiment(connection, as_of=ANCHOR).loc[first]
+        earlier = ANCHOR - timedelta(days=30)
+        before = health_inputs.latest_sentiment(connection, as_of=earlier).loc[first]
+        after = health_inputs.latest_sentiment(connection, as_of=ANCHOR).loc[first]
     assert before.to_dict() == {
         "mentor_satisfaction": 2.0,
         "mentee_satisfaction": 1.0,
@@ -270,7 +271,7 @@ def test_health_from_sql_aggregates_equals_health_of_the_loaded_program(
     program = queries.load_program(demo_engine, as_of=as_of)
     for chosen in ((), (cohorts[0],), tuple(cohorts)):
         expected = program_health(program_for_cohorts(program, chosen), settings)
-        inputs = queries.load_health_inputs(demo_engine, as_of=as_of, cohort_ids=chosen)
+        inputs = health_inputs.load_health_inputs(demo_engine, as_of=as_of, cohort_ids=chosen)
         assert len(expected) > 5
         pd.testing.assert_frame_equal(store_health(inputs, settings), expected)
 
@@ -287,7 +288,7 @@ def test_pair_activity_from_sql_is_the_meeting_half_of_health(
     program = queries.load_program(demo_engine, as_of=as_of)
     for chosen in ((), (cohorts[0],), tuple(cohorts)):
         health = program_health(program_for_cohorts(program, chosen), settings)
-        inputs = queries.load_activity_inputs(demo_engine, as_of=as_of, cohort_ids=chosen)
+        inputs = health_inputs.load_activity_inputs(demo_engine, as_of=as_of, cohort_ids=chosen)
         activity = store_activity(inputs, settings)
         assert list(activity.columns) == list(
             health.columns[: health.columns.get_loc("stalled") + 1]

@@ -12,12 +12,8 @@ from components import loaders
 from components.access import PROGRAM_MANAGER, SCREENS
 from components.loaders import goal_data
 from data_access.db import make_engine, normalise_url
-from data_access.queries import (
-    load_health_inputs,
-    load_program,
-    pair_directory,
-    pairs_and_goals,
-)
+from data_access.health_inputs import load_health_inputs
+from data_access.queries import load_program, pair_directory, pairs_and_goals
 from data_access.revision import PROGRAM, revisions
 from tests.screens.conftest import DEMO_AS_OF
 

@@ -1,7 +1,7 @@
 """an index for each person's latest survey answers per pair
 
 Pair health reads each member's latest satisfaction and relationship quality per pair with one
-GROUP BY pair_id, participant_id over the responses (`data_access.queries.latest_sentiment`).
+GROUP BY pair_id, participant_id over the responses (`data_access.health_inputs.latest_sentiment`).
 This covering index serves it in order from the index alone: at the enterprise scale (220k
 responses, SQLite) that query takes about half the time.
 
