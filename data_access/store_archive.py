@@ -20,7 +20,7 @@ pairs listed there. Settings are checked, together with those already stored, by
 model the caller gives (`app.settings.ProgramSettings`: `data_access` does not import `app`);
 an import of the access list may not leave the store without a program manager.
 
-`importer.py` reads these files (`ARCHIVE_FILES`) and calls `check_archive` and
+`data_access.importer` reads these files (`ARCHIVE_FILES`) and calls `check_archive` and
 `ArchiveImport.write`; the exporter calls `write_archive_files`.
 """
 
