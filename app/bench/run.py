@@ -1,0 +1,109 @@
+"""`run_benchmarks`: every figure in turn, the table printed and `bench/results.json` written."""
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.bench.figures import (
+    bench_health,
+    bench_import,
+    bench_import_memory,
+    bench_matching,
+    bench_seed,
+)
+from app.bench.pages import memory_row, page_rows, postgres_rows, time_pages
+from app.bench.stores import _reason, hide_password, sqlite_page_store
+from app.bench.table import _print_row, print_table, row, verdict
+from app.bench.targets import (
+    BENCH_FOLDER,
+    DEFAULT_MATCHING_SIZES,
+    PAGE_COLD_TARGET_S,
+    POSTGRES_FACTOR,
+    RESULTS_PATH,
+)
+
+
+def run_benchmarks(
+    *,
+    page_scale: str = "enterprise",
+    health_scale: str = "enterprise",
+    import_scale: str = "enterprise",
+    runs: int = 3,
+    matching_sizes: Sequence[int] = DEFAULT_MATCHING_SIZES,
+    seed_scales: Sequence[str] = (),
+    postgres_url: str | None = None,
+    results_path: Path = RESULTS_PATH,
+    store_folder: Path = BENCH_FOLDER,
+) -> list[dict]:
+    """Run every benchmark, print each row as it arrives, then the table and the verdict; write
+    the rows to `results_path`; return them. `postgres_url` None skips PostgreSQL."""
+    store_folder.mkdir(parents=True, exist_ok=True)
+    results: list[dict] = []
+
+    def add(*rows: dict) -> None:
+        for result in rows:
+            results.append(result)
+            _print_row(result)
+
+    page_url = sqlite_page_store(page_scale, store_folder)
+    print(f"Pages on SQLite, {page_scale}, program manager, median of {runs}…", flush=True)
+    try:
+        report = time_pages(page_url, runs, blank=True)
+    except Exception as error:  # noqa: BLE001 — reported as a row
+        add(
+            row(
+                f"pages, {page_scale}", None, "s", target=PAGE_COLD_TARGET_S, skipped=_reason(error)
+            )
+        )
+    else:
+        add(*page_rows(report), memory_row(report))
+    sqlite_pages = list(results)
+    if postgres_url is None:
+        add(
+            row(
+                "PostgreSQL pages",
+                None,
+                "s",
+                target_text=f"≤ {POSTGRES_FACTOR:g} × SQLite",
+                skipped="--no-postgres",
+            )
+        )
+    else:
+        print(f"Pages on PostgreSQL ({hide_password(postgres_url)})…", flush=True)
+        add(*postgres_rows(postgres_url, page_scale, page_url, runs, sqlite_pages))
+    add(bench_health(sqlite_page_store(health_scale, store_folder), health_scale, max(runs, 5)))
+    with tempfile.TemporaryDirectory(prefix="pairpulse-bench-") as tmp:
+        folder = Path(tmp)
+        import_url = sqlite_page_store(import_scale, store_folder)
+        add(bench_import(import_url, import_scale, folder, runs))
+        add(bench_import_memory(import_url, import_scale, folder))
+        for scale in seed_scales:
+            add(bench_seed(scale, folder, runs if scale != "enterprise" else 1))
+    for size in matching_sizes:
+        add(bench_matching(size, runs))
+
+    print()
+    print_table(results)
+    summary = verdict(results)
+    print(summary)
+    results_path.parent.mkdir(parents=True, exist_ok=True)
+    results_path.write_text(
+        json.dumps(
+            {
+                "page_scale": page_scale,
+                "health_scale": health_scale,
+                "import_scale": import_scale,
+                "runs": runs,
+                "cpus": os.cpu_count(),
+                "verdict": summary,
+                "rows": results,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
+    print(f"Results written to {results_path}")
+    return results
