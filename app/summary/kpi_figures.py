@@ -218,25 +218,17 @@ def _hidden_note(row: pd.Series, question: str) -> str:
     return ""
 
 
-def _uplift_respondents(snapshot: Snapshot) -> int:
-    """`uplift_respondents` of the snapshot's program, worked out once per snapshot."""
-    key = ("uplift respondents",)
-    if key not in snapshot.decided:
-        program = snapshot.program
-        snapshot.decided[key] = uplift_respondents(program.surveys, program.participants)
-    return snapshot.decided[key]
-
-
 def _withheld(
-    snapshot: Snapshot, cohort_ids: tuple[str, ...], rule: AnonymitySettings
+    snapshot: Snapshot, cohort_ids: tuple[str, ...], rule: AnonymitySettings, uplift_people: int
 ) -> dict[str, str]:
-    """Why each survey KPI of `snapshot` is withheld (absent when shown)."""
+    """Why each survey KPI of `snapshot` is withheld (absent when shown); `uplift_people` is its
+    `uplift_respondents`."""
     total = _role_table(snapshot, cohort_ids, rule).set_index("group").loc[ALL]
     hidden = {}
     for label, question in SURVEY_KPIS.items():
         if note := _hidden_note(total, question):
             hidden[label] = note
-    if 0 < _uplift_respondents(snapshot) < rule.min_respondents:
+    if 0 < uplift_people < rule.min_respondents:
         hidden[SKILL_UPLIFT] = f"{SUPPRESSED}: {FEWER.format(minimum=rule.min_respondents)}"
     elif cohort_ids and _hidden_note(total, "digital_confidence"):
         # Uplift is no sum of cells: over some cohorts it is shown only where their digital
@@ -246,7 +238,7 @@ def _withheld(
 
 
 def _respondents(
-    snapshot: Snapshot, cohort_ids: tuple[str, ...], rule: AnonymitySettings
+    snapshot: Snapshot, cohort_ids: tuple[str, ...], rule: AnonymitySettings, uplift_people: int
 ) -> dict[str, int | None]:
     """The people each survey KPI of `snapshot` is over: the respondents of the "All" row of
     the breakdown by role (which decides whether it is shown), and for skill uplift the mentees
@@ -255,7 +247,7 @@ def _respondents(
     people = None if pd.isna(total["respondents"]) else int(total["respondents"])
     return {
         **dict.fromkeys(SURVEY_KPIS, people),
-        SKILL_UPLIFT: _uplift_respondents(snapshot),
+        SKILL_UPLIFT: uplift_people,
     }
 
 
@@ -281,9 +273,13 @@ def kpis(
     tell their answers."""
     current = {figure.label: figure for figure in headline_figures(now.program, now.health)}
     earlier = {figure.label: figure for figure in headline_figures(before.program, before.health)}
-    hidden = _withheld(now, cohort_ids, rule)
-    hidden_before = _withheld(before, cohort_ids, rule)
-    respondents = _respondents(now, cohort_ids, rule)
+    uplift_now, uplift_before = (
+        uplift_respondents(snapshot.program.surveys, snapshot.program.participants)
+        for snapshot in (now, before)
+    )
+    hidden = _withheld(now, cohort_ids, rule, uplift_now)
+    hidden_before = _withheld(before, cohort_ids, rule, uplift_before)
+    respondents = _respondents(now, cohort_ids, rule, uplift_now)
     for label in (*SURVEY_KPIS, SKILL_UPLIFT):
         answered = _quarter_respondents(now.program, before.program, label)
         if label not in hidden_before and 0 < answered < rule.min_respondents:
