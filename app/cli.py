@@ -237,7 +237,8 @@ def _report(args: argparse.Namespace) -> int:
     engine = open_store()
     as_of = args.as_of or default_as_of()
     settings = load_settings(engine)
-    program = load_program(engine, as_of=as_of)
+    # Health reads its meeting figures with its own aggregates: not read a second time here.
+    program = load_program(engine, as_of=as_of, meetings=False)
     health = store_health(load_health_inputs(engine, as_of=as_of), settings)
     print(f"PairPulse report as of {as_of.isoformat()}")
     for figure in headline_figures(program, health):
