@@ -302,9 +302,10 @@ def pair_health(
 ) -> pd.DataFrame:
     """Health of every pair that existed on `as_of`, indexed by `pair_id`: the one definition of
     the score, its band and reasons. `stats` is the pairs' `metrics.meeting_stats`, `goals` their
-    `goal_counts` and `sentiment` their `latest_sentiment`, all as of `as_of` (in production the
-    SQL twins in `data_access.queries`, so that a large store is scored without reading every goal
-    and response); `pairs` and `cohorts` are in the import format's columns.
+    `goal_counts` and `sentiment` their `latest_sentiment`, all as of `as_of` (in production
+    the SQL twins in `data_access.queries` and `data_access.health_inputs`, so that a large store
+    is scored without reading every goal and response); `pairs` and `cohorts` are in the import
+    format's columns.
     Columns: status (as of the date), cadence_days, last_meeting_on, days_since_last_meeting,
     cadence_adherence, stalled, overdue_goals, the latest sentiment answers, the three component
     scores, health_score (0–100, NaN for a pair with nothing to measure), band and reasons."""

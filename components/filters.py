@@ -86,19 +86,17 @@ def url_multiselect(
     empty choice is left out of the link); this only tells the person what it dropped. With a
     `format_func`, Streamlit would put the shown labels in the link instead of the values, so
     the link is kept here, by value."""
-    linked = st.query_params.get_all(param)
-    unknown = [value for value in linked if value not in options]
     if format_func is None:
-        if unknown and param not in st.session_state:
-            _note_unknown(label, unknown)
+        if param not in st.session_state:  # the first run: the link seeds the widget
+            _note_unknown(label, st.query_params.get_all(param), options)
         values = container.multiselect(
             label, options, key=param, bind="query-params", placeholder=placeholder, help=help
         )
         return list(values)
     key = _key(param)
     if key not in st.session_state:
-        if unknown:
-            _note_unknown(label, unknown)
+        linked = st.query_params.get_all(param)
+        _note_unknown(label, linked, options)
         st.session_state[key] = [value for value in dict.fromkeys(linked) if value in options]
     else:
         st.session_state[key] = [value for value in st.session_state[key] if value in options]
@@ -109,7 +107,11 @@ def url_multiselect(
     return list(values)
 
 
-def _note_unknown(label: str, unknown: list[str]) -> None:
+def _note_unknown(label: str, linked: list[str], options: Sequence[str]) -> None:
+    """Note the values of the link that are not among `options`, if any."""
+    unknown = [value for value in linked if value not in options]
+    if not unknown:
+        return
     shown = ", ".join(repr(value[:40]) for value in unknown[:3])
     note_link_problem(f"The link's {label.lower()} {shown} not in this program; ignored.")
 
