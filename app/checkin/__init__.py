@@ -1,0 +1,1 @@
+"""Personal check-in links: signed, expiring tokens that name one participant and one pair."""
