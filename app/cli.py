@@ -27,8 +27,10 @@ from app.bench import (
 )
 from app.follow_ups import digest, follow_up_queue
 from app.headlines import band_counts, headline_figures, store_health
+from app.mailer import MailConfigError
 from app.matching.pool import MODES, pool_from_program, propose_for_pool
 from app.matching.settings import MatchingError, MatchSettings
+from app.send_reminders import run_reminders
 from app.settings import ProgramSettings, default_as_of, load_settings
 from app.startup import fill_empty_store_with_demo, open_store
 from data_access.app_users import APP_ROLES, AppUserError, app_users, grant_role, remove_access
@@ -95,6 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="the date of the queue (default: PAIRPULSE_AS_OF, else today)",
     )
     digester.add_argument("--out", type=Path, default=None, help="write the Markdown to FILE.md")
+
+    reminders = commands.add_parser(
+        "send-reminders", help="queue and send the reminder e-mails due (run it every morning)"
+    )
+    reminders.add_argument(
+        "--as-of",
+        type=_iso_date,
+        default=None,
+        help="the date the rules are worked out for (default: PAIRPULSE_AS_OF, else today)",
+    )
+    reminders.add_argument(
+        "--dry-run", action="store_true", help="print what is due; queue and send nothing"
+    )
 
     match = commands.add_parser("match", help="propose pairs for a cohort (what-if pairing)")
     match.add_argument("--cohort", required=True, help="the cohort the new pairs join")
@@ -270,6 +285,20 @@ def _digest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _send_reminders(args: argparse.Namespace) -> int:
+    engine = open_store()
+    as_of = args.as_of or default_as_of()
+    try:
+        report = run_reminders(engine, as_of=as_of, dry_run=args.dry_run)
+    except MailConfigError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_REFUSED
+    for line in report.lines:
+        print(line)
+    print(f"Reminders as of {as_of.isoformat()}: {report.summary(dry_run=args.dry_run)}")
+    return EXIT_OK
+
+
 MATCH_CSV_COLUMNS = (
     "mentor_id",
     "mentor_name",
@@ -408,6 +437,7 @@ COMMANDS = {
     "seed": _seed,
     "report": _report,
     "digest": _digest,
+    "send-reminders": _send_reminders,
     "match": _match,
     "bench": _bench,
     "grant": _grant,

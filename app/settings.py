@@ -20,6 +20,7 @@ from app.health import (
     HealthSettings,
 )
 from app.metrics import DEFAULT_STALL_FACTOR
+from app.reminders import DEFAULT_FIRST_MEETING_DAYS, DEFAULT_PULSE_EVERY_DAYS, ReminderSettings
 from data_access.settings_store import store_settings, stored_settings
 
 AS_OF_ENV = "PAIRPULSE_AS_OF"
@@ -84,6 +85,18 @@ class ProgramSettings(BaseModel):
         70, ge=0, le=100, description="Target: % of active pairs on cadence."
     )
     target_goal_completion: int = Field(50, ge=0, le=100, description="Target: % of goals done.")
+    reminder_first_meeting_days: int = Field(
+        DEFAULT_FIRST_MEETING_DAYS,
+        ge=1,
+        le=120,
+        description="Reminder: no first meeting this many days after the pair started.",
+    )
+    reminder_pulse_days: int = Field(
+        DEFAULT_PULSE_EVERY_DAYS,
+        ge=14,
+        le=365,
+        description="Reminder: a pulse survey every this many days of an active pair.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -94,6 +107,14 @@ class ProgramSettings(BaseModel):
         if self.min_comment_group < self.min_respondents:
             raise ValueError("the comment threshold cannot be below the minimum group size")
         return self
+
+    def reminders(self) -> ReminderSettings:
+        """The settings the reminder rules use (`app.reminders`)."""
+        return ReminderSettings(
+            first_meeting_days=self.reminder_first_meeting_days,
+            pulse_every_days=self.reminder_pulse_days,
+            stall_factor=self.stall_factor,
+        )
 
     def health(self) -> HealthSettings:
         """The settings the health score uses."""

@@ -23,6 +23,10 @@ SECTIONS: dict[str, list[tuple[str, str, float, float, float]]] = {
         ("min_respondents", "Smallest group shown (respondents)", 3, 10, 1),
         ("min_comment_group", "Smallest group whose comments are shown", 3, 100, 1),
     ],
+    "Reminder e-mails": [
+        ("reminder_first_meeting_days", "No first meeting after (days)", 1, 120, 1),
+        ("reminder_pulse_days", "Pulse survey every (days)", 14, 365, 1),
+    ],
     "Executive summary targets (%)": [
         ("target_healthy", "Healthy pairs, at least", 0, 100, 1),
         ("target_on_cadence", "Pairs on cadence, at least", 0, 100, 1),

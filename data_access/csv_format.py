@@ -263,6 +263,12 @@ class MeetingRow(BaseModel):
     topics: Text | None = Field(
         None, description="Topics discussed, separated by ;", examples=["prompting; Copilot"]
     )
+    source: Literal["checkin"] | None = Field(
+        None,
+        description="How the row arrived: blank for an import, checkin for a participant's "
+        "check-in link.",
+        examples=[""],
+    )
 
 
 class GoalRow(BaseModel):
@@ -323,6 +329,12 @@ class SurveyRow(BaseModel):
     )
     comment: Text | None = Field(
         None, description="Free-text comment.", examples=["Great start, @here we go"]
+    )
+    source: Literal["checkin"] | None = Field(
+        None,
+        description="How the row arrived: blank for an import, checkin for a participant's "
+        "check-in link.",
+        examples=[""],
     )
 
 

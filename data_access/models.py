@@ -74,6 +74,8 @@ class Meeting(SQLModel, table=True):
     duration_minutes: int | None = None
     format: str | None = None
     topics: str | None = None
+    #: How the row arrived: empty for an import, `checkin` for a participant's check-in link.
+    source: str | None = None
 
 
 class Goal(SQLModel, table=True):
@@ -118,6 +120,8 @@ class SurveyResponse(SQLModel, table=True):
     digital_confidence: int | None = None
     nps: int | None = None
     comment: str | None = None
+    #: How the row arrived: empty for an import, `checkin` for a participant's check-in link.
+    source: str | None = None
 
 
 class FollowUp(SQLModel, table=True):
@@ -219,6 +223,50 @@ class StoreCount(SQLModel, table=True):
     name: str = Field(primary_key=True)
     rows: int
     revision: int
+
+
+class LinkRevocation(SQLModel, table=True):
+    """A participant's personal links made before `revoked_before` no longer open anything."""
+
+    __tablename__ = "link_revocation"
+
+    participant_id: str = Field(primary_key=True)
+    revoked_before: datetime
+    revoked_by: str
+
+
+class MailOptOut(SQLModel, table=True):
+    """A participant who asked, through the link in an e-mail, to get no more e-mail."""
+
+    __tablename__ = "mail_opt_out"
+
+    participant_id: str = Field(primary_key=True)
+    opted_out_at: datetime
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One e-mail PairPulse made (a nudge, a survey invitation, a coordinator digest): queued,
+    then sent or failed. `dedupe_key` (rule, pair, recipient, period) is unique, so a second run
+    in the same period queues nothing new."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ux_outbox_dedupe_key", "dedupe_key", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str
+    rule: str = Field(index=True)
+    period: str
+    pair_id: str | None = Field(default=None, index=True)
+    recipient_id: str | None = Field(default=None, index=True)
+    recipient_email: str
+    subject: str
+    body: str
+    created_on: date = Field(index=True)
+    created_at: datetime
+    sent_at: datetime | None = Field(default=None, index=True)
+    failed_at: datetime | None = None
+    error: str | None = None
+    attempts: int = 0
 
 
 #: The tables the import format fills, in the order their rows must be written (parents first).

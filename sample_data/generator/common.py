@@ -67,8 +67,13 @@ def _season(day: date) -> str:
     return ("Winter", "Spring", "Summer", "Autumn")[(day.month % 12) // 3]
 
 
+#: Columns the stages leave to a later step (`source`: how a row arrived, set by `_check_ins`).
+LATER_COLUMNS = {"source": None}
+
+
 def _frame(table: str, columns: dict[str, object]) -> pd.DataFrame:
     """A frame with exactly the model's columns, in the model's order."""
     names = list(PROGRAM_TABLES[table].__table__.columns.keys())  # type: ignore[attr-defined]
+    columns = {**{name: value for name, value in LATER_COLUMNS.items() if name in names}, **columns}
     assert set(columns) == set(names), set(columns) ^ set(names)
     return pd.DataFrame({name: columns[name] for name in names})

@@ -28,6 +28,21 @@ from sample_data.generator.surveys import _pair_answers, _surveys_frame, _waitin
 from sample_data.generator.timelines import _goals_frame, _meetings_frame, _pair_timelines
 
 STAGE_PAIRS, STAGE_PEOPLE, STAGE_TIMELINES, STAGE_MEETINGS, STAGE_GOALS, STAGE_SURVEYS = range(6)
+STAGE_CHECK_INS = 6
+#: The share of meetings and answers of the last CHECK_IN_DAYS that came through check-in links.
+CHECK_IN_SHARE = 0.35
+CHECK_IN_DAYS = 90
+
+
+def _check_ins(frame: pd.DataFrame, day_column: str, anchor: date, rng) -> pd.DataFrame:
+    """Mark a share of the recent rows as logged through a check-in link (`source`); their own
+    random stream, so every other value of the program stays as it was."""
+    recent = pd.to_datetime(frame[day_column]) > pd.Timestamp(anchor) - pd.Timedelta(
+        days=CHECK_IN_DAYS
+    )
+    chosen = recent.to_numpy() & (rng.random(len(frame)) < CHECK_IN_SHARE)
+    source = np.where(chosen, "checkin", None).astype(object)
+    return frame.assign(source=source)
 
 
 def _cohorts_frame(cohorts: _Cohorts, cohort_id: np.ndarray, anchor: date) -> pd.DataFrame:
@@ -117,11 +132,15 @@ def generate_program(
         ],
         ignore_index=True,
     )
+    surveys = _surveys_frame(answers, pair_id, person_id, cohort_id, anchor, survey_rng)
+    check_in_rng = _rng(seed, STAGE_CHECK_INS)
+    surveys = _check_ins(surveys, "submitted_on", anchor, check_in_rng)
+    surveys.loc[surveys["kind"].isin(["baseline", "midpoint"]), "source"] = None
     return {
         "cohorts": _cohorts_frame(cohorts, cohort_id, anchor),
         "participants": participants,
         "pairs": _pairs_frame(pairs, pair_id, person_id, cohort_id, anchor),
-        "meetings": meetings,
+        "meetings": _check_ins(meetings, "held_on", anchor, check_in_rng),
         "goals": goals,
-        "surveys": _surveys_frame(answers, pair_id, person_id, cohort_id, anchor, survey_rng),
+        "surveys": surveys,
     }
