@@ -8,12 +8,14 @@ import streamlit as st
 
 from app import formats
 from app.cohort_view import goals_with_overdue, meeting_gaps, pair_rows
+from app.reminders import RULES
 from components import loaders
 from components.health_charts import meeting_timeline_chart, survey_scores_chart
 from components.literal import md
 from components.loaders import follow_up_data
 from components.pair_table import PAIR_PARAM
 from data_access import follow_ups as follow_up_store
+from data_access.checkins import CHECKIN
 from data_access.pair_history import PairHistory
 
 
@@ -46,6 +48,7 @@ def _header(pair: pd.Series, *, started_on: pd.Timestamp) -> None:
 def _meetings(history: PairHistory, pair: pd.Series, started_on, stall_factor: float) -> None:
     meetings = history.meetings
     st.caption(f"{formats.plural(len(meetings), 'meeting')} by {formats.day(history.as_of)}.")
+    _check_ins(history)
     if meetings.empty:
         st.info("No meetings recorded yet.", icon=":material/event_busy:")
     meeting_timeline_chart(
@@ -56,6 +59,55 @@ def _meetings(history: PairHistory, pair: pd.Series, started_on, stall_factor: f
         cadence_days=pair["cadence_days"],
         stall_limit_days=pair["cadence_days"] * stall_factor,
     )
+
+
+def _check_ins(history: PairHistory) -> None:
+    """What the pair logged through its check-in links (the rows marked `checkin`)."""
+    meetings = history.meetings[history.meetings["source"] == CHECKIN]
+    answers = history.surveys[history.surveys["source"] == CHECKIN]
+    if meetings.empty and answers.empty:
+        return
+    st.caption(
+        f"Logged through check-in links: {formats.plural(len(meetings), 'meeting')}, "
+        f"{formats.plural(len(answers), 'survey answer')}."
+    )
+    logged = meetings.sort_values("held_on", ascending=False).assign(
+        what="Meeting", day=lambda frame: frame["held_on"].dt.strftime("%d %b %Y")
+    )
+    st.dataframe(
+        logged[["day", "what", "format", "duration_minutes"]],
+        hide_index=True,
+        column_config={
+            "day": "Day",
+            "what": "Logged",
+            "format": "Format",
+            "duration_minutes": "Minutes",
+        },
+    )
+
+
+#: How the pair detail names each reminder rule.
+_RULE_TITLES = {**RULES}
+
+
+def _emails(history: PairHistory) -> None:
+    """The e-mails PairPulse made for the pair: nudges, surveys; sent, failed or waiting."""
+    emails = history.emails
+    if emails.empty:
+        st.info("No e-mails sent to this pair yet.", icon=":material/mail:")
+        return
+    status = emails["sent_at"].notna().map({True: "Sent", False: "Not sent yet"})
+    status = status.where(emails["sent_at"].notna() | emails["error"].isna(), "Failed, will retry")
+    shown = pd.DataFrame(
+        {
+            "Day": emails["created_on"].dt.strftime("%d %b %Y"),
+            "E-mail": emails["rule"].map(_RULE_TITLES).fillna(emails["rule"]),
+            "To": emails["recipient_email"],
+            "Subject": emails["subject"],
+            "Status": status,
+        }
+    )
+    st.dataframe(shown, hide_index=True)
 
 
 def _goals(history: PairHistory) -> None:
@@ -157,12 +209,13 @@ def pair_detail(pair: pd.Series, *, as_of: date, stall_factor: float) -> None:
     history = follow_up_data.pair_history(pair["pair_id"], as_of)
     started_on = pd.Timestamp(as_of) - pd.Timedelta(days=int(pair["days_since_start"]))
     _header(pair, started_on=started_on)
-    meetings, goals, surveys, follow_ups = st.tabs(
+    meetings, goals, surveys, follow_ups, emails = st.tabs(
         [
             f"Meetings ({len(history.meetings):,})",
             f"Goals ({len(history.goals):,})",
             "Survey scores",
             f"Follow-ups ({len(history.follow_ups):,})",
+            f"E-mails ({len(history.emails):,})",
         ]
     )
     with meetings:
@@ -173,6 +226,8 @@ def pair_detail(pair: pd.Series, *, as_of: date, stall_factor: float) -> None:
         _surveys(history)
     with follow_ups:
         _follow_ups(history)
+    with emails:
+        _emails(history)
 
 
 def linked_pair_detail(

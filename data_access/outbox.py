@@ -135,3 +135,15 @@ def nudged_pairs(engine: Engine) -> pd.DataFrame:
             .distinct(),
             connection,
         )
+
+
+def meeting_days(engine: Engine, as_of) -> pd.DataFrame:
+    """Every meeting's pair and day up to `as_of` (pair_id, held_on as timestamps)."""
+    from data_access.models import Meeting
+
+    with engine.connect() as connection:
+        frame = pd.read_sql(
+            select(Meeting.pair_id, Meeting.held_on).where(Meeting.held_on <= as_of), connection
+        )
+    frame["held_on"] = pd.to_datetime(frame["held_on"])
+    return frame

@@ -1,5 +1,6 @@
 """The history of one pair as of a date, for its detail view: meetings, goals, survey answers
-from both people, and the coordinators' follow-ups.
+from both people (each with its `source`: `checkin` when logged through a link), the
+coordinators' follow-ups and the e-mails PairPulse made for the pair (the outbox).
 
 Everything dated after the as-of date is left out in SQL: meetings not yet held, goals not yet
 created, responses not yet submitted, follow-ups not yet recorded (by the UTC day of
@@ -14,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Connection, Date, Engine, bindparam, case, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 
-from data_access.models import FollowUp, Goal, Meeting, Pair, SurveyResponse
+from data_access.models import FollowUp, Goal, Meeting, OutboxMessage, Pair, SurveyResponse
 
 MENTOR = "mentor"
 MENTEE = "mentee"
@@ -30,6 +31,7 @@ class PairHistory:
     goals: pd.DataFrame
     surveys: pd.DataFrame
     follow_ups: pd.DataFrame
+    emails: pd.DataFrame
 
 
 def _as_of_param(as_of: date) -> ColumnElement:
@@ -45,7 +47,13 @@ def _frame(connection: Connection, statement: Select, dates: list[str]) -> pd.Da
 
 def _meetings(pair_id: str, as_of: date) -> Select:
     return (
-        select(Meeting.meeting_id, Meeting.held_on, Meeting.format, Meeting.duration_minutes)
+        select(
+            Meeting.meeting_id,
+            Meeting.held_on,
+            Meeting.format,
+            Meeting.duration_minutes,
+            Meeting.source,
+        )
         .where(Meeting.pair_id == pair_id, Meeting.held_on <= _as_of_param(as_of))
         .order_by(Meeting.held_on, Meeting.meeting_id)
     )
@@ -87,6 +95,7 @@ def _surveys(pair_id: str, as_of: date) -> Select:
             SurveyResponse.relationship_quality,
             SurveyResponse.digital_confidence,
             SurveyResponse.nps,
+            SurveyResponse.source,
         )
         .join(Pair, Pair.pair_id == SurveyResponse.pair_id)
         .where(
@@ -138,4 +147,21 @@ def pair_history(engine: Engine, *, pair_id: str, as_of: date) -> PairHistory:
             ),
             surveys=_frame(connection, _surveys(pair_id, as_of), ["submitted_on"]),
             follow_ups=_follow_up_frame(connection, pair_id, as_of),
+            emails=_frame(connection, _emails(pair_id, as_of), ["created_on"]),
         )
+
+
+def _emails(pair_id: str, as_of: date) -> Select:
+    """The pair's messages made by the as-of day, newest first (status from sent/failed)."""
+    return (
+        select(
+            OutboxMessage.created_on,
+            OutboxMessage.rule,
+            OutboxMessage.recipient_email,
+            OutboxMessage.subject,
+            OutboxMessage.sent_at,
+            OutboxMessage.error,
+        )
+        .where(OutboxMessage.pair_id == pair_id, OutboxMessage.created_on <= _as_of_param(as_of))
+        .order_by(OutboxMessage.created_on.desc(), OutboxMessage.id.desc())
+    )

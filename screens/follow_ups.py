@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app.cohort_view import pair_rows
-from components import follow_ups, loaders
+from components import follow_ups, loaders, reminders_panel
 from components.access import require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
 from components.filters import cohort_filter, current_as_of
@@ -13,7 +13,7 @@ from components.pair_table import PAIR_PARAM
 from components.session import current_actor
 
 follow_ups.keep_draft()  # before anything reads the store: an outage must not lose the note
-require_access("follow_ups")
+role = require_access("follow_ups")
 st.title("Follow-ups")
 st.caption(
     "Active pairs that are stalled or At risk, most urgent first. Log what you did, snooze a pair "
@@ -22,6 +22,12 @@ st.caption(
 )
 as_of = current_as_of()
 stop_if_no_program(loaders.size(as_of))
+with st.expander(
+    "Reminder e-mails: due today, send now, did the nudge work?", icon=":material/mail:"
+):
+    reminders_panel.due_today(as_of)
+    reminders_panel.send_now(as_of, role=role)
+    reminders_panel.nudge_effect_block(as_of, loaders.program_settings().stall_factor)
 
 columns = st.columns(3)
 cohort_ids = cohort_filter(loaders.cohort_names(), container=columns[0])

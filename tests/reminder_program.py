@@ -11,6 +11,7 @@ meeting (stall factor 3). Pairs:
 - PF: like PD but resolved → nothing.
 - PG: like PD; its mentee opted out → only the mentor hears.
 - PH: completed 10 days ago → `exit`.
+- PI: ended early 20 days ago → nothing (and its check-in link gets a plain message).
 """
 
 from datetime import date, timedelta
@@ -38,6 +39,7 @@ PAIRS = {
     "PF": (OLD_START.isoformat(), "", "active", 50),
     "PG": (OLD_START.isoformat(), "", "active", 50),
     "PH": (OLD_START.isoformat(), _day(10), "completed", 12),
+    "PI": (OLD_START.isoformat(), _day(20), "ended_early", 30),
 }
 
 

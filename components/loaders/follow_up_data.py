@@ -42,3 +42,58 @@ def follow_ups_changed() -> None:
     loaders.forget_revisions()
     _latest.clear()
     _history.clear()
+
+
+@st.cache_data(show_spinner="Working out the reminders due…", max_entries=4)
+def _due(url: str, as_of: date, _engine: Engine) -> pd.DataFrame:
+    from app.send_reminders import compute_due
+    from data_access.outbox import queued_keys
+
+    due = compute_due(_engine, as_of)
+    known = queued_keys(_engine, due["dedupe_key"])
+    return due[~due["dedupe_key"].isin(known)].reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _waiting(url: str, _engine: Engine) -> pd.DataFrame:
+    from data_access.outbox import unsent
+
+    return unsent(_engine)
+
+
+@st.cache_data(show_spinner="Comparing nudged and not nudged pairs…", max_entries=4)
+def _nudge_effect(url: str, as_of: date, stall_factor: float, _engine: Engine) -> dict:
+    from app.reminders import not_nudged, nudge_effect, stall_episodes
+    from data_access.health_inputs import load_health_inputs
+    from data_access.outbox import meeting_days, nudged_pairs
+
+    inputs = load_health_inputs(_engine, as_of=as_of)
+    pairs, cohorts = inputs.pairs, inputs.cohorts
+    meetings = meeting_days(_engine, as_of)
+    nudges = nudged_pairs(_engine)
+    episodes = stall_episodes(pairs, meetings, cohorts, as_of=as_of, stall_factor=stall_factor)
+    return nudge_effect(nudges, meetings, not_nudged(episodes, nudges), as_of=as_of)
+
+
+def due_messages(as_of: date) -> pd.DataFrame:
+    """The messages the next reminders run would newly queue on `as_of` (`app.reminders`)."""
+    return _due(loaders.follow_up_key(), as_of, store_engine())
+
+
+def waiting_messages() -> pd.DataFrame:
+    """Messages queued but not sent yet (no mail server, or a failed attempt)."""
+    return _waiting(loaders.follow_up_key(), store_engine())
+
+
+def nudge_effect(as_of: date, stall_factor: float) -> dict:
+    """ "Did the nudge work?" (`app.reminders.nudge_effect`) on `as_of`."""
+    return _nudge_effect(loaders.follow_up_key(), as_of, stall_factor, store_engine())
+
+
+def outbox_changed() -> None:
+    """After a reminders run in this process: forget what was due and what waits."""
+    loaders.forget_revisions()
+    _due.clear()
+    _waiting.clear()
+    _nudge_effect.clear()
+    _history.clear()
