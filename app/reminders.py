@@ -330,7 +330,8 @@ def stall_episodes(
     as_of: date,
     stall_factor: float,
 ) -> pd.DataFrame:
-    """Every day a pair became stalled up to `as_of` (pair_id, day): its start or a meeting, then
+    """Every day a pair became stalled up to `as_of` (pair_id, day, and the `stalled` rule's
+    period of that stall): its start or a meeting, then
     no meeting for longer than the stall limit (`floor(stall factor × target cadence)` days,
     the stall rule of `app.metrics.stalled`); the episode starts the day after the limit."""
     from app.metrics import target_cadence_days
@@ -338,16 +339,19 @@ def stall_episodes(
     limit = (target_cadence_days(pairs, cohorts) * stall_factor).map(lambda days: int(days))
     limit.index = pairs["pair_id"].to_numpy()
     starts = pairs[["pair_id", "started_on"]].rename(columns={"started_on": "held"})
-    held = meetings[["pair_id", "held_on"]].rename(columns={"held_on": "held"})
+    starts = starts.assign(met=False)
+    held = meetings[["pair_id", "held_on"]].rename(columns={"held_on": "held"}).assign(met=True)
     events = pd.concat([starts, held], ignore_index=True)
     events["held"] = pd.to_datetime(events["held"])
     events = events[events["held"] <= pd.Timestamp(as_of)]
-    events = events.drop_duplicates().sort_values(["pair_id", "held"], kind="stable")
+    events = events.sort_values(["pair_id", "held", "met"], kind="stable")
+    events = events.drop_duplicates(["pair_id", "held"], keep="last")
     following = events.groupby("pair_id")["held"].shift(-1).fillna(pd.Timestamp(as_of))
     days = pd.to_timedelta(events["pair_id"].map(limit).fillna(10**6) + 1, unit="D")
     stalled_on = events["held"] + days
     episodes = events.assign(day=stalled_on)[stalled_on <= following]
-    return episodes[["pair_id", "day"]].reset_index(drop=True)
+    period = "after-" + episodes["held"].dt.strftime("%Y-%m-%d").where(episodes["met"], "start")
+    return episodes.assign(period=period)[["pair_id", "day", "period"]].reset_index(drop=True)
 
 
 def not_nudged(

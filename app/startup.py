@@ -4,7 +4,9 @@ import os
 
 from sqlalchemy import Engine
 
+from app.settings import default_as_of
 from data_access.db import get_engine, store_is_empty, upgrade_store
+from sample_data.nudge_history import seed_nudge_history
 from sample_data.seed import seed_store
 
 #: Set to 0 to start on an empty store instead of the demo program (tests of empty states do).
@@ -26,4 +28,5 @@ def fill_empty_store_with_demo(engine: Engine) -> bool:
     if os.environ.get(DEMO_DATA_ENV, "1") == "0" or not store_is_empty(engine):
         return False
     seed_store(engine, scale="demo")
+    seed_nudge_history(engine, anchor=default_as_of())
     return True

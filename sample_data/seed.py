@@ -14,7 +14,15 @@ from sqlalchemy import Connection, Engine, delete, func, select
 
 from data_access import revision
 from data_access.db import refresh_statistics
-from data_access.models import PROGRAM_TABLES, FollowUp, Scenario, ScenarioPair
+from data_access.models import (
+    PROGRAM_TABLES,
+    FollowUp,
+    LinkRevocation,
+    MailOptOut,
+    OutboxMessage,
+    Scenario,
+    ScenarioPair,
+)
 from data_access.writes import upsert_rows
 from sample_data.generator import SCALES, generate_program
 
@@ -24,7 +32,7 @@ __all__ = ["SCALES", "StoreNotEmptyError", "seed_store"]
 GENERATING_SHARE = 0.1
 
 # Records the app keeps about program data; they go when the program they describe is replaced.
-DEPENDENT_TABLES = (FollowUp, ScenarioPair, Scenario)
+DEPENDENT_TABLES = (FollowUp, ScenarioPair, Scenario, OutboxMessage, LinkRevocation, MailOptOut)
 
 
 class StoreNotEmptyError(Exception):

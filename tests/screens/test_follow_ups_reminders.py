@@ -1,0 +1,69 @@
+"""Follow-ups' e-mail section (AppTest, SQLite and PostgreSQL): "Due today" shows what the next
+run sends with a preview and no personal link; "Send now" is for program managers and sends
+through a real SMTP server; after it nothing is due; the pair detail lists the e-mails."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.checkin import tokens
+from data_access.db import make_engine
+from data_access.follow_ups import log_follow_up
+from data_access.models import OutboxMessage
+from tests.data_access.test_reminders import inbox  # noqa: F401 (the SMTP server fixture)
+from tests.reminder_program import AS_OF, import_program
+from tests.screens.conftest import page_text
+
+PAGE = "screens/follow_ups.py"
+
+
+@pytest.fixture
+def store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv(tokens.SECRET_KEY_ENV, raising=False)
+    engine = make_engine(store_url)
+    import_program(engine, tmp_path / "program")
+    log_follow_up(engine, pair_id="PD", actor="Kim", note="called", owner="coord@example.org")
+    yield store_url, engine
+    engine.dispose()
+
+
+def _outbox(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(func.count(OutboxMessage.id))).scalar_one()
+
+
+def test_due_today_previews_each_rule_without_personal_links(app_on, store) -> None:
+    url, engine = store
+    at = app_on(url, page=PAGE, as_of=AS_OF).run()
+    assert not at.exception
+    text = page_text(at)
+    # nothing is snoozed here: PD, PE, PF and PG are stalled, two people each
+    for title in ("No first meeting yet (2)", "Stalled (8)", "Exit survey (2)"):
+        assert title in [expander.label for expander in at.expander], title
+    previews = "\n".join(code.value for code in at.code)
+    assert "Time for your first mentoring meeting" in text
+    assert "?checkin=<personal link>" in previews and "?optout=<personal link>" in previews
+    assert "checkin=ey" not in previews  # no working token is shown to staff
+    assert _outbox(engine) == 0  # looking queues nothing
+
+
+def test_send_now_sends_the_due_messages_once(app_on, store, inbox) -> None:  # noqa: F811
+    url, engine = store
+    at = app_on(url, page=PAGE, as_of=AS_OF).run()
+    at.button(key="send_reminders_now").click().run()
+    assert not at.exception
+    sent = len(inbox.messages)
+    assert sent > 0 and _outbox(engine) == sent
+    assert f"{sent} sent, 0 failed" in page_text(at)
+    assert "No reminder e-mail is due on this date." in page_text(at)
+    at.run()
+    assert len(inbox.messages) == sent
+
+
+def test_only_program_managers_can_send_now(app_on, store) -> None:
+    url, _engine = store
+    at = app_on(url, page=PAGE, as_of=AS_OF, role="coordinator").run()
+    assert not at.exception
+    assert not [button for button in at.button if button.key == "send_reminders_now"]
+    assert "Program managers can send the due e-mails" in page_text(at)
