@@ -28,6 +28,7 @@ import pandas as pd
 
 from app.follow_ups import UNASSIGNED, _hidden, digest, follow_up_queue, valid_address
 from app.formats import plural
+from app.metrics import DEFAULT_STALL_FACTOR
 
 FIRST_MEETING = "first_meeting"
 CADENCE = "cadence"
@@ -69,7 +70,7 @@ class ReminderSettings:
 
     first_meeting_days: int = DEFAULT_FIRST_MEETING_DAYS
     pulse_every_days: int = DEFAULT_PULSE_EVERY_DAYS
-    stall_factor: float = 3.0
+    stall_factor: float = DEFAULT_STALL_FACTOR
 
 
 #: Makes a link for (participant_id, pair_id, purpose): the check-in and opt-out links.

@@ -1,8 +1,11 @@
 """The executive summary's one-page PDF, built when someone asks for it, and the cohorts it
 covers in words. Its figures are `components.loaders.summary_data.summary`."""
 
+from datetime import date
+
 import streamlit as st
 
+from app import formats
 from app.summary import ExecutiveSummary
 from components import loaders
 from components.summary_charts import cohort_chart, health_chart
@@ -51,4 +54,28 @@ def pdf_download_button(summary: ExecutiveSummary, cohort_ids: tuple[str, ...]) 
         icon=":material/picture_as_pdf:",
         on_click="ignore",
         help="The same figures, charts and highlights on one A4 page.",
+    )
+
+
+def nudge_line(as_of: date, stall_factor: float) -> None:
+    """Reminder e-mails as one aggregate: of pairs nudged, the share that met within 14 days,
+    beside stalled pairs that were not nudged (docs/metrics.md, "Did the nudge work?")."""
+    from app.reminders import MIN_TO_COMPARE
+    from components.loaders import follow_up_data
+
+    effect = follow_up_data.nudge_effect(as_of, stall_factor)
+    nudged, others = effect["nudged"], effect["not_nudged"]
+    if nudged == 0:
+        return
+    if min(nudged, others) < MIN_TO_COMPARE:
+        st.caption(
+            f"Reminder e-mails: {formats.plural(nudged, 'nudge')} sent; too few stalls without "
+            "one to say whether they help."
+        )
+        return
+    st.caption(
+        f"Reminder e-mails: {effect['nudged_share']:.0%} of nudged pairs met within 14 days, "
+        f"against {effect['not_nudged_share']:.0%} of stalled pairs that were not nudged "
+        f"({formats.plural(nudged, 'nudge')}, {formats.plural(others, 'stall')} without one; "
+        "whole program). An association, not proof."
     )

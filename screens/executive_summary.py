@@ -48,3 +48,4 @@ with cadence:
 show_roles(summary)
 show_cohorts(summary)
 show_highlights(summary)
+executive.nudge_line(as_of, loaders.program_settings().stall_factor)

@@ -1,7 +1,7 @@
 """A small hand-made program whose reminders are worked out by hand (tests of issue 18).
 
-As of AS_OF, cohort C1 aims to meet every 14 days, so a pair is stalled after 42 days without a
-meeting (stall factor 3). Pairs:
+As of AS_OF, cohort C1 aims to meet every 14 days, so a pair is stalled after 28 days without a
+meeting (the default stall factor, 2). Pairs:
 
 - PA: started exactly 14 days ago, never met → `first_meeting` due (boundary: day 14).
 - PB: started 13 days ago, never met → nothing due yet.

@@ -174,3 +174,33 @@ def test_dry_run_queues_nothing(program: Engine, inbox: _Inbox) -> None:
     with program.connect() as connection:
         assert connection.execute(select(func.count(OutboxMessage.id))).scalar_one() == 0
     assert inbox.messages == []
+
+
+def test_the_command_prints_a_line_per_message_and_a_summary(
+    cli_store: str, tmp_path: Path, inbox: _Inbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+    from data_access.db import make_engine
+
+    engine = make_engine(cli_store)
+    import_program(engine, tmp_path / "program")
+    assert main(["send-reminders", "--as-of", AS_OF.isoformat(), "--dry-run"]) == 0
+    dry = capsys.readouterr().out.splitlines()
+    assert dry[-1].startswith(f"Reminders as of {AS_OF.isoformat()}: ")
+    assert "dry run: nothing queued or sent" in dry[-1] and inbox.messages == []
+    assert main(["send-reminders", "--as-of", AS_OF.isoformat()]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    sent = [line for line in lines if line.startswith("sent ")]
+    assert len(sent) == len(inbox.messages) == len(dry) - 1
+    assert f"{len(sent)} sent, 0 failed" in lines[-1]
+    engine.dispose()
+
+
+def test_a_mail_server_address_that_makes_no_sense_is_refused(
+    cli_store: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    monkeypatch.setenv("PAIRPULSE_SMTP_URL", "http://mail.example.org")
+    assert main(["send-reminders", "--as-of", AS_OF.isoformat()]) == 2
+    assert "PAIRPULSE_SMTP_URL must look like smtp://" in capsys.readouterr().err
