@@ -6,14 +6,18 @@ without it those runs are skipped with that reason, and with it set but the serv
 they fail rather than skip.
 """
 
+import email
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.message import Message
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
@@ -121,3 +125,38 @@ def cli_store(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("DATABASE_URL", store_url)
     yield store_url
     forget_engines()
+
+
+#: The public address the `inbox` fixture sets for the links in e-mails.
+SMTP_TEST_PUBLIC_URL = "https://pairpulse.example.org"
+
+
+class Inbox:
+    """An SMTP handler that keeps every message, or refuses them all with `refuse`."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.refuse: str | None = None
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001
+        if self.refuse:
+            return self.refuse
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    handler = Inbox()
+    with socket.socket() as probe:  # a free port (the controller's own ready check needs one)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        monkeypatch.setenv("PAIRPULSE_SMTP_URL", f"smtp://127.0.0.1:{port}")
+        monkeypatch.setenv("PAIRPULSE_MAIL_FROM", "PairPulse <pairpulse@example.org>")
+        monkeypatch.setenv("PAIRPULSE_PUBLIC_URL", SMTP_TEST_PUBLIC_URL)
+        yield handler
+    finally:
+        controller.stop()

@@ -1,15 +1,11 @@
 """Reminder e-mails end to end on SQLite and PostgreSQL, through a real SMTP server (aiosmtpd):
 who is sent what, with working links; nothing twice; a refusing server keeps the queue."""
 
-import email
 import re
-import socket
-from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, func, select
 
 from app.checkin import tokens
@@ -17,41 +13,10 @@ from app.send_reminders import run_reminders
 from data_access.follow_ups import log_follow_up, resolve, snooze
 from data_access.models import OutboxMessage
 from data_access.outbox import opt_out
+from tests.conftest import SMTP_TEST_PUBLIC_URL as PUBLIC
+from tests.conftest import Inbox
 from tests.reminder_program import AS_OF, import_program, mentee, mentor
 from tests.reminder_program import email as address_of
-
-PUBLIC = "https://pairpulse.example.org"
-
-
-class _Inbox:
-    """An SMTP handler that keeps every message, or refuses them all with `refuse`."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self.refuse: str | None = None
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001
-        if self.refuse:
-            return self.refuse
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Inbox]:
-    handler = _Inbox()
-    with socket.socket() as probe:  # a free port (the controller's own ready check needs one)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        monkeypatch.setenv("PAIRPULSE_SMTP_URL", f"smtp://127.0.0.1:{port}")
-        monkeypatch.setenv("PAIRPULSE_MAIL_FROM", "PairPulse <pairpulse@example.org>")
-        monkeypatch.setenv("PAIRPULSE_PUBLIC_URL", PUBLIC)
-        yield handler
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
@@ -64,7 +29,7 @@ def program(engine: Engine, tmp_path: Path) -> Engine:
     return engine
 
 
-def _sent(inbox: _Inbox) -> dict[tuple[str, str], Message]:
+def _sent(inbox: Inbox) -> dict[tuple[str, str], Message]:
     """(recipient, subject) → message."""
     return {(message["To"], message["Subject"]): message for message in inbox.messages}
 
@@ -77,7 +42,7 @@ def _rules_by_recipient(engine: Engine) -> set[tuple[str, str | None, str]]:
     return {(row.rule, row.pair_id, row.recipient_email) for row in rows}
 
 
-def test_a_run_sends_each_due_message_to_the_right_people(program: Engine, inbox: _Inbox) -> None:
+def test_a_run_sends_each_due_message_to_the_right_people(program: Engine, inbox: Inbox) -> None:
     report = run_reminders(program, as_of=AS_OF)
     both = lambda rule, pair: {  # noqa: E731
         (rule, pair, address_of(mentor(pair))),
@@ -102,7 +67,7 @@ def test_a_run_sends_each_due_message_to_the_right_people(program: Engine, inbox
 
 
 def test_the_links_in_a_message_open_that_persons_check_in_and_opt_out(
-    program: Engine, inbox: _Inbox
+    program: Engine, inbox: Inbox
 ) -> None:
     run_reminders(program, as_of=AS_OF)
     message = next(m for m in inbox.messages if m["To"] == address_of(mentee("PA")))
@@ -118,7 +83,7 @@ def test_the_links_in_a_message_open_that_persons_check_in_and_opt_out(
     assert "Mia" in message["Subject"] and message["From"] == "PairPulse <pairpulse@example.org>"
 
 
-def test_a_second_run_sends_nothing(program: Engine, inbox: _Inbox) -> None:
+def test_a_second_run_sends_nothing(program: Engine, inbox: Inbox) -> None:
     first = run_reminders(program, as_of=AS_OF)
     second = run_reminders(program, as_of=AS_OF)
     assert first.sent > 0
@@ -127,7 +92,7 @@ def test_a_second_run_sends_nothing(program: Engine, inbox: _Inbox) -> None:
 
 
 def test_a_refusing_server_keeps_the_messages_queued_and_the_next_run_sends_them_once(
-    program: Engine, inbox: _Inbox
+    program: Engine, inbox: Inbox
 ) -> None:
     inbox.refuse = "451 4.3.0 Mail server temporarily rejected message"
     refused = run_reminders(program, as_of=AS_OF)
@@ -168,7 +133,7 @@ def test_without_a_mail_server_messages_wait_and_say_why(
     assert "not sent: no mail server configured" in report.summary()
 
 
-def test_dry_run_queues_nothing(program: Engine, inbox: _Inbox) -> None:
+def test_dry_run_queues_nothing(program: Engine, inbox: Inbox) -> None:
     report = run_reminders(program, as_of=AS_OF, dry_run=True)
     assert report.due > 0 and report.queued == report.due
     with program.connect() as connection:
@@ -177,7 +142,7 @@ def test_dry_run_queues_nothing(program: Engine, inbox: _Inbox) -> None:
 
 
 def test_the_command_prints_a_line_per_message_and_a_summary(
-    cli_store: str, tmp_path: Path, inbox: _Inbox, capsys: pytest.CaptureFixture[str]
+    cli_store: str, tmp_path: Path, inbox: Inbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from app.cli import main
     from data_access.db import make_engine

@@ -11,7 +11,6 @@ from app.checkin import tokens
 from data_access.db import make_engine
 from data_access.follow_ups import log_follow_up
 from data_access.models import OutboxMessage
-from tests.data_access.test_reminders import inbox  # noqa: F401 (the SMTP server fixture)
 from tests.reminder_program import AS_OF, import_program
 from tests.screens.conftest import page_text
 
@@ -48,7 +47,7 @@ def test_due_today_previews_each_rule_without_personal_links(app_on, store) -> N
     assert _outbox(engine) == 0  # looking queues nothing
 
 
-def test_send_now_sends_the_due_messages_once(app_on, store, inbox) -> None:  # noqa: F811
+def test_send_now_sends_the_due_messages_once(app_on, store, inbox) -> None:
     url, engine = store
     at = app_on(url, page=PAGE, as_of=AS_OF).run()
     at.button(key="send_reminders_now").click().run()
