@@ -198,11 +198,18 @@ def pair_messages(
     """The messages of the due pair rules, to both people of each pair (`MESSAGE_COLUMNS`).
     `directory` is `data_access.queries.pair_directory` indexed by pair_id."""
     rows = []
-    people = directory.reindex(due["pair_id"])
-    for row, (_, person) in zip(due.itertuples(index=False), people.iterrows(), strict=True):
+    people = directory.reindex(due["pair_id"]).to_dict("records")
+    addresses: dict[object, str | None] = {}  # each person's address is checked once
+
+    def address_of(value: object) -> str | None:
+        if value not in addresses:
+            addresses[value] = valid_address(value)
+        return addresses[value]
+
+    for row, person in zip(due.itertuples(index=False), people, strict=True):
         for side, other in (("mentor", "mentee"), ("mentee", "mentor")):
             participant_id = person.get(f"{side}_id")
-            address = valid_address(person.get(f"{side}_email"))
+            address = address_of(person.get(f"{side}_email"))
             if pd.isna(participant_id) or address is None or participant_id in opted_out:
                 continue
             own, partner = _first(person[f"{side}_name"]), _first(person[f"{other}_name"])

@@ -51,8 +51,9 @@ def due_today(as_of: date) -> None:
     for rule, messages in due.groupby("rule", sort=False):
         with st.expander(f"{RULES.get(rule, rule)} ({len(messages):,})"):
             for row in messages.head(20).itertuples():
-                st.text(f"To: {row.recipient_email}\nSubject: {row.subject}")
-                st.code(_redacted(row.body), language=None, wrap_lines=True)
+                with st.container(border=True):
+                    st.text(f"To: {row.recipient_email}\nSubject: {row.subject}")
+                    st.text(_redacted(row.body))
             if len(messages) > 20:
                 st.caption(f"The first 20 of {len(messages):,} are shown.")
     if not waiting.empty:

@@ -14,6 +14,7 @@ from app.bench.figures import (
     bench_seed,
 )
 from app.bench.pages import memory_row, page_rows, postgres_rows, time_pages
+from app.bench.reminders import bench_reminders, bench_smtp
 from app.bench.stores import _reason, hide_password, sqlite_page_store
 from app.bench.table import _print_row, print_table, row, verdict
 from app.bench.targets import (
@@ -79,6 +80,8 @@ def run_benchmarks(
         import_url = sqlite_page_store(import_scale, store_folder)
         add(bench_import(import_url, import_scale, folder, runs))
         add(bench_import_memory(import_url, import_scale, folder))
+        add(bench_reminders(import_url, import_scale, folder, runs))
+        add(bench_smtp(import_url, import_scale, folder))
         for scale in seed_scales:
             add(bench_seed(scale, folder, runs if scale != "enterprise" else 1))
     for size in matching_sizes:

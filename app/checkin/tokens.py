@@ -11,6 +11,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlencode
 
@@ -77,6 +78,7 @@ def signing_key(engine: Engine) -> str:
     return generated
 
 
+@lru_cache(maxsize=4)
 def _serializer(key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(key, salt=_SALT)
 

@@ -40,7 +40,7 @@ def test_due_today_previews_each_rule_without_personal_links(app_on, store) -> N
     # nothing is snoozed here: PD, PE, PF and PG are stalled, two people each
     for title in ("No first meeting yet (2)", "Stalled (8)", "Exit survey (2)"):
         assert title in [expander.label for expander in at.expander], title
-    previews = "\n".join(code.value for code in at.code)
+    previews = "\n".join(text.value for text in at.text)
     assert "Time for your first mentoring meeting" in text
     assert "?checkin=<personal link>" in previews and "?optout=<personal link>" in previews
     assert "checkin=ey" not in previews  # no working token is shown to staff
