@@ -15,8 +15,9 @@ from components.store_failures import store_guard
 # The icon is served by the app itself: a Material icon as favicon is fetched from Google's fonts.
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 st.set_page_config(page_title="PairPulse", page_icon=str(FAVICON), layout="wide")
-if run_link_page():  # a personal link's page alone: no sign-in, no sidebar, no other screen
-    st.stop()
+with store_guard():  # a personal link's page alone: no sign-in, no sidebar, no other screen
+    if run_link_page():
+        st.stop()
 store_engine()
 with store_guard():  # a store that is gone or locked: a message and Retry, no traceback
     role = choose_role()

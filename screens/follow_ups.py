@@ -22,12 +22,16 @@ st.caption(
 )
 as_of = current_as_of()
 stop_if_no_program(loaders.size(as_of))
-with st.expander(
-    "Reminder e-mails: due today, send now, did the nudge work?", icon=":material/mail:"
+# Working the reminders out reads every active pair: only when asked, not on every visit.
+if st.toggle(
+    "Reminder e-mails: due today, send now, did the nudge work?",
+    key="show_reminders",
+    help="What the next reminders run sends (docs/metrics.md, Reminders).",
 ):
-    reminders_panel.due_today(as_of)
-    reminders_panel.send_now(as_of, role=role)
-    reminders_panel.nudge_effect_block(as_of, loaders.program_settings().stall_factor)
+    with st.container(border=True):
+        reminders_panel.due_today(as_of)
+        reminders_panel.send_now(as_of, role=role)
+        reminders_panel.nudge_effect_block(as_of, loaders.program_settings().stall_factor)
 
 columns = st.columns(3)
 cohort_ids = cohort_filter(loaders.cohort_names(), container=columns[0])

@@ -27,6 +27,13 @@ def store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     engine.dispose()
 
 
+def _open(app_on, url: str, **options):
+    """Follow-ups with its reminder e-mails section switched on."""
+    at = app_on(url, page=PAGE, as_of=AS_OF, **options).run()
+    at.toggle(key="show_reminders").set_value(True).run()
+    return at
+
+
 def _outbox(engine) -> int:
     with engine.connect() as connection:
         return connection.execute(select(func.count(OutboxMessage.id))).scalar_one()
@@ -34,7 +41,7 @@ def _outbox(engine) -> int:
 
 def test_due_today_previews_each_rule_without_personal_links(app_on, store) -> None:
     url, engine = store
-    at = app_on(url, page=PAGE, as_of=AS_OF).run()
+    at = _open(app_on, url)
     assert not at.exception
     text = page_text(at)
     # nothing is snoozed here: PD, PE, PF and PG are stalled, two people each
@@ -49,7 +56,7 @@ def test_due_today_previews_each_rule_without_personal_links(app_on, store) -> N
 
 def test_send_now_sends_the_due_messages_once(app_on, store, inbox) -> None:
     url, engine = store
-    at = app_on(url, page=PAGE, as_of=AS_OF).run()
+    at = _open(app_on, url)
     at.button(key="send_reminders_now").click().run()
     assert not at.exception
     sent = len(inbox.messages)
@@ -62,7 +69,7 @@ def test_send_now_sends_the_due_messages_once(app_on, store, inbox) -> None:
 
 def test_only_program_managers_can_send_now(app_on, store) -> None:
     url, _engine = store
-    at = app_on(url, page=PAGE, as_of=AS_OF, role="coordinator").run()
+    at = _open(app_on, url, role="coordinator")
     assert not at.exception
     assert not [button for button in at.button if button.key == "send_reminders_now"]
     assert "Program managers can send the due e-mails" in page_text(at)
