@@ -158,6 +158,7 @@ def test_the_pair_in_the_link_opens_its_detail(app_on, fixture_url, pair_id) -> 
         f"Goals ({goals})",
         "Survey scores",
         "Follow-ups (0)",
+        "E-mails (0)",
     ]
     goal_table = next(frame for frame in at.dataframe if "goal" in frame.value.columns).value
     assert len(goal_table) == goals
