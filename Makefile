@@ -7,7 +7,7 @@ PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 DEV_INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench bench-pages screenshots clean
+.PHONY: run test lint bench bench-pages bench-browser screenshots clean
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(INSTALLED)
 
 bench-pages: $(INSTALLED)
 	$(PYTHON) -m scripts.page_times
+
+# Page waits in Chromium (Playwright comes with the dev requirements); docs/architecture.md.
+bench-browser: $(DEV_INSTALLED)
+	$(PYTHON) -m scripts.browser_bench $(BENCH_ARGS)
 
 screenshots: $(DEV_INSTALLED)
 	$(PYTHON) -m scripts.screenshots

@@ -60,12 +60,16 @@ def serve_app(
     demo_data: bool = True,
     secrets: Callable[[str], str] | None = None,
     database_url: str | None = None,
+    script: str = "streamlit_app.py",
+    env: dict[str, str] | None = None,
 ) -> tuple[str, subprocess.Popen]:
     """Start `streamlit run streamlit_app.py` on a free port over the SQLite file `store_path`
     (or over `database_url`, which the app migrates itself when it starts).
 
     `secrets`, given the app's URL, returns the text of the secrets file the app reads instead
-    of `.streamlit/secrets.toml` (written beside the store, never into the project)."""
+    of `.streamlit/secrets.toml` (written beside the store, never into the project). `script`
+    is the app file served (the browser benchmark serves a blank page too); `env` adds to the
+    process's environment."""
     if database_url is None:
         database_url = f"sqlite:///{store_path}"
         engine = make_engine(database_url)
@@ -90,10 +94,11 @@ def serve_app(
         "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
         "STREAMLIT_SERVER_RUN_ON_SAVE": "false",
         **extra_env,
+        **(env or {}),
     }
     log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py"],
+    process = subprocess.Popen(  # noqa: S603 (the project's own app file, or the bench's blank page)
+        [sys.executable, "-m", "streamlit", "run", script],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log,

@@ -51,6 +51,10 @@ def _figure(value: float | None, unit: str) -> str:
         return f"{value:,.0f} rows/s"
     if unit == "GB":
         return f"{value:.2f} GB"
+    if unit == "MB":
+        return f"{value:,.2f} MB"
+    if unit == "msg/s":
+        return f"{value:,.0f} msg/s"
     if value < 0.1:
         return f"{value:.3f} s"
     return f"{value:.2f} s" if value < 100 else f"{value:,.0f} s"

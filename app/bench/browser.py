@@ -1,0 +1,341 @@
+"""The browser benchmark (`make bench-browser`): what a person waits for in Chromium, not only the
+script run — the app served by `streamlit run` on a store, Playwright driving Debian's Chromium,
+and a blank one-line Streamlit page served the same way as the floor every target is a ratio to.
+
+Time runs from navigation (or the click) until the app is idle — `stApp` says `notRunning` — with
+no skeleton placeholder left. Bytes are the WebSocket frames the browser received for the visit.
+Rows: each screen's first visit on a freshly started server (cold caches), each screen for a
+second person (a new browser context, warm caches), a filter change on Cohort health and on
+Surveys, opening a pair's detail, Propose pairs, and N people at once (one context each, all
+opening the Executive summary, then all Cohort health): median and worst, with the server's peak
+memory. Targets (docs/architecture.md): second person ≤ 3 × blank; first visit ≤ 3 s + 3 × blank;
+N at once: worst ≤ 4 × one person's wait; nothing a screen sends over 5 MB.
+"""
+
+import asyncio
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from app.bench.table import row
+from app.bench.targets import PAGE_ANCHOR, PAGE_COLD_TARGET_S
+
+BLANK_APP = 'import streamlit as st\n\nst.write("PairPulse")\n'
+IDLE = (
+    "() => !!document.querySelector(\"[data-testid='stApp'][data-test-script-state='notRunning']\")"
+    " && !document.querySelector(\"[data-testid='stSkeleton']\")"
+)
+EXCEPTION = "[data-testid='stException']"
+SCREENS = (
+    "executive_summary",
+    "cohort_health",
+    "follow_ups",
+    "meetings",
+    "goals",
+    "surveys",
+    "what_if",
+    "data",
+)
+SECOND_PERSON_RATIO = 3.0
+FIRST_VISIT_RATIO = 3.0
+CROWD_RATIO = 4.0
+MAX_SCREEN_BYTES = 5 * 1024 * 1024
+TIMEOUT_MS = 600_000
+
+
+@contextmanager
+def _served(store_url: str | None, folder: Path, *, blank: bool = False) -> Iterator[tuple]:
+    """(url, process): the app (or the blank page) served over `store_url`."""
+    from scripts.served_app import serve_app
+
+    script = "streamlit_app.py"
+    if blank:
+        script = str(folder / "blank_app.py")
+        Path(script).write_text(BLANK_APP)
+    url, process = serve_app(
+        folder / "unused.db",
+        folder / f"streamlit-{time.monotonic_ns()}.log",
+        demo_data=False,
+        database_url=store_url or f"sqlite:///{folder / 'blank.db'}",
+        script=script,
+        env={"PAIRPULSE_AS_OF": PAGE_ANCHOR.isoformat()},
+    )
+    try:
+        yield url, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    """The process's peak resident memory so far (VmHWM), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+class _Visit:
+    """A page of its own context, counting the WebSocket bytes it receives."""
+
+    def __init__(self, browser) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.bytes = 0
+        self.page.on("websocket", self._watch)
+
+    def _watch(self, socket) -> None:
+        socket.on("framereceived", lambda payload: self._count(payload))
+
+    def _count(self, payload) -> None:
+        self.bytes += len(payload)
+
+    def wait(self) -> None:
+        self.page.wait_for_function(IDLE, timeout=TIMEOUT_MS, polling=50)
+        if self.page.locator(EXCEPTION).count():
+            raise RuntimeError(f"an exception is shown on {self.page.url}")
+
+    def open(self, url: str) -> tuple[float, int]:
+        """Seconds from navigation until idle, and the bytes received meanwhile."""
+        before = self.bytes
+        started = time.perf_counter()
+        self.page.goto(url, wait_until="commit")
+        self.page.wait_for_timeout(50)  # the new document's app starts in `initial`
+        self.wait()
+        return time.perf_counter() - started, self.bytes - before
+
+    def act(self, action: Callable[[], None]) -> tuple[float, int]:
+        """Seconds from an action (a click) until idle again, and the bytes received."""
+        before = self.bytes
+        started = time.perf_counter()
+        action()
+        self.page.wait_for_timeout(100)  # the rerun starts
+        self.wait()
+        return time.perf_counter() - started, self.bytes - before
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _screen_url(base: str, screen: str) -> str:
+    return f"{base}/{screen}?role=program_manager"
+
+
+def _median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def _browser_rows(
+    browser, store_url: str, folder: Path, runs: int, screens: Sequence[str], crowd: Sequence[int]
+) -> list[dict]:
+    rows: list[dict] = []
+    with _served(None, folder, blank=True) as (blank_url, _process):
+        first = _Visit(browser)
+        first.open(blank_url)  # the server's own first page load
+        first.close()
+        times = []
+        for _ in range(max(runs, 3)):
+            visit = _Visit(browser)
+            times.append(visit.open(blank_url)[0])
+            visit.close()
+    blank = _median(times)
+    rows.append(row("browser: blank Streamlit page", blank, "s", runs=times))
+
+    for screen in screens:  # first visit: a server of its own, caches cold
+        with _served(store_url, folder) as (url, _process):
+            visit = _Visit(browser)
+            seconds, sent = visit.open(_screen_url(url, screen))
+            visit.close()
+        rows.append(
+            row(
+                f"browser: {screen}, first visit (cold server)",
+                seconds,
+                "s",
+                target=PAGE_COLD_TARGET_S + FIRST_VISIT_RATIO * blank,
+                ratio_to_blank=seconds / blank,
+                bytes=sent,
+            )
+        )
+
+    with _served(store_url, folder) as (url, process):
+        warm = _Visit(browser)
+        for screen in screens:  # fill the server's caches
+            warm.open(_screen_url(url, screen))
+        warm.close()
+        single: dict[str, float] = {}
+        for screen in screens:
+            times, sizes = [], []
+            for _ in range(runs):
+                visit = _Visit(browser)
+                seconds, sent = visit.open(_screen_url(url, screen))
+                visit.close()
+                times.append(seconds)
+                sizes.append(sent)
+            single[screen] = _median(times)
+            rows.append(
+                row(
+                    f"browser: {screen}, second person (warm server)",
+                    single[screen],
+                    "s",
+                    runs=times,
+                    target=SECOND_PERSON_RATIO * blank,
+                    ratio_to_blank=single[screen] / blank,
+                    bytes=max(sizes),
+                )
+            )
+            rows.append(
+                row(
+                    f"browser: {screen}, bytes sent",
+                    max(sizes) / 1024 / 1024,
+                    "MB",
+                    target=MAX_SCREEN_BYTES / 1024 / 1024,
+                )
+            )
+        rows += _interaction_rows(browser, url, runs, blank)
+        for size in crowd:
+            rows += _crowd_rows(url, size, single, process.pid)
+    return rows
+
+
+def _interaction_rows(browser, url: str, runs: int, blank: float) -> list[dict]:
+    rows = []
+    for screen, label in (("cohort_health", "Cohort"), ("surveys", "Cohort")):
+        times = []
+        for _ in range(runs):
+            visit = _Visit(browser)
+            visit.open(_screen_url(url, screen))
+            page = visit.page
+
+            def change(page=page, label=label) -> None:
+                box = page.get_by_test_id("stMultiSelect").filter(has_text=label).first
+                box.click()
+                page.get_by_role("option").first.click()
+                page.keyboard.press("Escape")
+
+            times.append(visit.act(change)[0])
+            visit.close()
+        rows.append(
+            row(
+                f"browser: {screen}, a filter change",
+                _median(times),
+                "s",
+                runs=times,
+                target=SECOND_PERSON_RATIO * blank,
+                ratio_to_blank=_median(times) / blank,
+            )
+        )
+    times = []
+    for _ in range(runs):
+        visit = _Visit(browser)
+        visit.open(_screen_url(url, "cohort_health"))
+        from scripts.served_app import select_first_row
+
+        times.append(visit.act(lambda visit=visit: select_first_row(visit.page))[0])
+        visit.close()
+    rows.append(
+        row(
+            "browser: cohort_health, opening a pair's detail",
+            _median(times),
+            "s",
+            runs=times,
+            target=SECOND_PERSON_RATIO * blank,
+            ratio_to_blank=_median(times) / blank,
+        )
+    )
+    visit = _Visit(browser)
+    visit.open(_screen_url(url, "what_if"))
+    pool = visit.page.get_by_text("The pool on").first.inner_text()
+    seconds = visit.act(
+        lambda: visit.page.get_by_role("button", name="Propose pairs").first.click()
+    )[0]
+    visit.close()
+    rows.append(row(f"browser: what_if, Propose pairs ({pool.split(': ', 1)[-1]})", seconds, "s"))
+    return rows
+
+
+async def _crowd(url: str, size: int, screens: Sequence[str]) -> dict[str, list[float]]:
+    from playwright.async_api import async_playwright
+
+    from scripts.served_app import CHROMIUM, CHROMIUM_ARGS
+
+    waits: dict[str, list[float]] = {screen: [] for screen in screens}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        contexts = [await browser.new_context() for _ in range(size)]
+        pages = [await context.new_page() for context in contexts]
+
+        async def one(page, screen: str) -> float:
+            started = time.perf_counter()
+            await page.goto(_screen_url(url, screen), wait_until="commit")
+            await page.wait_for_timeout(50)
+            await page.wait_for_function(IDLE, timeout=TIMEOUT_MS, polling=100)
+            return time.perf_counter() - started
+
+        for screen in screens:
+            waits[screen] = list(await asyncio.gather(*(one(page, screen) for page in pages)))
+        await browser.close()
+    return waits
+
+
+def _crowd_rows(url: str, size: int, single: dict[str, float], pid: int) -> list[dict]:
+    screens = [screen for screen in ("executive_summary", "cohort_health") if screen in single]
+    waits: dict[str, list[float]] = {}
+
+    def crowd() -> None:  # its own thread: the sync API's loop is running in this one
+        waits.update(asyncio.run(_crowd(url, size, screens)))
+
+    worker = threading.Thread(target=crowd)
+    worker.start()
+    worker.join()
+    rows = []
+    for screen in screens:
+        worst = max(waits[screen])
+        rows.append(
+            row(
+                f"browser: {size} people at once, {screen} (median {_median(waits[screen]):.2f} s)",
+                worst,
+                "s",
+                runs=waits[screen],
+                target=CROWD_RATIO * single[screen],
+                target_text=f"worst ≤ {CROWD_RATIO:g} × one person ({single[screen]:.2f} s)",
+            )
+        )
+    peak = _peak_rss_mb(pid)
+    rows.append(row(f"browser: server peak memory with {size} people", peak, "MB"))
+    return rows
+
+
+def run_browser_bench(
+    store_url: str,
+    *,
+    runs: int = 3,
+    screens: Sequence[str] = SCREENS,
+    crowd: Sequence[int] = (5, 20),
+    browser=None,
+) -> list[dict]:
+    """Every row of the browser benchmark on the store at `store_url`, in `browser` (a Playwright
+    Chromium already launched, e.g. the tests'), else in one launched here."""
+    from playwright.sync_api import sync_playwright
+
+    from scripts.served_app import CHROMIUM, CHROMIUM_ARGS
+
+    if browser is not None:
+        with tempfile.TemporaryDirectory(prefix="pairpulse-browser-") as tmp:
+            return _browser_rows(browser, store_url, Path(tmp), runs, screens, crowd)
+    with (
+        tempfile.TemporaryDirectory(prefix="pairpulse-browser-") as tmp,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            return _browser_rows(browser, store_url, Path(tmp), runs, screens, crowd)
+        finally:
+            browser.close()
