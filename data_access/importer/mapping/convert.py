@@ -45,6 +45,9 @@ class Converted:
     table: RawTable
     #: field → how a problem names it: the source header, or what the value came from
     shown_as: dict[str, str]
+    #: required cells reported while converting and left blank: the check's "required" for
+    #: them says the same thing again, so it is dropped
+    blanked: set[tuple[int, str]] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -74,10 +77,13 @@ def run_mapped_import(
         report_progress(_CONVERT_SHARE + (1 - _CONVERT_SHARE) * fraction, message)
 
     report = run_import(import_source, engine=engine, dry_run=dry_run, progress=scaled, actor=actor)
+    blanked = converted.blanked
     report.problems = [
         CellProblem(p.file, p.line, converted.shown_as.get(p.column, p.column), p.problem)
         for p in report.problems
+        if not (p.problem == "required" and (p.line, p.column) in blanked)
     ]
+    report.problem_count -= len(blanked)
     return report
 
 
@@ -99,6 +105,8 @@ class _Converter:
         self.problems: list[tuple[int, str, str]] = list(source.problems)
         self.lookups = {lookup.field: lookup for lookup in registry.lookups(mapping.kind)}
         self.shown_as: dict[str, str] = {}
+        #: (line, column) of required cells left blank because they could not be converted
+        self.blanked: set[tuple[int, str]] = set()
 
     # -- the plan: where every output column comes from -------------------------------------
     def _positions(self) -> dict[str, int]:
@@ -168,7 +176,7 @@ class _Converter:
                 )
             )
         if missing or len(self.problems) > len(self.source.problems):
-            return self._result(outputs, [], [])
+            return self._result(list(fmt.columns), [], [])
         return self._convert_rows(positions, looked_up, outputs, derive, place)
 
     def _derived_id_parts(self, given: set[str]) -> tuple[str, ...]:
@@ -212,7 +220,7 @@ class _Converter:
             except ConvertProblem as problem:
                 self.problems.append((self.source.header_line, column, str(problem)))
         if len(self.problems) > len(self.source.problems):
-            return self._result(outputs, [], [])
+            return self._result(list(fmt.columns), [], [])
         where = {column: i for i, column in enumerate(outputs)}
         id_at = where.get(fmt.id_column)
         derive_from = [(where[part], positions.get(looked_up.get(part, part))) for part in derive]
@@ -221,10 +229,11 @@ class _Converter:
         rows: list[list[str]] = []
         lines: list[int] = []
         width = len(outputs)
+        required = fmt.required_columns
+        raw_parts = _raw_parts(derive, looked_up)
         prefix = fmt.id_column.split("_")[0][:1].upper() + "-"
         for cells, line in zip(self.source.rows, self.source.lines, strict=True):
             out = [""] * width
-            bad = False
             for column, index, convert_value in plan:
                 if index is None:
                     out[where[column]] = constant_values[column]
@@ -235,26 +244,28 @@ class _Converter:
                 try:
                     out[where[column]] = convert_value(raw)
                 except ConvertProblem as problem:
+                    # reported here, left blank for the check (which would say "required")
                     self.problems.append((line, column, str(problem)))
-                    bad = True
-            if bad:
-                continue
+                    if column in required:
+                        self.blanked.add((line, column))
             if place and out[participant_at] and out[submitted_at]:
                 try:
                     pair, cohort = _place(pairs, out[participant_at], out[submitted_at])
                 except ConvertProblem as problem:
                     self.problems.append((line, "pair_id", str(problem)))
-                    continue
-                out[pair_at] = pair
-                if cohort_at is not None and not out[cohort_at]:
-                    out[cohort_at] = cohort
+                else:
+                    out[pair_at] = pair
+                    if cohort_at is not None and not out[cohort_at]:
+                        out[cohort_at] = cohort
             if derive and id_at is not None:
                 texts = [
-                    (cells[source].strip() if source is not None and source < len(cells) else "")
-                    if part_source_is_raw
-                    else out[out_at]
+                    out[out_at]
+                    if out[out_at] and not part_source_is_raw
+                    else (
+                        cells[source].strip() if source is not None and source < len(cells) else ""
+                    )
                     for (out_at, source), part_source_is_raw in zip(
-                        derive_from, _raw_parts(derive, looked_up), strict=True
+                        derive_from, raw_parts, strict=True
                     )
                 ]
                 if all(texts):
@@ -309,7 +320,7 @@ class _Converter:
             lines=lines,
             problems=self.problems,
         )
-        return Converted(table=table, shown_as=self.shown_as)
+        return Converted(table=table, shown_as=self.shown_as, blanked=self.blanked)
 
     # -- converters --------------------------------------------------------------------------
     def _value_converter(self, column: str) -> Callable[[str], str]:

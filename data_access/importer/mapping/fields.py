@@ -99,13 +99,13 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "progress_pct": ("progress", "percent complete", "completion"),
     },
     "surveys": {
-        "response_id": ("responseid", "response id", "id", "submission id"),
+        # not "ID": Microsoft Forms numbers the responses of one form only
+        "response_id": ("responseid", "response id", "submission id"),
         "submitted_on": (
             "completion time",
             "timestamp",
             "recordeddate",
             "recorded date",
-            "enddate",
             "submitted",
             "submitted at",
             "date",
@@ -132,7 +132,14 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "recommend",
             "net promoter",
         ),
-        "comment": ("comments", "anything else", "feedback", "other comments", "free text"),
+        "comment": (
+            "comments",
+            "what could we do better",
+            "anything else",
+            "feedback",
+            "other comments",
+            "free text",
+        ),
     },
 }
 

@@ -25,7 +25,8 @@ def _scores(kind: str, header: list[str]) -> list[tuple[float, str, int]]:
             if not cell:
                 continue
             if cell in words:
-                score = 100.0 if cell == words[0] else 99.0
+                # its own name first, then the synonyms in the order they are listed
+                score = 100.0 if cell == words[0] else 99.0 - 0.01 * words.index(cell)
             else:
                 match = process.extractOne(
                     cell, words, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_CUTOFF
