@@ -409,3 +409,10 @@ def test_cli_refuses_a_kind_that_disagrees_with_the_mapping(
 
 def test_every_shipped_preset_has_a_sample_file() -> None:
     assert set(preset_names()) == {*SURVEY_SAMPLES, "workday_people"}
+
+
+def test_the_documented_example_is_the_google_forms_preset() -> None:
+    docs = (ROOT / "docs" / "import-format.md").read_text(encoding="utf-8")
+    example = docs.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert Mapping.from_toml(example) == preset("google_forms_pulse")
+    assert example == (PRESETS / "google_forms_pulse.toml").read_text(encoding="utf-8")
