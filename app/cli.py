@@ -170,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--import-scale", choices=sorted(SCALES), default="enterprise")
     bench.add_argument("--runs", type=int, default=3, help="runs per figure (default 3)")
     bench.add_argument(
+        "--mapping-rows",
+        type=int,
+        default=200_000,
+        help="rows of the survey export imported through a mapping (default 200000; 0 skips)",
+    )
+    bench.add_argument(
         "--matching-sizes",
         default="2000,5000",
         help="pool sizes (mentees × mentor places) to time the matching on, comma-separated; "
@@ -445,6 +451,7 @@ def _bench(args: argparse.Namespace) -> int:
         health_scale=args.health_scale,
         import_scale=args.import_scale,
         runs=max(1, args.runs),
+        mapping_rows=max(0, args.mapping_rows),
         matching_sizes=sizes,
         seed_scales=scales,
         postgres_url=postgres_url,

@@ -30,6 +30,10 @@ from data_access.models import Pair, Participant
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[ T])")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:$|[ ,T])")
 _WORDY_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y")
+#: Ids asked for at a time when reading what the store keeps.
+_ID_BATCH = 5000
+_TIME_OF_DAY = re.compile(r"[ T,]+\d{1,2}:\d{2}")
+_TIME_CODES = re.compile(r"%[HIMSpfzZX]")
 #: Share of the progress bar spent converting; the rest is the import's check and write.
 _CONVERT_SHARE = 0.25
 
@@ -62,11 +66,14 @@ def run_mapped_import(
     warnings: list[str] | None = None,
 ) -> ImportReport:
     """Convert `source` with `mapping`, then check and write it as `run_import` does: all or
-    nothing, every problem named by the source file's line and header."""
+    nothing, every problem named by the source file's line and header. Unless `dry_run`, the
+    rows of `source` are let go once converted (read the file again to import it again)."""
     report_progress = progress or (lambda _fraction, _message: None)
     report_progress(0.0, f"Converting {source.label} with the mapping…")
     with _collector_paused():
         converted = convert(source, mapping, engine=engine)
+    if not dry_run:
+        source.rows = []  # the converted rows are what is written: let the text go
     import_source = ImportSource(
         origin=source.label,
         tables={mapping.kind: converted.table},
@@ -228,21 +235,24 @@ class _Converter:
         participant_at, submitted_at = where.get("participant_id"), where.get("submitted_on")
         rows: list[list[str]] = []
         lines: list[int] = []
-        width = len(outputs)
+        template = [constant_values.get(column, "") for column in outputs]
+        steps = [
+            (column, where[column], index, convert_value)
+            for column, index, convert_value in plan
+            if index is not None
+        ]
         required = fmt.required_columns
         raw_parts = _raw_parts(derive, looked_up)
         prefix = fmt.id_column.split("_")[0][:1].upper() + "-"
-        for cells, line in zip(self.source.rows, self.source.lines, strict=True):
-            out = [""] * width
-            for column, index, convert_value in plan:
-                if index is None:
-                    out[where[column]] = constant_values[column]
-                    continue
-                raw = cells[index].strip() if index < len(cells) else ""
-                if not raw:
+        source_rows = self.source.rows
+        for cells, line in zip(source_rows, self.source.lines, strict=True):
+            out = template.copy()
+            width = len(cells)
+            for column, out_at, index, convert_value in steps:
+                if index >= width or not (raw := cells[index].strip()):
                     continue
                 try:
-                    out[where[column]] = convert_value(raw)
+                    out[out_at] = convert_value(raw)
                 except ConvertProblem as problem:
                     # reported here, left blank for the check (which would say "required")
                     self.problems.append((line, column, str(problem)))
@@ -257,7 +267,7 @@ class _Converter:
                     out[pair_at] = pair
                     if cohort_at is not None and not out[cohort_at]:
                         out[cohort_at] = cohort
-            if derive and id_at is not None:
+            if id_at is not None and derive:
                 texts = [
                     out[out_at]
                     if out[out_at] and not part_source_is_raw
@@ -293,9 +303,11 @@ class _Converter:
         stored: dict[str, tuple[object, ...]] = {}
         ids = sorted({row[id_at] for row in rows if row[id_at]})
         with self.engine.connect() as connection:
-            for start in range(0, len(ids), 1000):
+            if connection.execute(select(id_column).limit(1)).first() is None:
+                return outputs  # an empty table keeps nothing
+            for start in range(0, len(ids), _ID_BATCH):
                 query = select(id_column, *(table.c[c] for c in kept)).where(
-                    id_column.in_(ids[start : start + 1000])
+                    id_column.in_(ids[start : start + _ID_BATCH])
                 )
                 stored.update(
                     (record[0], tuple(record[1:])) for record in connection.execute(query)
@@ -338,6 +350,19 @@ class _Converter:
             if raw in exact:
                 return exact[raw]
             return loose.get(registry.normalise(raw))
+
+        if kind is date and not words and not _TIME_CODES.search(date_format or ""):
+            # a timestamp column: every cell differs, its date does not; parse each date once
+            def convert_date(raw: str) -> str:
+                day = _TIME_OF_DAY.split(raw, maxsplit=1)[0]
+                if day not in cache:
+                    try:
+                        cache[day] = parse_date(day, date_format)
+                    except ConvertProblem:
+                        return parse_date(raw, date_format)  # the problem names the whole cell
+                return cache[day]
+
+            return convert_date
 
         def convert_value(raw: str) -> str:
             if raw in cache:
@@ -410,7 +435,7 @@ def _raw_parts(derive: tuple[str, ...], looked_up: dict[str, str]) -> list[bool]
 
 def derived_id(prefix: str, texts: list[str]) -> str:
     """A stable id from the texts that identify a record (the same texts give the same id)."""
-    key = "\x1f".join(text.strip().lower() for text in texts)
+    key = "\x1f".join(texts).lower()
     return prefix + hashlib.sha256(key.encode()).hexdigest()[:12].upper()
 
 
