@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from app.cli import EXIT_OK, EXIT_REFUSED, main
 from app.metrics import net_promoter_score
 from data_access.db import table_counts
+from data_access.exporter import export_directory
 from data_access.importer import read_directory, run_import
 from data_access.importer.mapping import (
     Mapping,
@@ -416,3 +417,20 @@ def test_the_documented_example_is_the_google_forms_preset() -> None:
     example = docs.split("```toml\n", 1)[1].split("```", 1)[0]
     assert Mapping.from_toml(example) == preset("google_forms_pulse")
     assert example == (PRESETS / "google_forms_pulse.toml").read_text(encoding="utf-8")
+
+
+def test_a_formula_looking_answer_is_kept_as_text_and_guarded_on_export(
+    program: Engine, tmp_path: Path
+) -> None:
+    report = _import(program, GOOGLE.name, GOOGLE.read_bytes(), preset("google_forms_pulse"))
+    assert report.applied
+    assert "=useful, every single week" in set(_surveys(program)["comment"])
+    export_directory(tmp_path / "out", engine=program)
+    exported = (tmp_path / "out" / "surveys.csv").read_text(encoding="utf-8")
+    assert "'=useful, every single week" in exported
+
+
+def test_a_sheet_the_workbook_lacks_is_refused_in_a_sentence() -> None:
+    content = (EXPORTS / "workday_people.xlsx").read_bytes()
+    with pytest.raises(ImportSourceError, match="has no sheet 'People'.*Workers"):
+        read_source("workday_people.xlsx", content, sheet="People")

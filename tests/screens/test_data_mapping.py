@@ -125,3 +125,19 @@ def test_the_screen_and_the_command_line_import_the_same_rows(
         connection.execute(text("DELETE FROM survey_response"))
     assert main(["import", str(GOOGLE), "--mapping", str(toml)]) == EXIT_OK
     pd.testing.assert_frame_equal(_surveys(program), from_screen)
+
+
+def test_a_preset_needs_no_edits_and_a_bad_mapping_file_is_refused(app_on, program: Engine) -> None:
+    at = _upload(app_on, program)
+    _by_label(at.selectbox, "Start from").set_value("Preset: google_forms_pulse")
+    at = at.run()
+    assert not at.exception
+    assert "All 8 rows in 1 file(s) are valid" in page_text(at)
+    _by_label(at.selectbox, "Start from").set_value("A mapping file (TOML)…")
+    at = at.run()
+    toml = _by_label(at.file_uploader, "Mapping file")
+    toml.set_value([("bad.toml", b'kind = "pets"\n', "application/toml")])
+    at = at.run()
+    assert not at.exception
+    assert "The mapping's kind 'pets' is not an import file" in page_text(at).replace("\\", "")
+    assert table_counts(program)["surveys"] == 0
