@@ -284,6 +284,7 @@ def _mapped_import(args: argparse.Namespace, engine: Any) -> ImportReport:
     table, warnings = read_source(args.source.name, content, sheet=sheet, skip_rows=skip_rows)
     if mapping is None:
         mapping = suggest_mapping(table, args.kind)
+        table.rows, table.lines = table.rows[mapping.skip_rows :], table.lines[mapping.skip_rows :]
         print(f"Using the mapping suggested for {args.source.name}:\n{mapping.to_toml()}")
     return run_mapped_import(
         table, mapping, engine=engine, dry_run=args.dry_run, actor="cli", warnings=warnings

@@ -434,3 +434,25 @@ def test_a_sheet_the_workbook_lacks_is_refused_in_a_sentence() -> None:
     content = (EXPORTS / "workday_people.xlsx").read_bytes()
     with pytest.raises(ImportSourceError, match="has no sheet 'People'.*Workers"):
         read_source("workday_people.xlsx", content, sheet="People")
+
+
+def test_a_qualtrics_export_is_recognised_by_its_extra_header_rows() -> None:
+    content = (EXPORTS / "qualtrics_pulse.csv").read_bytes()
+    table, _ = read_source("qualtrics_pulse.csv", content)
+    suggested = suggest_mapping(table)
+    expected = preset("qualtrics_pulse")
+    assert suggested.skip_rows == 2  # the question text and the import ids
+    assert suggested.columns == expected.columns  # Q1…Q5 found by their question text
+
+
+def test_cli_with_only_a_kind_uses_the_suggestion_and_names_what_is_missing(
+    cli_store: str, program: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = EXPORTS / "qualtrics_pulse.csv"
+    assert main(["import", str(path), "--kind", "surveys", "--dry-run"]) == EXIT_REFUSED
+    captured = capsys.readouterr()
+    assert 'participant_email = "RecipientEmail"' in captured.out
+    assert (
+        "qualtrics_pulse.csv:1 kind — required field is not mapped to a column or a constant"
+        in captured.err
+    )

@@ -42,15 +42,22 @@ def _scores(kind: str, header: list[str]) -> list[tuple[float, str, int]]:
     return found
 
 
-def suggest_columns(kind: str, header: list[str]) -> dict[str, str]:
+def suggest_columns(
+    kind: str, header: list[str], question_texts: list[str] | None = None
+) -> dict[str, str]:
     """field → the source header suggested for it; each header used once, best matches first.
 
     A field and its e-mail look-up compete for the same header (`participant_email` wins over
-    `participant_id` for an e-mail column; `email` over `participant_email` for participants)."""
+    `participant_id` for an e-mail column; `email` over `participant_email` for participants).
+    `question_texts` (Qualtrics' second header row) are matched too, a little below the header."""
     chosen: dict[str, str] = {}
     used: set[int] = set()
     targets = {lookup.field: lookup.target for lookup in registry.lookups(kind)}
-    for _score, name, index in sorted(_scores(kind, header), key=lambda s: (-s[0], s[2])):
+    scores = _scores(kind, header)
+    if question_texts:
+        texts = [*question_texts, *[""] * (len(header) - len(question_texts))][: len(header)]
+        scores += [(score - 5, name, index) for score, name, index in _scores(kind, texts)]
+    for _score, name, index in sorted(scores, key=lambda s: (-s[0], s[2])):
         if name in chosen or index in used:
             continue
         if name in targets and targets[name] in chosen:
@@ -73,12 +80,26 @@ def suggest_mapping(table: RawTable, kind: str | None = None) -> Mapping:
     """A first mapping for `table`: the columns suggested and, when the dates show it, the
     date format; the person confirms or changes it."""
     kind = kind or suggest_kind(table.header)
-    columns = suggest_columns(kind, table.header)
+    skip_rows, texts = _extra_header_rows(table)
+    columns = suggest_columns(kind, table.header, texts)
     fmt = FILE_FORMATS[kind]
     date_columns = [name for name in columns if fmt._column_types.get(name, (None,))[0] is _date]
     samples: list[str] = []
     positions = {cell.strip(): index for index, cell in enumerate(table.header)}
     for name in date_columns:
         index = positions[columns[name]]
-        samples += [row[index] for row in table.rows[:500] if index < len(row)]
-    return Mapping(kind=kind, columns=columns, date_format=guess_date_format(samples))
+        samples += [row[index] for row in table.rows[skip_rows:500] if index < len(row)]
+    return Mapping(
+        kind=kind, columns=columns, date_format=guess_date_format(samples), skip_rows=skip_rows
+    )
+
+
+def _extra_header_rows(table: RawTable) -> tuple[int, list[str] | None]:
+    """(2, the question texts) for a Qualtrics export read with its extra header rows (the
+    question text, then `{"ImportId":…}` cells), else (0, None)."""
+    if len(table.rows) < 2:
+        return 0, None
+    cells = [cell.strip() for cell in table.rows[1] if cell.strip()]
+    if cells and sum(cell.startswith('{"ImportId"') for cell in cells) >= len(cells) / 2:
+        return 2, list(table.rows[0])
+    return 0, None
