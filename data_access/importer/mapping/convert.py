@@ -245,6 +245,8 @@ class _Converter:
         raw_parts = _raw_parts(derive, looked_up)
         prefix = fmt.id_column.split("_")[0][:1].upper() + "-"
         source_rows = self.source.rows
+        #: (person, day) → (pair, cohort), or why the answer cannot be placed
+        placements: dict[tuple[str, str], tuple[str, str] | str] = {}
         for cells, line in zip(source_rows, self.source.lines, strict=True):
             out = template.copy()
             width = len(cells)
@@ -259,11 +261,18 @@ class _Converter:
                     if column in required:
                         self.blanked.add((line, column))
             if place and out[participant_at] and out[submitted_at]:
-                try:
-                    pair, cohort = _place(pairs, out[participant_at], out[submitted_at])
-                except ConvertProblem as problem:
-                    self.problems.append((line, "pair_id", str(problem)))
+                where_key = (out[participant_at], out[submitted_at])
+                placed = placements.get(where_key)
+                if placed is None:
+                    try:
+                        placed = _place(pairs, *where_key)
+                    except ConvertProblem as problem:
+                        placed = str(problem)
+                    placements[where_key] = placed
+                if isinstance(placed, str):
+                    self.problems.append((line, "pair_id", placed))
                 else:
+                    pair, cohort = placed
                     out[pair_at] = pair
                     if cohort_at is not None and not out[cohort_at]:
                         out[cohort_at] = cohort
