@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -34,12 +35,19 @@ from app.send_reminders import run_reminders
 from app.settings import ProgramSettings, default_as_of, load_settings
 from app.startup import fill_empty_store_with_demo, open_store
 from data_access.app_users import APP_ROLES, AppUserError, app_users, grant_role, remove_access
-from data_access.csv_format import escape_cell
+from data_access.csv_format import FILE_FORMATS, escape_cell
 from data_access.db import StoreLocationError
 from data_access.exporter import export_directory
 from data_access.follow_ups import latest_follow_ups
 from data_access.health_inputs import load_health_inputs
-from data_access.importer import ImportSourceError, read_directory, run_import
+from data_access.importer import ImportReport, ImportSourceError, read_directory, run_import
+from data_access.importer.mapping import (
+    Mapping,
+    read_source,
+    run_mapped_import,
+    saved_mapping,
+    suggest_mapping,
+)
 from data_access.queries import load_program, pair_directory
 from data_access.scenarios import matching_frames
 from sample_data.seed import SCALES, StoreNotEmptyError, seed_store
@@ -65,6 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", help="import a folder of CSV files or an XLSX file")
     importer.add_argument("source", type=Path, help="folder of CSV files, or an .xlsx workbook")
     importer.add_argument("--dry-run", action="store_true", help="validate and report only")
+    importer.add_argument(
+        "--kind",
+        choices=list(FILE_FORMATS),
+        default=None,
+        help="what another program's file holds (with --mapping, it may be left out)",
+    )
+    importer.add_argument(
+        "--mapping", type=Path, default=None, help="a mapping TOML file for another program's file"
+    )
+    importer.add_argument(
+        "--mapping-name", default=None, help="a mapping saved in the store (or a shipped preset)"
+    )
+    importer.add_argument("--sheet", default=None, help="the workbook sheet to read (mapping)")
 
     exporter = commands.add_parser("export", help="write every table as the import-format CSVs")
     exporter.add_argument("target", type=Path, help="folder to write the CSV files into")
@@ -149,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--import-scale", choices=sorted(SCALES), default="enterprise")
     bench.add_argument("--runs", type=int, default=3, help="runs per figure (default 3)")
     bench.add_argument(
+        "--mapping-rows",
+        type=int,
+        default=200_000,
+        help="rows of the survey export imported through a mapping (default 200000; 0 skips)",
+    )
+    bench.add_argument(
         "--matching-sizes",
         default="2000,5000",
         help="pool sizes (mentees × mentor places) to time the matching on, comma-separated; "
@@ -204,14 +231,22 @@ def _init(_args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     engine = open_store()
     started = time.perf_counter()
+    mapped = args.mapping is not None or args.mapping_name is not None or args.kind is not None
     try:
-        source = read_directory(args.source)
+        if mapped:
+            report = _mapped_import(args, engine)
+        else:
+            source = read_directory(args.source)
+            report = run_import(
+                source,
+                engine=engine,
+                dry_run=args.dry_run,
+                actor="cli",
+                settings_model=ProgramSettings,
+            )
     except ImportSourceError as error:
         print(f"Import refused: {error}", file=sys.stderr)
         return EXIT_REFUSED
-    report = run_import(
-        source, engine=engine, dry_run=args.dry_run, actor="cli", settings_model=ProgramSettings
-    )
     elapsed = time.perf_counter() - started
     stream = sys.stdout if report.ok else sys.stderr
     print(report.as_text(), file=stream)
@@ -220,6 +255,40 @@ def _import(args: argparse.Namespace) -> int:
         rate = rows / elapsed if elapsed else float("inf")
         print(f"{rows:,} rows in {elapsed:.1f} s ({rate:,.0f} rows/s)", file=stream)
     return EXIT_OK if report.ok else EXIT_REFUSED
+
+
+def _mapped_import(args: argparse.Namespace, engine: Any) -> ImportReport:
+    """Import another program's file through a mapping (a TOML file, a saved one or a preset),
+    or through the mapping suggested from its header when only --kind is given."""
+    if args.mapping is not None and args.mapping_name is not None:
+        raise ImportSourceError("Give --mapping or --mapping-name, not both.")
+    if not args.source.is_file():
+        raise ImportSourceError(f"There is no file at {args.source}; a mapping reads one file.")
+    if args.mapping is not None:
+        try:
+            text = args.mapping.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ImportSourceError(f"The mapping {args.mapping} cannot be read.") from error
+        mapping: Mapping | None = Mapping.from_toml(text, f"The mapping {args.mapping}")
+    elif args.mapping_name is not None:
+        mapping = saved_mapping(engine, args.mapping_name)
+    else:
+        mapping = None
+    if mapping is not None and args.kind and args.kind != mapping.kind:
+        raise ImportSourceError(
+            f"--kind {args.kind} does not agree with the mapping's kind ({mapping.kind})."
+        )
+    content = args.source.read_bytes()
+    sheet = args.sheet or (mapping.sheet if mapping else None)
+    skip_rows = mapping.skip_rows if mapping else 0
+    table, warnings = read_source(args.source.name, content, sheet=sheet, skip_rows=skip_rows)
+    if mapping is None:
+        mapping = suggest_mapping(table, args.kind)
+        table.rows, table.lines = table.rows[mapping.skip_rows :], table.lines[mapping.skip_rows :]
+        print(f"Using the mapping suggested for {args.source.name}:\n{mapping.to_toml()}")
+    return run_mapped_import(
+        table, mapping, engine=engine, dry_run=args.dry_run, actor="cli", warnings=warnings
+    )
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -383,6 +452,7 @@ def _bench(args: argparse.Namespace) -> int:
         health_scale=args.health_scale,
         import_scale=args.import_scale,
         runs=max(1, args.runs),
+        mapping_rows=max(0, args.mapping_rows),
         matching_sizes=sizes,
         seed_scales=scales,
         postgres_url=postgres_url,

@@ -278,3 +278,18 @@ PROGRAM_TABLES: dict[str, type[SQLModel]] = {
     "goals": Goal,
     "surveys": SurveyResponse,
 }
+
+
+class ImportMapping(SQLModel, table=True):
+    """A column mapping saved by name (`data_access.importer.mapping.saved`): how another
+    program's file becomes an import file. `header_key` identifies the file's header, so the
+    mapping is offered again when a file with the same headers comes back."""
+
+    __tablename__ = "import_mapping"
+
+    name: str = Field(primary_key=True)
+    kind: str
+    header_key: str = Field(index=True)
+    mapping_toml: str
+    saved_at: datetime
+    saved_by: str

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.access import require_access
 from components.data_import import import_panel
+from components.data_mapping import mapping_panel
 from components.data_panels import access_panel, export_panel, store_panel
 from components.literal import md
 from components.loaders import store_engine
@@ -24,11 +25,13 @@ state.setdefault("import_round", 0)
 if message := state.pop("import_done", None):
     st.success(md(message), icon=":material/task_alt:")
 
-import_tab, export_tab, store_tab, settings_tab, people_tab = st.tabs(
-    ["Import", "Export", "Store", "Settings", "People with access"]
+import_tab, mapping_tab, export_tab, store_tab, settings_tab, people_tab = st.tabs(
+    ["Import", "Another program's file", "Export", "Store", "Settings", "People with access"]
 )
 with import_tab:
     import_panel(engine, actor=ACTOR)
+with mapping_tab:
+    mapping_panel(engine, actor=ACTOR)
 with export_tab:
     export_panel(engine)
 with store_tab:

@@ -13,6 +13,7 @@ from app.bench.figures import (
     bench_matching,
     bench_seed,
 )
+from app.bench.mapping import MAPPED_ROWS, bench_mapped_import
 from app.bench.pages import memory_row, page_rows, postgres_rows, time_pages
 from app.bench.reminders import bench_reminders, bench_smtp
 from app.bench.stores import _reason, hide_password, sqlite_page_store
@@ -32,6 +33,7 @@ def run_benchmarks(
     health_scale: str = "enterprise",
     import_scale: str = "enterprise",
     runs: int = 3,
+    mapping_rows: int = MAPPED_ROWS,
     matching_sizes: Sequence[int] = DEFAULT_MATCHING_SIZES,
     seed_scales: Sequence[str] = (),
     postgres_url: str | None = None,
@@ -39,7 +41,8 @@ def run_benchmarks(
     store_folder: Path = BENCH_FOLDER,
 ) -> list[dict]:
     """Run every benchmark, print each row as it arrives, then the table and the verdict; write
-    the rows to `results_path`; return them. `postgres_url` None skips PostgreSQL."""
+    the rows to `results_path`; return them. `postgres_url` None skips PostgreSQL; the import
+    through a mapping is timed on a `mapping_rows`-row survey export (0 skips it)."""
     store_folder.mkdir(parents=True, exist_ok=True)
     results: list[dict] = []
 
@@ -82,6 +85,8 @@ def run_benchmarks(
         add(bench_import_memory(import_url, import_scale, folder))
         add(bench_reminders(import_url, import_scale, folder, runs))
         add(bench_smtp(import_url, import_scale, folder))
+        if mapping_rows:
+            add(*bench_mapped_import(folder, runs, mapping_rows))
         for scale in seed_scales:
             add(bench_seed(scale, folder, runs if scale != "enterprise" else 1))
     for size in matching_sizes:

@@ -30,7 +30,7 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, dict]
                 "bench", "--page-scale", "demo", "--health-scale", "demo",
                 "--import-scale", "demo", "--runs", "1", "--matching-sizes", "50",
                 "--postgres-url", UNREACHABLE_POSTGRES, "--results", str(results),
-                "--store-dir", str(folder),
+                "--store-dir", str(folder), "--mapping-rows", "3000",
             ]
         )  # fmt: skip
     return status, out.getvalue(), json.loads(results.read_text())
@@ -141,3 +141,15 @@ def test_the_peak_memory_of_an_import_is_measured_in_its_own_process(bench_run) 
     # a real process's peak: more than the interpreter alone, far less than the target at demo
     assert 0.05 < memory["value"] < memory["target"]
     assert memory["met"] is True
+
+
+def test_the_import_through_a_mapping_is_timed_beside_the_native_import(bench_run) -> None:
+    _, _, results = bench_run
+    rows = {r["what"]: r for r in results["rows"]}
+    native = rows["native import of 3,000 survey answers"]
+    mapped = rows["mapped import of a 3,000-row Google Forms export"]
+    assert native["unit"] == mapped["unit"] == "rows/s"
+    assert mapped["target"] == pytest.approx(native["value"] / 1.5)
+    assert mapped["ratio_to_native"] == pytest.approx(native["value"] / mapped["value"])
+    memory = rows["peak memory, one process doing the mapped import"]
+    assert 0.05 < memory["value"] < 1.0
