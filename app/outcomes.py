@@ -86,7 +86,8 @@ def _days(values: pd.Series) -> np.ndarray:
 def participant_starts(participants: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """One row per participant and role they were paired in: `participant_id`, `role`, `start`
     (first day of their first pair in that role), `cohort_id` of that pair, `department`,
-    `email` and `employee_id` of the participant."""
+    `email` and `employee_id` of the participant; participants never paired get a row without a
+    start (they are nobody's comparable colleague)."""
     frames = []
     for role in ROLES:
         column = f"{role}_id"
@@ -97,6 +98,11 @@ def participant_starts(participants: pd.DataFrame, pairs: pd.DataFrame) -> pd.Da
         )
         frames.append(firsts.assign(role=role))
     starts = pd.concat(frames, ignore_index=True)
+    # Enrolled but never paired: not compared, yet not anybody's comparable colleague either.
+    waiting = participants.loc[
+        ~participants["participant_id"].isin(starts["participant_id"]), ["participant_id", "role"]
+    ].assign(start=pd.NaT, cohort_id=None)
+    starts = pd.concat([starts, waiting], ignore_index=True)
     people = participants[["participant_id", "department", "email", "employee_id"]]
     return starts.merge(people, on="participant_id", how="left")
 
@@ -133,9 +139,10 @@ def compare_outcomes(
     if by is None:
         return _combine(cells, minimum)
     groups = starts[by].astype(object).fillna("(none)").to_numpy()
+    paired = starts["start"].notna().to_numpy()
     return {
         str(value): _combine(cells.subset(groups == value), minimum)
-        for value in sorted(set(groups), key=str)
+        for value in sorted(set(groups[paired]), key=str)
     }
 
 
@@ -144,8 +151,8 @@ class _Cells:
     """Per participant: role, cell, outcomes; per cell: colleagues and their outcomes."""
 
     role: np.ndarray
-    #: -2 window pending, -1 no employee record on the start date, else a cell number (may have
-    #: no colleagues)
+    #: -3 never paired, -2 window pending, -1 no employee record on the start date, else a cell
+    #: number
     cell: np.ndarray
     retained: np.ndarray
     promoted: np.ndarray
@@ -195,7 +202,7 @@ def _cells(
     participant_rows[linked[linked >= 0]] = True
     start = _days(starts["start"])
     count = len(starts)
-    cell = np.full(count, -2, dtype=np.int64)
+    cell = np.where(np.isnan(start), -3, -2).astype(np.int64)
     retained = np.zeros(count, dtype=bool)
     promoted = np.zeros(count, dtype=bool)
     complete_on = start + WINDOW_DAYS
@@ -236,6 +243,7 @@ def _cells(
         pool = employed & ~participant_rows
         pool_strata = stratum[pool]
         pool_rows = np.flatnonzero(pool)
+        day_cells: dict[int, int] = {}  # stratum -> cell, for the participants of this day
         for index in np.flatnonzero(start == day):
             row = linked[index]
             if row < 0 or not employed[row]:
@@ -243,12 +251,15 @@ def _cells(
                 continue
             retained[index] = stays[row]
             promoted[index] = promoted_in[row]
-            mates = pool_rows[pool_strata == stratum[row]]
-            cell[index] = len(colleagues)
-            colleagues.append(len(mates))
-            colleagues_retained.append(int(stays[mates].sum()))
-            colleagues_promoted.append(int(promoted_in[mates].sum()))
-            members.append(mates)
+            key = int(stratum[row])
+            if key not in day_cells:
+                mates = pool_rows[pool_strata == key]
+                day_cells[key] = len(colleagues)
+                colleagues.append(len(mates))
+                colleagues_retained.append(int(stays[mates].sum()))
+                colleagues_promoted.append(int(promoted_in[mates].sum()))
+                members.append(mates)
+            cell[index] = day_cells[key]
     return _Cells(
         role=role,
         cell=cell,
