@@ -72,7 +72,9 @@ class OutcomeComparison:
 
 def _band(values: np.ndarray, edges: tuple[int, ...]) -> np.ndarray:
     """The band index of each value (0 below the second edge …); -1 where missing (NaN)."""
-    bands = np.searchsorted(np.asarray(edges[1:]), values, side="right").astype(np.int64)
+    bands = np.zeros(len(values), dtype=np.int64)
+    for edge in edges[1:]:
+        bands += values >= edge
     return np.where(np.isnan(values), -1, bands)
 
 
@@ -107,15 +109,15 @@ def participant_starts(participants: pd.DataFrame, pairs: pd.DataFrame) -> pd.Da
     return starts.merge(people, on="participant_id", how="left")
 
 
-def _link(starts: pd.DataFrame, employees: pd.DataFrame) -> np.ndarray:
+def _link(starts: pd.DataFrame, employees: pd.DataFrame, ids: pd.Index) -> np.ndarray:
     """Each participant's row in `employees` (-1 if none): by employee_id, else by e-mail."""
-    by_id = pd.Series(np.arange(len(employees)), index=employees["employee_id"].astype(object))
+    linked = pd.Series(ids.get_indexer(starts["employee_id"].astype(object)), dtype=float)
+    linked[linked < 0] = np.nan
     emails = employees["email"].astype(object).str.lower()
     by_email = pd.Series(np.arange(len(employees)), index=emails)
     by_email = by_email[by_email.index.notna() & ~by_email.index.duplicated(keep=False)]
-    linked = starts["employee_id"].astype(object).map(by_id)
-    fallback = starts["email"].astype(object).str.lower().map(by_email)
-    return linked.fillna(fallback).fillna(-1).to_numpy(dtype=np.int64)
+    fallback = starts["email"].astype(object).str.lower().map(by_email).to_numpy(dtype=float)
+    return linked.fillna(pd.Series(fallback)).fillna(-1).to_numpy(dtype=np.int64)
 
 
 def compare_outcomes(
@@ -126,16 +128,21 @@ def compare_outcomes(
     as_of: date,
     minimum: int,
     by: str | None = None,
+    cohort_ids: tuple[str, ...] = (),
 ) -> list[OutcomeComparison] | dict[str, list[OutcomeComparison]]:
     """Retention and promotion of mentors and mentees against comparable colleagues.
 
     `employees` has the columns of employees.csv, `promotions` those of promotions.csv,
     `starts` is `participant_starts(...)`. Returns four comparisons (mentors then mentees,
     retention then promotion); with `by` (`cohort_id` or `department`), a dict of them per value
-    of that column. A comparison over fewer than `minimum` participants is withheld (its
-    `withheld` says why).
+    of that column. With `cohort_ids`, only participants whose first pair (in that role) is in
+    one of them are compared. A comparison over fewer than `minimum` participants is withheld
+    (its `withheld` says why).
     """
     cells = _cells(employees, promotions, starts, as_of)
+    if cohort_ids:  # participants of other cohorts stay out of everybody's colleagues
+        cells = cells.subset(starts["cohort_id"].isin(cohort_ids).to_numpy())
+        starts = starts[starts["cohort_id"].isin(cohort_ids)]
     if by is None:
         return _combine(cells, minimum)
     groups = starts[by].astype(object).fillna("(none)").to_numpy()
@@ -162,6 +169,8 @@ class _Cells:
     colleagues_promoted: np.ndarray
     #: per cell, the set of colleague rows (employee indices)
     members: list[np.ndarray]
+    #: how many employees there are
+    employees: int
 
     def subset(self, mask: np.ndarray) -> "_Cells":
         return _Cells(
@@ -174,6 +183,7 @@ class _Cells:
             self.colleagues_retained,
             self.colleagues_promoted,
             self.members,
+            self.employees,
         )
 
 
@@ -188,16 +198,18 @@ def _cells(
     level = employees["job_level"].to_numpy(dtype=float, na_value=np.nan)
     birth = employees["birth_year"].to_numpy(dtype=float, na_value=np.nan)
     department = pd.factorize(employees["department"].astype(object), use_na_sentinel=True)[0]
-    code = pd.Series(np.arange(len(employees)), index=employees["employee_id"].astype(object))
+    generation = _band(birth, GENERATIONS) + 1
+    ids = pd.Index(employees["employee_id"].astype(object))
     promo_days = _days(promotions["promoted_on"])
-    promo_who = promotions["employee_id"].astype(object).map(code).to_numpy(dtype=float)
+    promo_who = ids.get_indexer(promotions["employee_id"].astype(object)).astype(float)
+    promo_who[promo_who < 0] = np.nan
     keep = (promo_days <= today) & ~np.isnan(promo_who)
     promo_days, promo_who = promo_days[keep], promo_who[keep].astype(np.int64)
     promo_level = promotions["new_job_level"].to_numpy(dtype=float, na_value=np.nan)[keep]
     order = np.lexsort((promo_days, promo_who))
     promo_days, promo_who, promo_level = promo_days[order], promo_who[order], promo_level[order]
 
-    linked = _link(starts, employees)
+    linked = _link(starts, employees, ids)
     participant_rows = np.zeros(len(employees), dtype=bool)
     participant_rows[linked[linked >= 0]] = True
     start = _days(starts["start"])
@@ -231,15 +243,10 @@ def _cells(
         stays = ~(left <= end)
         tenure = np.floor((day - hired) / 365.25)
         stratum = (
-            (
-                ((department + 1) * 4 + _band(now_level, LEVEL_BANDS) + 1) * 4
-                + _band(tenure, TENURE_BANDS)
-                + 1
-            )
-            * 5
-            + _band(birth, GENERATIONS)
+            ((department + 1) * 4 + _band(now_level, LEVEL_BANDS) + 1) * 4
+            + _band(tenure, TENURE_BANDS)
             + 1
-        )
+        ) * 5 + generation
         pool = employed & ~participant_rows
         pool_strata = stratum[pool]
         pool_rows = np.flatnonzero(pool)
@@ -270,6 +277,7 @@ def _cells(
         colleagues_retained=np.array(colleagues_retained, dtype=np.int64),
         colleagues_promoted=np.array(colleagues_promoted, dtype=np.int64),
         members=members,
+        employees=len(employees),
     )
 
 
@@ -290,11 +298,10 @@ def _combine(cells: _Cells, minimum: int) -> list[OutcomeComparison]:
         with_mates[placed] = cells.colleagues[cells.cell[placed]] > 0
         without = int(placed.sum() - with_mates.sum())
         used = cells.cell[with_mates]
-        distinct = (
-            len(np.unique(np.concatenate([cells.members[c] for c in np.unique(used)])))
-            if used.size
-            else 0
-        )
+        seen = np.zeros(cells.employees, dtype=bool)
+        for used_cell in np.unique(used):
+            seen[cells.members[used_cell]] = True
+        distinct = int(seen.sum())
         for outcome in OUTCOMES:
             base = dict(
                 role=role,
@@ -347,6 +354,36 @@ def _combine(cells: _Cells, minimum: int) -> list[OutcomeComparison]:
     return results
 
 
+#: Said beside every comparison: who joined chose to.
+ASSOCIATION_NOTE = (
+    "An association among people who chose to join, not proof that the program caused it: "
+    "comparable colleagues share department, job-level band, tenure band and generation on the "
+    "participant's start date."
+)
+#: What the report's and the screens' lines begin with, per outcome.
+LINE_LABELS = {
+    "retention": "Retention vs comparable colleagues",
+    "promotion": "Promotion vs comparable colleagues",
+}
+
+
+def short(result: OutcomeComparison) -> str:
+    """The comparison in a few words, for the one-page PDF."""
+    people = f"{result.role}s".capitalize()
+    verb = "stayed" if result.outcome == "retention" else "promoted"
+    if result.withheld:
+        return f"{people} {verb}: not shown, {result.withheld}."
+    assert result.difference is not None and result.low is not None
+    assert result.high is not None and result.comparison_rate is not None
+    assert result.participant_rate is not None
+    verdict = "" if result.clear else "no clear difference, "
+    return (
+        f"{people} {verb} {_pct(result.participant_rate)} vs {_pct(result.comparison_rate)} "
+        f"({verdict}{result.difference * 100:+.0f} pts, 95 % CI {result.low * 100:+.0f} to "
+        f"{result.high * 100:+.0f}; {result.participants:,} vs {result.colleagues:,})"
+    )
+
+
 def _pct(rate: float) -> str:
     return f"{rate * 100:.0f} %"
 
@@ -395,8 +432,11 @@ def sentence(result: OutcomeComparison) -> str:
 
 
 __all__ = [
+    "ASSOCIATION_NOTE",
+    "LINE_LABELS",
     "OutcomeComparison",
     "compare_outcomes",
     "participant_starts",
     "sentence",
+    "short",
 ]
