@@ -314,11 +314,12 @@ def _combine(cells: _Cells, minimum: int) -> list[OutcomeComparison]:
                 complete_from=complete_from,
             )
             if not used.size:
-                why = (
-                    f"no {role} has a complete 12-month window yet"
-                    if not placed.sum()
-                    else f"no {role} has a comparable colleague"
-                )
+                if not (mine & (cells.cell != -3)).any():
+                    why = f"no {role} paired"
+                elif not placed.sum():
+                    why = f"no {role} has a complete 12-month window yet"
+                else:
+                    why = f"no {role} has a comparable colleague"
                 results.append(_empty(base, why))
                 continue
             if used.size < minimum:
@@ -384,6 +385,41 @@ def short(result: OutcomeComparison) -> str:
     )
 
 
+def breakdown_table(
+    groups: dict[str, list[OutcomeComparison]], names: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """One row per group, role and outcome: participants, their rate, the colleagues' weighted
+    rate, the difference and its interval in points, colleagues, and why a row has no figures."""
+    rows = []
+    for group, results in groups.items():
+        for r in results:
+            shown = not r.withheld
+            rows.append(
+                {
+                    "Group": (names or {}).get(group, group),
+                    "Role": f"{r.role}s".capitalize(),
+                    "Outcome": r.outcome.capitalize(),
+                    "Participants": r.participants,
+                    "Rate": r.participant_rate if shown else None,
+                    "Colleagues' rate": r.comparison_rate if shown else None,
+                    "Difference (pts)": r.difference * 100 if shown and r.difference else None,
+                    "95 % CI (pts)": f"{r.low * 100:+.0f} to {r.high * 100:+.0f}"
+                    if shown and r.low is not None and r.high is not None
+                    else None,
+                    "Colleagues": r.colleagues,
+                    "Note": r.withheld
+                    or ("" if r.clear else "no clear difference")
+                    + (
+                        f"; {r.without_colleagues} without a colleague"
+                        if r.without_colleagues
+                        else ""
+                    )
+                    + (f"; {r.pending} still inside 12 months" if r.pending else ""),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def _pct(rate: float) -> str:
     return f"{rate * 100:.0f} %"
 
@@ -435,6 +471,7 @@ __all__ = [
     "ASSOCIATION_NOTE",
     "LINE_LABELS",
     "OutcomeComparison",
+    "breakdown_table",
     "compare_outcomes",
     "participant_starts",
     "sentence",

@@ -224,6 +224,12 @@ def _import_hand_made(engine: Engine, folder) -> None:
         ["pair_id", "cohort_id", "mentor_id", "mentee_id", "started_on", "status"],
         [(*pair, "active") for pair in PAIRS],
     )
+    _write_csv(  # one answer, so that the Surveys screen (and its outcomes section) opens
+        folder,
+        "surveys",
+        ["response_id", "participant_id", "pair_id", "cohort_id", "submitted_on", "kind"],
+        [("S1", "M1", "P1", "K1", "2024-04-01", "baseline")],
+    )
     report = run_import(read_directory(folder), engine=engine)
     assert report.ok and report.applied, report.as_text()
     del inputs

@@ -6,6 +6,7 @@ import io
 from dataclasses import replace
 from datetime import date
 
+import pandas as pd
 import pypdf
 
 from app.cli import main
@@ -118,3 +119,30 @@ def test_the_report_prints_retention_and_promotion_lines(cli_store, tmp_path, ca
     assert len(promotion) == 2
     assert "Mentors stayed 67 % vs 78 %" in retention[0]
     assert "no mentee has a comparable colleague" in retention[1]
+
+
+def test_program_managers_see_the_breakdown_by_cohort_and_department(
+    app_on, store_url, tmp_path
+) -> None:
+    _hand_made_store(store_url, tmp_path)
+    at = app_on(store_url, role="program_manager", page="screens/surveys.py", as_of=AS_OF).run()
+    assert not at.exception
+    assert "Outcomes against comparable colleagues" in [header.value for header in at.header]
+    tables = [frame.value for frame in at.dataframe]
+    by_cohort = next(t for t in tables if "Role" in t and "One" in set(t["Group"]))
+    mentors = by_cohort[(by_cohort["Role"] == "Mentors") & (by_cohort["Outcome"] == "Retention")]
+    one = mentors[mentors["Group"] == "One"].iloc[0]  # cohort K1, shown by its name
+    # K1: M1 and M2 (M3 has no colleague): 2 participants, under the minimum of 3.
+    assert one["Participants"] == 2 and "anonymity minimum" in one["Note"]
+    by_department = next(t for t in tables if "Role" in t and "Sales" in set(t["Group"]))
+    hr_mentees = by_department[
+        (by_department["Group"] == "HR") & (by_department["Role"] == "Mentees")
+    ]
+    assert set(hr_mentees["Note"]) == {"no mentee paired"}
+    sales = by_department[
+        (by_department["Group"] == "Sales") & (by_department["Role"] == "Mentors")
+    ].iloc[0]
+    assert sales["Participants"] == 2 and pd.isna(sales["Rate"])
+    text = page_text(at)
+    for person_id, *_ in PARTICIPANTS:
+        assert f"Person {person_id}" not in text
