@@ -386,17 +386,20 @@ def short(result: OutcomeComparison) -> str:
 
 
 def breakdown_table(
-    groups: dict[str, list[OutcomeComparison]], names: dict[str, str] | None = None
+    groups: dict[str, list[OutcomeComparison]],
+    names: dict[str, str] | None = None,
+    label: str = "Group",
 ) -> pd.DataFrame:
-    """One row per group, role and outcome: participants, their rate, the colleagues' weighted
-    rate, the difference and its interval in points, colleagues, and why a row has no figures."""
+    """One row per group (a column named `label`, values by `names`), role and outcome:
+    participants, their rate, the colleagues' weighted rate, the difference and its interval in
+    points, colleagues, and why a row has no figures."""
     rows = []
     for group, results in groups.items():
         for r in results:
             shown = not r.withheld
             rows.append(
                 {
-                    "Group": (names or {}).get(group, group),
+                    label: (names or {}).get(group, group),
                     "Role": f"{r.role}s".capitalize(),
                     "Outcome": r.outcome.capitalize(),
                     "Participants": r.participants,

@@ -132,7 +132,7 @@ if role == PROGRAM_MANAGER:
             groups = by_cohort if column == "cohort_id" else outcome_data.outcomes_by(as_of, column)
             st.markdown(f"**By {label}**")
             st.dataframe(
-                breakdown_table(groups, dict(names)),
+                breakdown_table(groups, dict(names), label.capitalize()),
                 hide_index=True,
                 column_config={
                     "Rate": st.column_config.NumberColumn(format="percent"),
