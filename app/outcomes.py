@@ -145,12 +145,30 @@ def compare_outcomes(
         starts = starts[starts["cohort_id"].isin(cohort_ids)]
     if by is None:
         return _combine(cells, minimum)
+    return _by(cells, starts, by, minimum)
+
+
+def _by(cells: "_Cells", starts: pd.DataFrame, by: str, minimum: int) -> dict:
     groups = starts[by].astype(object).fillna("(none)").to_numpy()
     paired = starts["start"].notna().to_numpy()
     return {
         str(value): _combine(cells.subset(groups == value), minimum)
         for value in sorted(set(groups[paired]), key=str)
     }
+
+
+def compare_outcomes_by(
+    employees: pd.DataFrame,
+    promotions: pd.DataFrame,
+    starts: pd.DataFrame,
+    *,
+    as_of: date,
+    minimum: int,
+    columns: tuple[str, ...],
+) -> dict[str, dict[str, list[OutcomeComparison]]]:
+    """`compare_outcomes(..., by=column)` for each of `columns`, the cells worked out once."""
+    cells = _cells(employees, promotions, starts, as_of)
+    return {column: _by(cells, starts, column, minimum) for column in columns}
 
 
 @dataclass
@@ -476,6 +494,7 @@ __all__ = [
     "OutcomeComparison",
     "breakdown_table",
     "compare_outcomes",
+    "compare_outcomes_by",
     "participant_starts",
     "sentence",
     "short",

@@ -115,12 +115,9 @@ if role == PROGRAM_MANAGER:
     from app.outcomes import ASSOCIATION_NOTE, breakdown_table
     from components.loaders import outcome_data
 
-    outcome_groups = {
-        "cohort_id": ("cohort", cohorts),
-        "department": ("department", {}),
-    }
-    by_cohort = outcome_data.outcomes_by(as_of, "cohort_id")
-    if by_cohort:
+    outcome_names = {"cohort_id": ("cohort", cohorts), "department": ("department", {})}
+    breakdowns = outcome_data.outcomes_by(as_of, tuple(outcome_names))
+    if breakdowns["cohort_id"]:
         st.header("Outcomes against comparable colleagues")
         st.caption(
             "Retention and promotion over the 12 months after each participant's first pair, "
@@ -128,11 +125,10 @@ if role == PROGRAM_MANAGER:
             f"participants than the anonymity minimum ({rule.min_respondents}) show no figures. "
             + ASSOCIATION_NOTE
         )
-        for column, (label, names) in outcome_groups.items():
-            groups = by_cohort if column == "cohort_id" else outcome_data.outcomes_by(as_of, column)
+        for column, (label, names) in outcome_names.items():
             st.markdown(f"**By {label}**")
             st.dataframe(
-                breakdown_table(groups, dict(names), label.capitalize()),
+                breakdown_table(breakdowns[column], dict(names), label.capitalize()),
                 hide_index=True,
                 column_config={
                     "Rate": st.column_config.NumberColumn(format="percent"),
