@@ -4,7 +4,6 @@ as-of date, set of cohorts and breakdown."""
 from datetime import date
 
 import streamlit as st
-from sqlalchemy import Engine
 
 from app.outcomes import (
     OutcomeComparison,
@@ -17,31 +16,22 @@ from components.loaders.cache import store_engine
 from data_access.workforce import outcome_inputs
 
 
-def compute_outcomes(
-    engine: Engine, as_of: date, cohort_ids: tuple[str, ...], minimum: int
+@st.cache_data(show_spinner="Comparing participants with their colleagues…", max_entries=16)
+def _outcomes(
+    key: str, as_of: date, cohort_ids: tuple[str, ...], minimum: int
 ) -> list[OutcomeComparison]:
-    """`app.outcomes.compare_outcomes` on the store behind `engine` (not cached: the executive
-    summary runs it in a thread beside its own reads and caches the whole); empty without a
-    workforce."""
-    inputs = outcome_inputs(engine, as_of)
+    inputs = outcome_inputs(store_engine(), as_of)
     if inputs["employees"].empty:  # no workforce imported: nothing to compare with
         return []
     starts = participant_starts(inputs["participants"], inputs["pairs"])
-    return compare_outcomes(  # type: ignore[return-value]
+    return compare_outcomes(
         inputs["employees"],
         inputs["promotions"],
         starts,
         as_of=as_of,
         minimum=minimum,
         cohort_ids=cohort_ids,
-    )
-
-
-@st.cache_data(show_spinner="Comparing participants with their colleagues…", max_entries=16)
-def _outcomes(
-    key: str, as_of: date, cohort_ids: tuple[str, ...], minimum: int
-) -> list[OutcomeComparison]:
-    return compute_outcomes(store_engine(), as_of, cohort_ids, minimum)
+    )  # type: ignore[return-value]
 
 
 def outcomes(as_of: date, cohort_ids: tuple[str, ...] = ()) -> list[OutcomeComparison]:

@@ -1,6 +1,5 @@
 """The executive summary's figures, built once per store, as-of date and set of cohorts."""
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -27,14 +26,6 @@ def _summary(url: str, as_of: date, cohort_ids: tuple[str, ...]) -> ExecutiveSum
     days = (as_of, previous_as_of(as_of))
     settings = loaders.program_settings()
     engine = store_engine()
-    # Imported here: outcome_data imports this package's loaders.
-    from components.loaders.outcome_data import compute_outcomes
-
-    # The outcomes comparison (reading the workforce, then numpy) runs in a thread beside
-    # everything else; it is joined at the end.
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outcomes")
-    outcomes = pool.submit(compute_outcomes, engine, as_of, cohort_ids, settings.min_respondents)
-    pool.shutdown(wait=False)
     # Pair health now; a quarter earlier only what the KPI row compares (active and stalled
     # pairs, cadence adherence): `read_activity`, without the goals and answers. The database
     # may aggregate them while this thread reads the programs (`reads_beside` decides).
@@ -51,9 +42,12 @@ def _summary(url: str, as_of: date, cohort_ids: tuple[str, ...]) -> ExecutiveSum
         Snapshot(program=program, health=pairs, whole=whole)
         for (program, whole), pairs in zip(programs, health, strict=True)
     )
+    # Imported here: outcome_data imports this package's loaders.
+    from components.loaders.outcome_data import outcomes
+
     return replace(
         executive_summary(now, then, settings, cohort_ids),
-        outcomes=tuple(outcomes.result()),
+        outcomes=tuple(outcomes(as_of, cohort_ids)),
     )
 
 
