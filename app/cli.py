@@ -330,7 +330,39 @@ def _report(args: argparse.Namespace) -> int:
     print("  Active pairs by health band:")
     for band, count in band_counts(health).items():
         print(f"    {band:<34} {count:>10,}")
+    for line in _outcome_lines(engine, as_of, settings.min_respondents):
+        print(line)
     return EXIT_OK
+
+
+def _outcome_lines(engine, as_of: date, minimum: int) -> list[str]:
+    """`Retention vs comparable colleagues (mentors): …` and the like, mentors and mentees each;
+    one line saying so when no workforce was imported (docs/metrics.md)."""
+    from app.outcomes import (
+        ASSOCIATION_NOTE,
+        LINE_LABELS,
+        compare_outcomes,
+        participant_starts,
+        sentence,
+    )
+    from data_access.workforce import outcome_inputs
+
+    inputs = outcome_inputs(engine, as_of)
+    if inputs["employees"].empty:
+        return [
+            f"{label}: no workforce imported (employees.csv), so nothing to compare with"
+            for label in LINE_LABELS.values()
+        ]
+    starts = participant_starts(inputs["participants"], inputs["pairs"])
+    results = compare_outcomes(
+        inputs["employees"], inputs["promotions"], starts, as_of=as_of, minimum=minimum
+    )
+    assert isinstance(results, list)
+    lines = [
+        f"{LINE_LABELS[result.outcome]} ({result.role}s): {sentence(result)}"
+        for result in sorted(results, key=lambda r: r.outcome, reverse=True)
+    ]
+    return [*lines, f"  {ASSOCIATION_NOTE}"]
 
 
 def _digest(args: argparse.Namespace) -> int:

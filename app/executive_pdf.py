@@ -18,6 +18,7 @@ import vl_convert
 from fpdf import FPDF
 
 from app import formats
+from app.outcomes import ASSOCIATION_NOTE, short
 from app.privacy import published_through
 from app.summary import ExecutiveSummary, Kpi, survey_figure_text
 
@@ -253,6 +254,15 @@ def _side_panel(page: _Page, summary: ExecutiveSummary, x: float, top: float, wi
     if summary.by_role.empty:
         page.cell(x, y, width, 4, "No survey responses yet.")
         y += 4.2
+    if summary.outcomes:
+        page.font(10, bold=True)
+        page.cell(x, y + 1.5, width, 5, "Against comparable colleagues")
+        page.font(7.5)
+        y += 7.5
+        for result in summary.outcomes:
+            y = page.lines(x, y, width, 3.8, short(result)) + 0.3
+        page.font(6.5, colour=GREY)
+        y = page.lines(x, y, width, 3.2, ASSOCIATION_NOTE.split(":")[0] + ".")
     cadence = summary.cadence
     page.font(10, bold=True)
     page.cell(x, y + 1.5, width, 5, "Highlights")

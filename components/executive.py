@@ -1,13 +1,16 @@
 """The executive summary's one-page PDF, built when someone asks for it, and the cohorts it
 covers in words. Its figures are `components.loaders.summary_data.summary`."""
 
+from collections.abc import Sequence
 from datetime import date
 
 import streamlit as st
 
 from app import formats
+from app.outcomes import ASSOCIATION_NOTE, LINE_LABELS, OutcomeComparison, sentence
 from app.summary import ExecutiveSummary
 from components import loaders
+from components.literal import md
 from components.summary_charts import cohort_chart, health_chart
 
 #: Chart widths in the PDF, in Vega-Lite pixels (the screen stretches them to the column).
@@ -55,6 +58,18 @@ def pdf_download_button(summary: ExecutiveSummary, cohort_ids: tuple[str, ...]) 
         on_click="ignore",
         help="The same figures, charts and highlights on one A4 page.",
     )
+
+
+def outcomes_block(results: Sequence[OutcomeComparison]) -> None:
+    """Participants' retention and promotion against comparable colleagues, one line each, and
+    the sentence that this is an association (docs/metrics.md, *Outcomes against comparable
+    colleagues*). Nothing when no workforce was imported."""
+    if not results:
+        return
+    st.subheader("Is it worth it? Participants against comparable colleagues")
+    lines = [f"- **{LINE_LABELS[r.outcome]}** — {md(sentence(r))}" for r in results]
+    st.markdown("\n".join(lines))
+    st.caption(ASSOCIATION_NOTE)
 
 
 def nudge_line(as_of: date, stall_factor: float) -> None:

@@ -1,4 +1,5 @@
-"""The import format (docs/import-format.md): six files, their columns in order, a model per file.
+"""The import format (docs/import-format.md): six program files and two optional workforce
+files (employees, promotions), their columns in order, a model per file.
 
 Each model validates one row of its file. A row comes in as the dict `row_from_cells` builds: the
 trimmed, non-blank cells keyed by column name. A blank cell is therefore an absent key, so it takes
@@ -206,11 +207,65 @@ class ParticipantRow(BaseModel):
         description="Day the person left the program; not before joined_on.",
         examples=["", ""],
     )
+    employee_id: Key | None = Field(
+        None,
+        description="The person's employee_id in employees.csv; blank links by e-mail.",
+        examples=["E001", "E002"],
+    )
 
     @model_validator(mode="after")
     def _left_not_before_joined(self) -> "ParticipantRow":
         _check_not_before(self.left_on, self.joined_on, ("left_on", "joined_on"))
         return self
+
+
+class EmployeeRow(BaseModel):
+    """One line of employees.csv: a person of the workforce, participant or not."""
+
+    employee_id: Key = Field(description="Unique id of the employee.", examples=["E001", "E002"])
+    email: Email | None = Field(
+        None,
+        description="Work e-mail; links a participant without an employee_id.",
+        examples=["ada@example.com", "ben@example.com"],
+    )
+    department: Key | None = Field(
+        None, description="Department.", examples=["Marketing", "Finance"]
+    )
+    job_level: Annotated[int, Field(ge=1, le=10)] | None = Field(
+        None, description="Seniority from 1 to 10 on hired_on.", examples=[3, 9]
+    )
+    birth_year: Annotated[int, Field(ge=EARLIEST_BIRTH_YEAR, le=CURRENT_YEAR)] | None = Field(
+        None,
+        description=f"Year of birth ({EARLIEST_BIRTH_YEAR} to this year).",
+        examples=[1998, 1968],
+    )
+    location: Text | None = Field(
+        None, description="Office or city.", examples=["Lisbon", "London"]
+    )
+    hired_on: IsoDate = Field(
+        description="Day the person joined the organisation.", examples=["2021-09-01", "2004-03-15"]
+    )
+    left_on: IsoDate | None = Field(
+        None,
+        description="Day the person left the organisation; not before hired_on.",
+        examples=["", ""],
+    )
+
+    @model_validator(mode="after")
+    def _left_not_before_hired(self) -> "EmployeeRow":
+        _check_not_before(self.left_on, self.hired_on, ("left_on", "hired_on"))
+        return self
+
+
+class PromotionRow(BaseModel):
+    """One line of promotions.csv: an employee's move to a higher job level."""
+
+    promotion_id: Key = Field(description="Unique id of the promotion.", examples=["R001"])
+    employee_id: Key = Field(description="Who was promoted (employees.csv).", examples=["E001"])
+    promoted_on: IsoDate = Field(description="Day of the promotion.", examples=["2025-10-01"])
+    new_job_level: Annotated[int, Field(ge=1, le=10)] | None = Field(
+        None, description="Job level after the promotion, 1 to 10.", examples=[4]
+    )
 
 
 class PairRow(BaseModel):
@@ -415,12 +470,15 @@ def _unwrap(field: FieldInfo) -> tuple[Any, tuple[Any, ...]]:
     return annotation, tuple(constraints)
 
 
-#: The six files, in the order they are validated and written (parents first).
+#: The files (six program files, two workforce files), in the order they are validated and
+#: written (parents first).
 FILE_FORMATS: dict[str, FileFormat] = {
     fmt.name: fmt
     for fmt in (
         FileFormat("cohorts", CohortRow, "cohort_id", {}),
-        FileFormat("participants", ParticipantRow, "participant_id", {}),
+        FileFormat("employees", EmployeeRow, "employee_id", {}),
+        FileFormat("promotions", PromotionRow, "promotion_id", {"employee_id": "employees"}),
+        FileFormat("participants", ParticipantRow, "participant_id", {"employee_id": "employees"}),
         FileFormat(
             "pairs",
             PairRow,
@@ -441,6 +499,8 @@ FILE_FORMATS: dict[str, FileFormat] = {
 #: What one record of each file is called in messages ("refers to pair 'P9', …").
 RECORD_NOUNS = {
     "cohorts": "cohort",
+    "employees": "employee",
+    "promotions": "promotion",
     "participants": "participant",
     "pairs": "pair",
     "meetings": "meeting",

@@ -43,6 +43,31 @@ class Participant(SQLModel, table=True):
     capacity: int = 1
     joined_on: date | None = Field(default=None, index=True)
     left_on: date | None = Field(default=None, index=True)
+    #: The person's record in the workforce (`Employee`); blank links by e-mail instead.
+    employee_id: str | None = Field(default=None, index=True)
+
+
+class Employee(SQLModel, table=True):
+    """One person of the organisation's workforce (an HR feed), participant or not: what the
+    outcomes comparison (`app.outcomes`) needs to find comparable colleagues."""
+
+    employee_id: str = Field(primary_key=True)
+    email: str | None = Field(default=None, index=True)
+    department: str | None = Field(default=None, index=True)
+    job_level: int | None = None
+    birth_year: int | None = None
+    location: str | None = None
+    hired_on: date = Field(index=True)
+    left_on: date | None = Field(default=None, index=True)
+
+
+class Promotion(SQLModel, table=True):
+    """An employee's move to a higher job level on a day."""
+
+    promotion_id: str = Field(primary_key=True)
+    employee_id: str = Field(foreign_key="employee.employee_id", index=True)
+    promoted_on: date = Field(index=True)
+    new_job_level: int | None = None
 
 
 class Pair(SQLModel, table=True):
@@ -272,6 +297,8 @@ class OutboxMessage(SQLModel, table=True):
 #: The tables the import format fills, in the order their rows must be written (parents first).
 PROGRAM_TABLES: dict[str, type[SQLModel]] = {
     "cohorts": Cohort,
+    "employees": Employee,
+    "promotions": Promotion,
     "participants": Participant,
     "pairs": Pair,
     "meetings": Meeting,

@@ -48,4 +48,5 @@ with cadence:
 show_roles(summary)
 show_cohorts(summary)
 show_highlights(summary)
+executive.outcomes_block(summary.outcomes)
 executive.nudge_line(as_of, loaders.program_settings().stall_factor)

@@ -2,8 +2,10 @@
 what-if matching engine on synthetic pools."""
 
 import resource
+import statistics
 import subprocess
 import sys
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from app.bench.targets import (
     IMPORT_TARGET_ROWS_PER_S,
     MATCHING_AS_OF,
     MATCHING_TARGET_S,
+    OUTCOMES_TARGET_S,
     PAGE_ANCHOR,
     ROOT,
 )
@@ -66,6 +69,45 @@ def bench_health(url: str, scale: str, runs: int) -> dict:
         runs=times,
         target=HEALTH_TARGET_S,
         pairs=pairs,
+    )
+
+
+def bench_outcomes(url: str, scale: str, runs: int) -> dict:
+    """Median seconds to compare participants' retention and promotion with comparable
+    colleagues (`app.outcomes`) on the `scale` store at `url`, as of `PAGE_ANCHOR`: reading the
+    workforce, participants and pairs from the store included; `compute_s` is the comparison
+    alone (the median over the same runs)."""
+    from app.outcomes import compare_outcomes, participant_starts
+    from data_access.workforce import outcome_inputs
+
+    engine = make_engine(url)
+    minimum = load_settings(engine).min_respondents
+    employees = 0
+    computing: list[float] = []
+
+    def compare_once() -> None:
+        nonlocal employees
+        inputs = outcome_inputs(engine, PAGE_ANCHOR)
+        employees = len(inputs["employees"])
+        start = time.perf_counter()
+        compare_outcomes(
+            inputs["employees"],
+            inputs["promotions"],
+            participant_starts(inputs["participants"], inputs["pairs"]),
+            as_of=PAGE_ANCHOR,
+            minimum=minimum,
+        )
+        computing.append(time.perf_counter() - start)
+
+    median, times = _median_seconds(runs, compare_once)
+    engine.dispose()
+    return row(
+        f"outcomes vs comparable colleagues, {scale} ({employees:,} employees)",
+        median,
+        "s",
+        runs=times,
+        target=OUTCOMES_TARGET_S,
+        compute_s=statistics.median(computing),
     )
 
 

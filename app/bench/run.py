@@ -11,6 +11,7 @@ from app.bench.figures import (
     bench_import,
     bench_import_memory,
     bench_matching,
+    bench_outcomes,
     bench_seed,
 )
 from app.bench.mapping import MAPPED_ROWS, bench_mapped_import
@@ -77,7 +78,9 @@ def run_benchmarks(
     else:
         print(f"Pages on PostgreSQL ({hide_password(postgres_url)})…", flush=True)
         add(*postgres_rows(postgres_url, page_scale, page_url, runs, sqlite_pages))
-    add(bench_health(sqlite_page_store(health_scale, store_folder), health_scale, max(runs, 5)))
+    health_url = sqlite_page_store(health_scale, store_folder)
+    add(bench_health(health_url, health_scale, max(runs, 5)))
+    add(bench_outcomes(health_url, health_scale, max(runs, 5)))
     with tempfile.TemporaryDirectory(prefix="pairpulse-bench-") as tmp:
         folder = Path(tmp)
         import_url = sqlite_page_store(import_scale, store_folder)

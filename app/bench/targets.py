@@ -15,6 +15,8 @@ DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/pairpulse_b
 PAGE_COLD_TARGET_S = 3.0
 PAGE_WARM_TARGET_S = 0.5
 HEALTH_TARGET_S = 1.0
+#: Participants' outcomes against comparable colleagues (app/outcomes.py), enterprise program.
+OUTCOMES_TARGET_S = 1.0
 #: Working out the reminder e-mails due and queueing them, enterprise program.
 REMINDERS_TARGET_S = 10.0
 IMPORT_TARGET_ROWS_PER_S = 50_000

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from app.headlines import band_counts
+from app.outcomes import OutcomeComparison
 from app.settings import ProgramSettings
 from app.summary.comparisons import (
     CadenceAdherence,
@@ -33,6 +34,8 @@ class ExecutiveSummary:
     highlights: list[str] = field(default_factory=list)
     min_respondents: int = 5
     verdict: Verdict = Verdict(None, "")
+    #: participants against comparable colleagues (`app.outcomes`); empty without a workforce
+    outcomes: tuple[OutcomeComparison, ...] = ()
 
     def kpi(self, label: str) -> Kpi:
         """The KPI labelled `label`."""

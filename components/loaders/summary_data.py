@@ -1,5 +1,6 @@
 """The executive summary's figures, built once per store, as-of date and set of cohorts."""
 
+from dataclasses import replace
 from datetime import date
 from functools import partial
 
@@ -41,7 +42,13 @@ def _summary(url: str, as_of: date, cohort_ids: tuple[str, ...]) -> ExecutiveSum
         Snapshot(program=program, health=pairs, whole=whole)
         for (program, whole), pairs in zip(programs, health, strict=True)
     )
-    return executive_summary(now, then, settings, cohort_ids)
+    # Imported here: outcome_data imports this package's loaders.
+    from components.loaders.outcome_data import outcomes
+
+    return replace(
+        executive_summary(now, then, settings, cohort_ids),
+        outcomes=tuple(outcomes(as_of, cohort_ids)),
+    )
 
 
 def summary(as_of: date, cohort_ids: tuple[str, ...] = ()) -> ExecutiveSummary:

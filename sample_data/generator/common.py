@@ -67,8 +67,9 @@ def _season(day: date) -> str:
     return ("Winter", "Spring", "Summer", "Autumn")[(day.month % 12) // 3]
 
 
-#: Columns the stages leave to a later step (`source`: how a row arrived, set by `_check_ins`).
-LATER_COLUMNS = {"source": None}
+#: Columns the stages leave to a later step (`source`: how a row arrived, set by `_check_ins`;
+#: a participant's `employee_id`, set by `workforce`).
+LATER_COLUMNS = {"source": None, "employee_id": None}
 
 
 def _frame(table: str, columns: dict[str, object]) -> pd.DataFrame:

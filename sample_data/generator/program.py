@@ -26,9 +26,12 @@ from sample_data.generator.people import (
 from sample_data.generator.plan import CATEGORIES, OPEN_END, OUTCOME_STATUS, SCALES, SKILL_CATEGORY
 from sample_data.generator.surveys import _pair_answers, _surveys_frame, _waiting_answers
 from sample_data.generator.timelines import _goals_frame, _meetings_frame, _pair_timelines
+from sample_data.generator.workforce import workforce
 
 STAGE_PAIRS, STAGE_PEOPLE, STAGE_TIMELINES, STAGE_MEETINGS, STAGE_GOALS, STAGE_SURVEYS = range(6)
 STAGE_CHECK_INS = 6
+#: The workforce's own stream, far from the others.
+STAGE_WORKFORCE = 20
 #: The share of meetings and answers of the last CHECK_IN_DAYS that came through check-in links.
 CHECK_IN_SHARE = 0.35
 CHECK_IN_DAYS = 90
@@ -87,9 +90,10 @@ def _pairs_frame(
 def generate_program(
     *, scale: str = "demo", seed: int = 7, anchor: date | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Build a sample program as the six import-format tables.
+    """Build a sample program as the import-format tables, with a workforce.
 
-    Returns frames keyed "cohorts", "participants", "pairs", "meetings", "goals", "surveys", each
+    Returns frames keyed "cohorts", "employees", "promotions", "participants", "pairs",
+    "meetings", "goals", "surveys" (the workforce from its own random stream), each
     with exactly its table's columns (the CSV headers of docs/import-format.md) in order. Dates are
     `datetime.date` (None when blank), whole numbers nullable `Int64`, text pandas strings (NaN
     when blank). `anchor` is the program's "today" (default `default_anchor()`); nothing but
@@ -136,10 +140,20 @@ def generate_program(
     check_in_rng = _rng(seed, STAGE_CHECK_INS)
     surveys = _check_ins(surveys, "submitted_on", anchor, check_in_rng)
     surveys.loc[surveys["kind"].isin(["baseline", "midpoint"]), "source"] = None
+    pairs_frame = _pairs_frame(pairs, pair_id, person_id, cohort_id, anchor)
+    employees, promotions, participants = workforce(
+        participants,
+        pairs_frame,
+        anchor,
+        _rng(seed, STAGE_WORKFORCE),
+        enterprise=scale == "enterprise",
+    )
     return {
         "cohorts": _cohorts_frame(cohorts, cohort_id, anchor),
+        "employees": employees,
+        "promotions": promotions,
         "participants": participants,
-        "pairs": _pairs_frame(pairs, pair_id, person_id, cohort_id, anchor),
+        "pairs": pairs_frame,
         "meetings": _check_ins(meetings, "held_on", anchor, check_in_rng),
         "goals": goals,
         "surveys": surveys,

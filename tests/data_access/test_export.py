@@ -62,7 +62,7 @@ def test_the_export_is_utf8_without_bom_with_unix_line_ends_sorted_by_id(
     # dates ISO, whole numbers as digits, blank for unknown, defaults filled in
     assert lines[2] == (
         "U02,Ben Okafor,ben@example.com,mentee,Finance,9,1967,London,Europe/London,negotiation,"
-        "AI; social media,1,2024-01-08,"
+        "AI; social media,1,2024-01-08,,"  # left_on and employee_id blank
     )
 
 

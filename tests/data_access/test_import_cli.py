@@ -73,6 +73,7 @@ def test_export_writes_the_six_files_and_the_coordinators_work(
     assert "meetings: 7 rows" in capsys.readouterr().out
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == sorted(
         [path.name for path in FIXTURE_PROGRAM.iterdir()]
+        + ["employees.csv", "promotions.csv"]  # the workforce files, empty here
         + ["follow_ups.csv", "scenarios.csv", "scenario_pairs.csv", "settings.csv", "app_users.csv"]
     )
 

@@ -19,7 +19,7 @@ def test_shipped_demo_csvs_are_the_generators_output(tmp_path: Path) -> None:
     export_directory(tmp_path / "export", engine=engine)
     engine.dispose()
     shipped = sorted(path.name for path in SHIPPED.glob("*.csv"))
-    assert len(shipped) == 6
+    assert len(shipped) == 8  # six program files and the two workforce files
     for name in shipped:
         assert (tmp_path / "export" / name).read_bytes() == (SHIPPED / name).read_bytes(), name
 

@@ -1,0 +1,67 @@
+"""Participants' outcomes against comparable colleagues (`app.outcomes`), once per store,
+as-of date, set of cohorts and breakdown."""
+
+from datetime import date
+
+import streamlit as st
+
+from app.outcomes import (
+    OutcomeComparison,
+    compare_outcomes,
+    compare_outcomes_by,
+    participant_starts,
+)
+from components import loaders
+from components.loaders.cache import store_engine
+from data_access.workforce import outcome_inputs
+
+
+@st.cache_data(show_spinner="Comparing participants with their colleagues…", max_entries=16)
+def _outcomes(
+    key: str, as_of: date, cohort_ids: tuple[str, ...], minimum: int
+) -> list[OutcomeComparison]:
+    inputs = outcome_inputs(store_engine(), as_of)
+    if inputs["employees"].empty:  # no workforce imported: nothing to compare with
+        return []
+    starts = participant_starts(inputs["participants"], inputs["pairs"])
+    return compare_outcomes(
+        inputs["employees"],
+        inputs["promotions"],
+        starts,
+        as_of=as_of,
+        minimum=minimum,
+        cohort_ids=cohort_ids,
+    )  # type: ignore[return-value]
+
+
+def outcomes(as_of: date, cohort_ids: tuple[str, ...] = ()) -> list[OutcomeComparison]:
+    """Mentors' and mentees' retention and promotion against comparable colleagues; empty when
+    the store holds no workforce."""
+    minimum = loaders.program_settings().min_respondents
+    return _outcomes(loaders.store_key(), as_of, tuple(sorted(cohort_ids)), minimum)
+
+
+@st.cache_data(show_spinner="Comparing participants with their colleagues…", max_entries=16)
+def _breakdowns(
+    key: str, as_of: date, columns: tuple[str, ...], minimum: int
+) -> dict[str, dict[str, list[OutcomeComparison]]]:
+    inputs = outcome_inputs(store_engine(), as_of)
+    if inputs["employees"].empty:
+        return {column: {} for column in columns}
+    starts = participant_starts(inputs["participants"], inputs["pairs"])
+    return compare_outcomes_by(
+        inputs["employees"],
+        inputs["promotions"],
+        starts,
+        as_of=as_of,
+        minimum=minimum,
+        columns=columns,
+    )
+
+
+def outcomes_by(
+    as_of: date, columns: tuple[str, ...] = ("cohort_id", "department")
+) -> dict[str, dict[str, list[OutcomeComparison]]]:
+    """`outcomes` per value of each of `columns` (`cohort_id`, `department`), by column."""
+    minimum = loaders.program_settings().min_respondents
+    return _breakdowns(loaders.store_key(), as_of, columns, minimum)
