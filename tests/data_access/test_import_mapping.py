@@ -456,3 +456,19 @@ def test_cli_with_only_a_kind_uses_the_suggestion_and_names_what_is_missing(
         "qualtrics_pulse.csv:1 kind — required field is not mapped to a column or a constant"
         in captured.err
     )
+
+
+def test_an_hr_export_is_suggested_as_the_workforce_file_too() -> None:
+    """The workforce files (issue 20) map like every kind: a Workday-style people export read
+    as `employees` gets each field from its own header."""
+    path = EXPORTS / "workday_people.xlsx"
+    table, _ = read_source(path.name, path.read_bytes())
+    assert suggest_mapping(table, "employees").columns == {
+        "employee_id": "Employee ID",
+        "email": "Email - Work",
+        "department": "Cost Center",
+        "job_level": "Management Level",
+        "location": "Location",
+        "hired_on": "Hire Date",
+        "left_on": "Termination Date",
+    }

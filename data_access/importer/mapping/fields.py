@@ -29,6 +29,35 @@ class Lookup:
 
 
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "employees": {
+        "employee_id": (
+            "employee number",
+            "worker id",
+            "person id",
+            "staff id",
+            "personnel number",
+        ),
+        "email": ("email work", "work email", "email address", "e mail", "business email"),
+        "department": (
+            "cost center",
+            "supervisory organization",
+            "department name",
+            "org unit",
+            "division",
+            "business unit",
+        ),
+        "job_level": ("management level", "grade", "job grade", "level", "pay grade", "band"),
+        "birth_year": ("year of birth", "born"),
+        "location": ("office", "city", "work location", "site"),
+        "hired_on": ("hire date", "start date", "original hire date", "date of hire"),
+        "left_on": ("termination date", "end date", "leave date", "exit date", "last day"),
+    },
+    "promotions": {
+        "promotion_id": ("promotion", "event id", "transaction id"),
+        "employee_id": ("employee number", "worker id", "person id", "staff id"),
+        "promoted_on": ("effective date", "promotion date", "date"),
+        "new_job_level": ("new management level", "new grade", "new level", "to level"),
+    },
     "cohorts": {
         "cohort_id": ("cohort", "cohort code", "program id", "intake"),
         "name": ("cohort name", "program", "programme", "title"),
@@ -167,6 +196,7 @@ LOOKUP_SYNONYMS: dict[str, tuple[str, ...]] = {
 #: The fields a stable id is derived from when the id column is not mapped (their source text:
 #: a timestamp keeps its time). Ids looked up by e-mail count as their e-mail.
 DERIVED_IDS: dict[str, tuple[str, ...]] = {
+    "promotions": ("employee_id", "promoted_on"),
     "cohorts": ("name",),
     "participants": ("email",),
     "pairs": ("mentor_id", "mentee_id", "started_on"),
