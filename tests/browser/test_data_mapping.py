@@ -30,7 +30,7 @@ def people_store(tmp_path: Path) -> Iterator[tuple[str, str]]:
     upgrade_store(engine)
     folder = tmp_path / "people"
     folder.mkdir()
-    for name in ("cohorts", "participants", "pairs"):
+    for name in ("cohorts", "employees", "participants", "pairs"):
         shutil.copy(DEMO / f"{name}.csv", folder)
     assert run_import(read_directory(folder), engine=engine).applied
     engine.dispose()

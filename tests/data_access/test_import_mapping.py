@@ -48,7 +48,7 @@ def program(engine: Engine, tmp_path: Path) -> Engine:
     """The demo program's cohorts, people and pairs (no surveys yet), imported natively."""
     folder = tmp_path / "people"
     folder.mkdir()
-    for name in ("cohorts", "participants", "pairs"):
+    for name in ("cohorts", "employees", "participants", "pairs"):
         shutil.copy(DEMO / f"{name}.csv", folder)
     assert run_import(read_directory(folder), engine=engine).applied
     return engine

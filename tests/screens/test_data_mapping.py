@@ -26,7 +26,7 @@ DATA_PAGE = "screens/data.py"
 def program(engine: Engine, tmp_path: Path) -> Engine:
     folder = tmp_path / "people"
     folder.mkdir()
-    for name in ("cohorts", "participants", "pairs"):
+    for name in ("cohorts", "employees", "participants", "pairs"):
         shutil.copy(DEMO / f"{name}.csv", folder)
     assert run_import(read_directory(folder), engine=engine).applied
     return engine
