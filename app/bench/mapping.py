@@ -85,7 +85,7 @@ def _people_store(folder: Path) -> Path:
     engine = _fresh_engine(folder, "mapping-people")
     people = folder / "mapping-people"
     people.mkdir(exist_ok=True)
-    for name in ("cohorts", "participants", "pairs"):
+    for name in ("cohorts", "employees", "participants", "pairs"):
         shutil.copy(DEMO / f"{name}.csv", people)
     assert run_import(read_directory(people), engine=engine, actor="bench").applied
     engine.dispose()
