@@ -1,7 +1,6 @@
 """The mapping step in Chromium: upload a Google Forms export, adjust the suggested mapping
 (the survey kind and the date format), see the check and preview, import."""
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,8 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from data_access.db import make_engine, table_counts, upgrade_store
-from data_access.importer import read_directory, run_import
 from scripts.served_app import serve_app, wait_for_app
+from tests.data_access.test_import_mapping import import_demo_people
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +27,7 @@ def people_store(tmp_path: Path) -> Iterator[tuple[str, str]]:
     database_url = f"sqlite:///{store}"
     engine = make_engine(database_url)
     upgrade_store(engine)
-    folder = tmp_path / "people"
-    folder.mkdir()
-    for name in ("cohorts", "employees", "participants", "pairs"):
-        shutil.copy(DEMO / f"{name}.csv", folder)
-    assert run_import(read_directory(folder), engine=engine).applied
+    import_demo_people(engine, tmp_path / "people")
     engine.dispose()
     url, process = serve_app(store, tmp_path / "streamlit.log", demo_data=False)
     try:

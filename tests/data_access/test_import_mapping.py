@@ -43,15 +43,19 @@ SURVEY_SAMPLES = {
 GOOGLE = EXPORTS / "google_forms_pulse.csv"
 
 
-@pytest.fixture
-def program(engine: Engine, tmp_path: Path) -> Engine:
-    """The demo program's cohorts, people and pairs (no surveys yet), imported natively."""
-    folder = tmp_path / "people"
+def import_demo_people(engine: Engine, folder: Path) -> Engine:
+    """The demo program's cohorts, people (and their employee records) and pairs, no surveys
+    yet, imported natively from the shipped CSVs copied into `folder`."""
     folder.mkdir()
     for name in ("cohorts", "employees", "participants", "pairs"):
         shutil.copy(DEMO / f"{name}.csv", folder)
     assert run_import(read_directory(folder), engine=engine).applied
     return engine
+
+
+@pytest.fixture
+def program(engine: Engine, tmp_path: Path) -> Engine:
+    return import_demo_people(engine, tmp_path / "people")
 
 
 def _import(engine: Engine, name: str, content: bytes, mapping: Mapping, **kwargs):

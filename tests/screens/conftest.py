@@ -138,3 +138,17 @@ def _markup_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template:
 def markup_url(tmp_path: Path, _markup_template: Path) -> str:
     """A copy of the markup program's store for one test."""
     return _store_from(_markup_template, tmp_path / "markup.db")
+
+
+@pytest.fixture
+def reminder_store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """(url, engine): the hand-made program of tests/reminder_program.py on SQLite and
+    PostgreSQL, links signed with the store's own generated key."""
+    from app.checkin import tokens
+    from tests.reminder_program import import_program
+
+    monkeypatch.delenv(tokens.SECRET_KEY_ENV, raising=False)
+    engine = make_engine(store_url)
+    import_program(engine, tmp_path / "program")
+    yield store_url, engine
+    engine.dispose()

@@ -4,7 +4,6 @@ input is refused; markup is stored as text and shown literally; no other screen 
 
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -14,20 +13,10 @@ from app.checkin import tokens
 from app.headlines import store_health
 from app.settings import load_settings
 from data_access.checkins import revoke_links
-from data_access.db import make_engine
 from data_access.health_inputs import load_health_inputs
 from data_access.models import Meeting, SurveyResponse
-from tests.reminder_program import AS_OF, import_program, mentee, mentor
+from tests.reminder_program import AS_OF, mentee, mentor
 from tests.screens.conftest import page_text
-
-
-@pytest.fixture
-def store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv(tokens.SECRET_KEY_ENV, raising=False)
-    engine = make_engine(store_url)
-    import_program(engine, tmp_path / "program")
-    yield store_url, engine
-    engine.dispose()
 
 
 def _open(app_on, url: str, token: str, *, page: str | None = None) -> AppTest:
@@ -61,8 +50,8 @@ def _stalled(engine, pair_id: str) -> bool:
     return bool(health.at[pair_id, "stalled"])
 
 
-def test_a_link_shows_only_the_pairs_first_names_and_the_form(app_on, store) -> None:
-    url, engine = store
+def test_a_link_shows_only_the_pairs_first_names_and_the_form(app_on, reminder_store) -> None:
+    url, engine = reminder_store
     at = _open(app_on, url, tokens.make_token(engine, mentee("PD"), "PD"))
     assert not at.exception
     text = page_text(at)
@@ -73,8 +62,10 @@ def test_a_link_shows_only_the_pairs_first_names_and_the_form(app_on, store) -> 
     assert len(at.radio) == 3  # a mentee also answers digital confidence
 
 
-def test_logging_a_meeting_writes_it_once_and_the_pair_is_no_longer_stalled(app_on, store) -> None:
-    url, engine = store
+def test_logging_a_meeting_writes_it_once_and_the_pair_is_no_longer_stalled(
+    app_on, reminder_store
+) -> None:
+    url, engine = reminder_store
     token = tokens.make_token(engine, mentor("PD"), "PD")
     assert _stalled(engine, "PD")
     before = _counts(engine)
@@ -106,8 +97,10 @@ def test_logging_a_meeting_writes_it_once_and_the_pair_is_no_longer_stalled(app_
         ({"minutes": 10_000}, "must be between 0 and 1440"),
     ],
 )
-def test_bad_input_is_refused_and_nothing_is_written(app_on, store, change, problem) -> None:
-    url, engine = store
+def test_bad_input_is_refused_and_nothing_is_written(
+    app_on, reminder_store, change, problem
+) -> None:
+    url, engine = reminder_store
     before = _counts(engine)
     at = _fill(_open(app_on, url, tokens.make_token(engine, mentor("PC"), "PC")), **change)
     at.button[0].click().run()
@@ -122,22 +115,22 @@ def _refused(at: AppTest) -> str:
     return at.error[0].value
 
 
-def test_a_tampered_link_is_refused(app_on, store) -> None:
-    url, engine = store
+def test_a_tampered_link_is_refused(app_on, reminder_store) -> None:
+    url, engine = reminder_store
     token = tokens.make_token(engine, mentor("PD"), "PD")
     assert "not valid" in _refused(_open(app_on, url, token[:-2] + "xx"))
 
 
-def test_an_expired_link_is_refused(app_on, store, monkeypatch) -> None:
-    url, engine = store
+def test_an_expired_link_is_refused(app_on, reminder_store, monkeypatch) -> None:
+    url, engine = reminder_store
     token = tokens.make_token(engine, mentor("PD"), "PD")
     later = datetime.now(UTC).timestamp() + (tokens.LINK_MAX_AGE_DAYS + 1) * 86_400
     monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
     assert "expired" in _refused(_open(app_on, url, token))
 
 
-def test_a_revoked_link_is_refused_and_a_new_one_works(app_on, store) -> None:
-    url, engine = store
+def test_a_revoked_link_is_refused_and_a_new_one_works(app_on, reminder_store) -> None:
+    url, engine = reminder_store
     old = tokens.make_token(engine, mentor("PD"), "PD")
     revoke_links(engine, mentor("PD"), actor="Kim")
     assert "withdrawn" in _refused(_open(app_on, url, old))
@@ -146,8 +139,8 @@ def test_a_revoked_link_is_refused_and_a_new_one_works(app_on, store) -> None:
     assert len(_open(app_on, url, newer).button) == 1
 
 
-def test_a_link_of_an_ended_pair_or_another_pair_is_refused(app_on, store) -> None:
-    url, engine = store
+def test_a_link_of_an_ended_pair_or_another_pair_is_refused(app_on, reminder_store) -> None:
+    url, engine = reminder_store
     assert "has ended" in _refused(
         _open(app_on, url, tokens.make_token(engine, mentor("PI"), "PI"))
     )
@@ -156,8 +149,8 @@ def test_a_link_of_an_ended_pair_or_another_pair_is_refused(app_on, store) -> No
     )
 
 
-def test_a_completed_pairs_link_opens_the_exit_survey(app_on, store) -> None:
-    url, engine = store
+def test_a_completed_pairs_link_opens_the_exit_survey(app_on, reminder_store) -> None:
+    url, engine = reminder_store
     before = _counts(engine)
     at = _open(app_on, url, tokens.make_token(engine, mentor("PH"), "PH"))
     assert len(at.date_input) == 0  # no meeting to log
@@ -178,8 +171,8 @@ def test_a_completed_pairs_link_opens_the_exit_survey(app_on, store) -> None:
 @pytest.mark.parametrize(
     "page", ["screens/executive_summary.py", "screens/follow_ups.py", "screens/data.py"]
 )
-def test_no_other_screen_opens_from_a_check_in_link(app_on, store, page) -> None:
-    url, engine = store
+def test_no_other_screen_opens_from_a_check_in_link(app_on, reminder_store, page) -> None:
+    url, engine = reminder_store
     at = _open(app_on, url, tokens.make_token(engine, mentor("PD"), "PD"), page=page)
     assert not at.exception
     assert at.title[0].value == "Check in"

@@ -2,7 +2,6 @@
 suggested mapping, check, import; the saved mapping is offered again; the screen and the command
 line import the same rows."""
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -12,8 +11,8 @@ from sqlalchemy import Engine, text
 from app.cli import EXIT_OK, main
 from components.literal import md
 from data_access.db import table_counts
-from data_access.importer import read_directory, run_import
 from data_access.importer.mapping import read_source, saved_mappings
+from tests.data_access.test_import_mapping import import_demo_people
 from tests.screens.conftest import page_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,12 +23,7 @@ DATA_PAGE = "screens/data.py"
 
 @pytest.fixture
 def program(engine: Engine, tmp_path: Path) -> Engine:
-    folder = tmp_path / "people"
-    folder.mkdir()
-    for name in ("cohorts", "employees", "participants", "pairs"):
-        shutil.copy(DEMO / f"{name}.csv", folder)
-    assert run_import(read_directory(folder), engine=engine).applied
-    return engine
+    return import_demo_people(engine, tmp_path / "people")
 
 
 def _surveys(engine: Engine) -> pd.DataFrame:

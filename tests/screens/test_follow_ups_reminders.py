@@ -2,29 +2,22 @@
 run sends with a preview and no personal link; "Send now" is for program managers and sends
 through a real SMTP server; after it nothing is due; the pair detail lists the e-mails."""
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
-from app.checkin import tokens
-from data_access.db import make_engine
 from data_access.follow_ups import log_follow_up
 from data_access.models import OutboxMessage
-from tests.reminder_program import AS_OF, import_program
+from tests.reminder_program import AS_OF
 from tests.screens.conftest import page_text
 
 PAGE = "screens/follow_ups.py"
 
 
 @pytest.fixture
-def store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv(tokens.SECRET_KEY_ENV, raising=False)
-    engine = make_engine(store_url)
-    import_program(engine, tmp_path / "program")
+def store(reminder_store):
+    url, engine = reminder_store
     log_follow_up(engine, pair_id="PD", actor="Kim", note="called", owner="coord@example.org")
-    yield store_url, engine
-    engine.dispose()
+    return url, engine
 
 
 def _open(app_on, url: str, **options):

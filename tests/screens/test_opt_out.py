@@ -1,28 +1,14 @@
 """The opt-out page (AppTest, SQLite and PostgreSQL): one confirm, then no more e-mail to that
 person; a check-in token does not open it."""
 
-from pathlib import Path
-
-import pytest
-
 from app.checkin import tokens
 from app.send_reminders import compute_due
-from data_access.db import make_engine
 from data_access.outbox import opted_out
-from tests.reminder_program import AS_OF, email, import_program, mentor
+from tests.reminder_program import AS_OF, email, mentor
 
 
-@pytest.fixture
-def store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv(tokens.SECRET_KEY_ENV, raising=False)
-    engine = make_engine(store_url)
-    import_program(engine, tmp_path / "program")
-    yield store_url, engine
-    engine.dispose()
-
-
-def test_opting_out_stops_every_further_email(app_on, store) -> None:
-    url, engine = store
+def test_opting_out_stops_every_further_email(app_on, reminder_store) -> None:
+    url, engine = reminder_store
     person = mentor("PD")
     assert email(person) in set(compute_due(engine, AS_OF)["recipient_email"])
     at = app_on(url, as_of=AS_OF)
@@ -35,8 +21,8 @@ def test_opting_out_stops_every_further_email(app_on, store) -> None:
     assert email(person) not in set(compute_due(engine, AS_OF)["recipient_email"])
 
 
-def test_a_check_in_token_does_not_opt_anyone_out(app_on, store) -> None:
-    url, engine = store
+def test_a_check_in_token_does_not_opt_anyone_out(app_on, reminder_store) -> None:
+    url, engine = reminder_store
     at = app_on(url, as_of=AS_OF)
     at.query_params["optout"] = tokens.make_token(engine, mentor("PD"), "PD")
     at.run()
