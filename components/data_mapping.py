@@ -254,6 +254,20 @@ def _value_words(table: RawTable, start: Mapping, mapping: Mapping, key: str) ->
                         mapping.values.setdefault(name, {})[word] = value.strip()
 
 
+def _run_with_progress(text: str, table: RawTable, mapping: Mapping, **options) -> ImportReport:
+    """`run_mapped_import` with a progress bar that is gone when it returns or fails."""
+    progress = st.progress(0.0, text=text)
+    try:
+        return run_mapped_import(
+            table,
+            mapping,
+            progress=lambda fraction, said: progress.progress(min(fraction, 1.0), text=said),
+            **options,
+        )
+    finally:
+        progress.empty()
+
+
 def _check_and_import(
     engine: Engine,
     actor: str,
@@ -265,17 +279,15 @@ def _check_and_import(
     state = st.session_state
     check_key = (upload.file_id, mapping.to_toml())  # type: ignore[attr-defined]
     if state.get("mapping_checked_key") != check_key:
-        progress = st.progress(0.0, text="Checking the file with this mapping…")
-        report = run_mapped_import(
+        report = _run_with_progress(
+            "Checking the file with this mapping…",
             table,
             mapping,
             engine=engine,
             dry_run=True,
             actor=actor,
             warnings=warnings,
-            progress=lambda fraction, text: progress.progress(min(fraction, 1.0), text=text),
         )
-        progress.empty()
         state.mapping_checked_key, state.mapping_report = check_key, report
     report: ImportReport = state.mapping_report
     st.subheader("Check and preview", divider="gray")
@@ -314,25 +326,17 @@ def _import(
     mapping: Mapping,
 ) -> None:
     state = st.session_state
-    progress = st.progress(0.0, text="Importing…")
     try:
-        result = run_mapped_import(
-            table,
-            mapping,
-            engine=engine,
-            actor=actor,
-            warnings=warnings,
-            progress=lambda fraction, text: progress.progress(min(fraction, 1.0), text=text),
+        result = _run_with_progress(
+            "Importing…", table, mapping, engine=engine, actor=actor, warnings=warnings
         )
     except SQLAlchemyError as error:
-        progress.empty()
         st.error(
             "The store refused the import, so nothing was written. It said: "
             f"{refusal_message(error)}",
             icon=":material/error:",
         )
         return
-    progress.empty()
     if not result.applied:
         show_import_verdict(result)
         return

@@ -46,17 +46,7 @@ def survey_export(rows: int) -> bytes:
     emails = sorted(set.intersection(*pools))
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(
-        [
-            "Timestamp",
-            "Email address",
-            "How satisfied are you with the program so far?",
-            "I have a good working relationship with my partner.",
-            "I feel confident using digital tools at work.",
-            "How likely are you to recommend the program to a colleague?",
-            "Anything else you'd like to share?",
-        ]
-    )
+    writer.writerow(make_exports.GOOGLE_FORMS_HEADER)
     for index in range(rows):
         day: date = days[index % 3]
         second = index // 3

@@ -90,18 +90,20 @@ def _at(index: int, day: date = SURVEY_DAY) -> datetime:
     )
 
 
+#: The header row of a Google Forms pulse export (also the mapped-import benchmark's).
+GOOGLE_FORMS_HEADER = [
+    "Timestamp",
+    "Email address",
+    "How satisfied are you with the program so far?",
+    "I have a good working relationship with my partner.",
+    "I feel confident using digital tools at work.",
+    "How likely are you to recommend the program to a colleague?",
+    "Anything else you'd like to share?",
+]
+
+
 def google_forms() -> str:
-    rows = [
-        [
-            "Timestamp",
-            "Email address",
-            "How satisfied are you with the program so far?",
-            "I have a good working relationship with my partner.",
-            "I feel confident using digital tools at work.",
-            "How likely are you to recommend the program to a colleague?",
-            "Anything else you'd like to share?",
-        ]
-    ]
+    rows = [GOOGLE_FORMS_HEADER]
     for index, person in enumerate(respondents(8, SURVEY_DAY)):
         at = _at(index)
         stamp = f"{at.month}/{at.day}/{at.year} {at.hour}:{at:%M:%S}"  # Google's US locale
