@@ -28,7 +28,7 @@ import pandas as pd
 
 from app.follow_ups import UNASSIGNED, _hidden, digest, follow_up_queue, valid_address
 from app.formats import plural
-from app.metrics import DEFAULT_STALL_FACTOR
+from app.metrics import DEFAULT_STALL_FACTOR, target_cadence_days
 
 FIRST_MEETING = "first_meeting"
 CADENCE = "cadence"
@@ -342,8 +342,6 @@ def stall_episodes(
     period of that stall): its start or a meeting, then
     no meeting for longer than the stall limit (`floor(stall factor × target cadence)` days,
     the stall rule of `app.metrics.stalled`); the episode starts the day after the limit."""
-    from app.metrics import target_cadence_days
-
     limit = (target_cadence_days(pairs, cohorts) * stall_factor).map(lambda days: int(days))
     limit.index = pairs["pair_id"].to_numpy()
     starts = pairs[["pair_id", "started_on"]].rename(columns={"started_on": "held"})

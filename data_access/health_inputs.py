@@ -232,6 +232,13 @@ def _health_pairs_and_cohorts(
     return pair_frame, _frame(connection, cohorts, "cohort")
 
 
+def load_pairs_and_cohorts(engine: Engine, *, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The pairs started by `as_of` and the cohorts' target cadences, as `load_health_inputs`
+    reads them, without any aggregate (the stall episodes of "Did the nudge work?")."""
+    with engine.connect() as connection, connection.begin():
+        return _health_pairs_and_cohorts(connection, as_of, ())
+
+
 @dataclass(frozen=True)
 class ActivityInputs:
     """What `app.health.pair_activity` needs of the program as of one date: the pairs, their

@@ -13,7 +13,7 @@ from app.mailer import public_url
 from app.reminders import STALLED, pair_messages, stall_episodes
 from app.settings import load_settings
 from data_access import revision
-from data_access.health_inputs import load_health_inputs
+from data_access.health_inputs import load_pairs_and_cohorts
 from data_access.models import Meeting
 from data_access.outbox import meeting_days, queue_messages
 from data_access.queries import pair_directory
@@ -32,10 +32,10 @@ HISTORY_SEED = 11
 def seed_nudge_history(engine: Engine, *, anchor: date) -> int:
     """Queue the history as sent messages; how many."""
     settings = load_settings(engine)
-    inputs = load_health_inputs(engine, as_of=anchor)
+    pairs, cohorts = load_pairs_and_cohorts(engine, as_of=anchor)
     meetings = meeting_days(engine, anchor)
     episodes = stall_episodes(
-        inputs.pairs, meetings, inputs.cohorts, as_of=anchor, stall_factor=settings.stall_factor
+        pairs, meetings, cohorts, as_of=anchor, stall_factor=settings.stall_factor
     )
     since = pd.Timestamp(anchor - timedelta(days=HISTORY_DAYS))
     episodes = episodes[(episodes["day"] >= since) & (episodes["day"] < pd.Timestamp(anchor))]

@@ -64,14 +64,13 @@ def _waiting(url: str, _engine: Engine) -> pd.DataFrame:
 @st.cache_data(show_spinner="Comparing nudged and not nudged pairs…", max_entries=4)
 def _nudge_effect(url: str, as_of: date, stall_factor: float, _engine: Engine) -> dict:
     from app.reminders import not_nudged, nudge_effect, stall_episodes
-    from data_access.health_inputs import load_health_inputs
+    from data_access.health_inputs import load_pairs_and_cohorts
     from data_access.outbox import meeting_days, nudged_pairs
 
     nudges = nudged_pairs(_engine)
     if nudges.empty:  # nothing sent yet: no meeting needs reading
         return {"nudged": 0, "nudged_share": None, "not_nudged": 0, "not_nudged_share": None}
-    inputs = load_health_inputs(_engine, as_of=as_of)
-    pairs, cohorts = inputs.pairs, inputs.cohorts
+    pairs, cohorts = load_pairs_and_cohorts(_engine, as_of=as_of)
     meetings = meeting_days(_engine, as_of)
     episodes = stall_episodes(pairs, meetings, cohorts, as_of=as_of, stall_factor=stall_factor)
     return nudge_effect(nudges, meetings, not_nudged(episodes, nudges), as_of=as_of)
