@@ -84,6 +84,12 @@ def compute_due(engine: Engine, as_of: date) -> pd.DataFrame:
     )
 
 
+def not_queued(engine: Engine, due: pd.DataFrame) -> pd.DataFrame:
+    """The messages of `due` the outbox does not hold yet: what a run would newly queue."""
+    known = queued_keys(engine, due["dedupe_key"])
+    return due[~due["dedupe_key"].isin(known)].reset_index(drop=True)
+
+
 def send_queued(engine: Engine, smtp: SmtpSettings | None, report: RunReport) -> None:
     """Try every unsent message once (oldest first); record each outcome."""
     pending = unsent(engine)
@@ -124,8 +130,7 @@ def run_reminders(
     report.seconds_due = time.perf_counter() - started
     report.due = len(due)
     if dry_run:
-        known = queued_keys(engine, due["dedupe_key"])
-        fresh = due[~due["dedupe_key"].isin(known)]
+        fresh = not_queued(engine, due)
         report.queued = len(fresh)
         report.lines += [
             f"due      {row.rule:<13} {row.recipient_email}  {row.subject}"

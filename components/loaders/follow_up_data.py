@@ -46,12 +46,9 @@ def follow_ups_changed() -> None:
 
 @st.cache_data(show_spinner="Working out the reminders due…", max_entries=4)
 def _due(url: str, as_of: date, _engine: Engine) -> pd.DataFrame:
-    from app.send_reminders import compute_due
-    from data_access.outbox import queued_keys
+    from app.send_reminders import compute_due, not_queued
 
-    due = compute_due(_engine, as_of)
-    known = queued_keys(_engine, due["dedupe_key"])
-    return due[~due["dedupe_key"].isin(known)].reset_index(drop=True)
+    return not_queued(_engine, compute_due(_engine, as_of))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
