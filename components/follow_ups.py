@@ -5,8 +5,6 @@ Notes and next steps are typed by people: they are shown as plain text (table ce
 never rendered as Markdown or HTML.
 """
 
-import csv
-import io
 import time
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,9 +17,9 @@ from components import loaders
 from components.filters import url_multiselect
 from components.linked_table import linked_table
 from components.loaders import follow_up_data, store_engine
+from components.long_table import table_csv
 from components.pair_table import PAIR_PARAM
 from data_access import follow_ups as follow_up_store
-from data_access.csv_format import escape_cell
 
 TABLE_KEY = "follow_up_table"
 _DONE_KEY = "_follow_up_done"
@@ -360,19 +358,6 @@ def _whose_zone(zones: list[object]) -> str:
     return "neither has a known time zone on file"
 
 
-def _cell(cell: object) -> str:
-    if pd.isna(cell):
-        return ""
-    if isinstance(cell, pd.Timestamp):
-        return f"{cell:%Y-%m-%d}"
-    return escape_cell(str(cell))
-
-
 def queue_csv(rows: pd.DataFrame) -> bytes:
     """The queue as CSV, text cells guarded against spreadsheet formulas."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for record in rows.reset_index()[list(EXPORT_COLUMNS)].itertuples(index=False):
-        writer.writerow([_cell(cell) for cell in record])
-    return buffer.getvalue().encode("utf-8")
+    return table_csv(rows.reset_index(), {column: column for column in EXPORT_COLUMNS})
