@@ -34,7 +34,7 @@ lint: $(DEV_INSTALLED)
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 
-bench: $(INSTALLED)
+bench: $(DEV_INSTALLED)
 	$(PYTHON) -m app bench $(BENCH_ARGS)
 
 bench-pages: $(INSTALLED)

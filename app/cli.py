@@ -195,6 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     postgres.add_argument("--no-postgres", action="store_true", help="skip the pages on PostgreSQL")
     bench.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="skip the browser section (what people wait for in Chromium; make bench-browser)",
+    )
+    bench.add_argument(
         "--results",
         type=Path,
         default=RESULTS_PATH,
@@ -490,6 +495,7 @@ def _bench(args: argparse.Namespace) -> int:
         postgres_url=postgres_url,
         results_path=args.results,
         store_folder=args.store_dir,
+        browser=not args.no_browser,
     )
     return EXIT_OK
 

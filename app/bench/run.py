@@ -28,6 +28,26 @@ from app.bench.targets import (
 )
 
 
+def _browser_section(
+    page_url: str, runs: int, postgres_url: str | None, page_scale: str
+) -> list[dict]:
+    """The browser benchmark's rows, or one row saying why there are none."""
+    try:
+        from app.bench.browser import run_browser_bench
+        from app.bench.stores import postgres_page_store
+
+        postgres_store, notes = None, []
+        if postgres_url is not None:
+            try:
+                postgres_store = postgres_page_store(postgres_url, page_scale, page_url)
+            except Exception as error:  # noqa: BLE001 — those rows are skipped, not the section
+                reason = _reason(error)
+                notes.append(row("browser: server on PostgreSQL", None, "s", skipped=reason))
+        return run_browser_bench(page_url, runs=runs, postgres_url=postgres_store) + notes
+    except Exception as error:  # noqa: BLE001 — reported as a row
+        return [row("browser section", None, "s", skipped=_reason(error))]
+
+
 def run_benchmarks(
     *,
     page_scale: str = "enterprise",
@@ -40,10 +60,12 @@ def run_benchmarks(
     postgres_url: str | None = None,
     results_path: Path = RESULTS_PATH,
     store_folder: Path = BENCH_FOLDER,
+    browser: bool = False,
 ) -> list[dict]:
     """Run every benchmark, print each row as it arrives, then the table and the verdict; write
     the rows to `results_path`; return them. `postgres_url` None skips PostgreSQL; the import
-    through a mapping is timed on a `mapping_rows`-row survey export (0 skips it)."""
+    through a mapping is timed on a `mapping_rows`-row survey export (0 skips it); `browser`
+    adds the browser section (`app.bench.browser`, on the page store)."""
     store_folder.mkdir(parents=True, exist_ok=True)
     results: list[dict] = []
 
@@ -94,6 +116,9 @@ def run_benchmarks(
             add(bench_seed(scale, folder, runs if scale != "enterprise" else 1))
     for size in matching_sizes:
         add(bench_matching(size, runs))
+    if browser:
+        print("What people wait for in Chromium (the browser section)…", flush=True)
+        add(*_browser_section(page_url, runs, postgres_url, page_scale))
 
     print()
     print_table(results)

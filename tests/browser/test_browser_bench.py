@@ -1,12 +1,17 @@
 """The browser benchmark runs end to end on the demo store (two people at once, one run each) and
-produces every kind of row: not a timed test, a guard that `make bench-browser` cannot rot."""
+produces every kind of row: not a timed test, a guard that `make bench-browser` cannot rot. With
+PostgreSQL (PAIRPULSE_TEST_POSTGRES_URL), the documented deployment's rows too: two processes
+behind haproxy, every session answered."""
 
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from app.bench.browser import run_browser_bench
+from app.bench.stores import postgres_page_store
 from data_access.db import make_engine, upgrade_store
 from sample_data.seed import seed_store
 
@@ -20,7 +25,17 @@ def test_every_row_of_the_browser_benchmark_is_produced(tmp_path: Path, browser)
     upgrade_store(engine)
     seed_store(engine, scale="demo", anchor=date(2026, 11, 23))
     engine.dispose()
-    rows = run_browser_bench(url, runs=1, screens=SCREENS, crowd=(2,), browser=browser)
+    postgres = os.environ.get("PAIRPULSE_TEST_POSTGRES_URL")
+    if postgres:  # a database of its own, seeded with the same demo program once
+        postgres = (
+            make_url(postgres)
+            .set(database="pairpulse_browser_bench")
+            .render_as_string(hide_password=False)
+        )
+        postgres = postgres_page_store(postgres, "demo", url)
+    rows = run_browser_bench(
+        url, runs=1, screens=SCREENS, crowd=(2,), browser=browser, postgres_url=postgres
+    )
     names = [row["what"] for row in rows]
     expected = [
         "browser: blank Streamlit page",
@@ -30,13 +45,27 @@ def test_every_row_of_the_browser_benchmark_is_produced(tmp_path: Path, browser)
         "browser: cohort_health, a filter change",
         "browser: surveys, a filter change",
         "browser: cohort_health, opening a pair's detail",
-        "browser: server peak memory with 2 people",
+        "server: peak memory with 2 people",
     ]
     for name in expected:
         assert name in names, name
     assert any(name.startswith("browser: what_if, Propose pairs (") for name in names)
-    crowd = [row for row in rows if row["what"].startswith("browser: 2 people at once")]
-    assert len(crowd) == 2 and all(len(row["runs"]) == 2 for row in crowd)
+    for start, count in (
+        ("browser: 2 people at once in Chromium, blank page", 1),
+        ("browser: 2 people at once in Chromium, executive_summary", 1),
+        ("browser: 2 people at once in Chromium, cohort_health", 1),
+        ("server: 2 sessions at once, ", 2),
+    ):
+        crowd = [row for row in rows if row["what"].startswith(start)]
+        assert len(crowd) == count and all(len(row["runs"]) == 2 for row in crowd), start
+    estimates = [row for row in rows if row["what"].startswith("2 people at once, ")]
+    assert len(estimates) == 2 and all(row["target"] is not None for row in estimates)
+    deployment = [row for row in rows if row["what"].startswith("server on PostgreSQL")]
+    if postgres:
+        assert len(deployment) == 4, deployment  # 1 process and 2, two screens each
+        assert sum("2 processes behind haproxy" in row["what"] for row in deployment) == 2
+    else:
+        assert not deployment
     assert all(row["value"] is not None and row["value"] > 0 for row in rows)
     sent = [row for row in rows if row["what"].endswith("second person (warm server)")]
     assert all(row["bytes"] > 1_000 for row in sent)  # a screen's tables and charts arrived
