@@ -22,9 +22,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
-from statsmodels.stats.proportion import std_prop
-from statsmodels.stats.weightstats import DescrStatsW
 
 #: The outcome window: a participant's start date and the 365 days after it.
 WINDOW_DAYS = 365
@@ -348,6 +345,12 @@ def _combine(cells: _Cells, minimum: int) -> list[OutcomeComparison]:
             mates_hit = (
                 cells.colleagues_retained if outcome == "retention" else cells.colleagues_promoted
             )
+            # Imported here: scipy.stats and statsmodels take half a second to import, which a
+            # screen's first visit on a new server process need not pay before any comparison.
+            from scipy.stats import norm
+            from statsmodels.stats.proportion import std_prop
+            from statsmodels.stats.weightstats import DescrStatsW
+
             ids, inverse = np.unique(used, return_inverse=True)
             n = np.bincount(inverse).astype(float)
             m = cells.colleagues[ids].astype(float)
