@@ -1,47 +1,54 @@
 """The Cohort health screen's charts: the health distribution, one pair's meetings against its
-cadence, and one pair's survey scores from both sides. Plotly, so people can hover and zoom;
-every chart gets aggregated or per-pair figures, never the program's raw rows."""
+cadence, and one pair's survey scores from both sides. Altair (Vega-Lite), with tooltips: a
+Plotly chart made every new browser compile a 4.7 MB script first (docs/architecture.md). Every
+chart gets aggregated or per-pair figures, never the program's raw rows; Vega-Lite draws text as
+text, so names and formats show as typed."""
 
 from datetime import date
 
+import altair as alt
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from app.health import HealthSettings
 from components.palette import BAND_COLOURS, SERIES_COLOURS
 
-_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "hovermode": "closest"}
 _MARGIN = pd.Timedelta(days=5)
 ROLE_COLOURS = {"mentor": SERIES_COLOURS[0], "mentee": SERIES_COLOURS[1]}
 MEASURES = {
-    "satisfaction": ("Satisfaction", "solid"),
-    "relationship_quality": ("Relationship", "dot"),
+    "satisfaction": ("Satisfaction", [1, 0]),
+    "relationship_quality": ("Relationship", [2, 3]),
 }
+MEETING = "Meeting"
+OPEN_GAP = "No meeting since (as of)"
 
 
 def band_distribution_chart(counts: pd.Series, *, as_of: date, settings: HealthSettings) -> None:
     """Bars of pairs per health band (`app.cohort_view.band_distribution`), each band in its
     colour and named on the axis, its count written on the bar; under it, how many pairs and
     where the bands start (`settings`)."""
-    figure = go.Figure(
-        go.Bar(
-            x=list(counts.index),
-            y=counts.to_list(),
-            text=[f"{count:,}" for count in counts],
-            textposition="outside",
-            marker_color=[BAND_COLOURS[band] for band in counts.index],
-            hovertemplate="%{x}: %{y:,} pairs<extra></extra>",
-        )
+    bands = list(counts.index)
+    frame = pd.DataFrame(
+        {"band": bands, "pairs": counts.to_list(), "label": [f"{n:,}" for n in counts]}
     )
-    figure.update_layout(
-        title="Health distribution",
-        yaxis_title="Pairs",
-        height=300,
-        yaxis={"rangemode": "tozero"},
-        **_LAYOUT,
+    base = alt.Chart(frame).encode(
+        x=alt.X("band:N", sort=bands, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("pairs:Q", title="Pairs", scale=alt.Scale(zero=True)),
     )
-    st.plotly_chart(figure, key="health_distribution", config={"displayModeBar": False})
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "band:N",
+            scale=alt.Scale(domain=bands, range=[BAND_COLOURS[band] for band in bands]),
+            legend=None,
+        ),
+        tooltip=[
+            alt.Tooltip("band:N", title="Band"),
+            alt.Tooltip("pairs:Q", title="Pairs", format=","),
+        ],
+    )
+    written = base.mark_text(baseline="bottom", dy=-4).encode(text="label:N")
+    chart = (bars + written).properties(title="Health distribution", height=300)
+    st.altair_chart(chart, key="health_distribution", width="stretch")
     total = int(counts.sum())
     st.caption(
         f"{total:,} {'pair' if total == 1 else 'pairs'} as of {as_of:%d %b %Y}. Healthy: score "
@@ -63,81 +70,141 @@ def meeting_timeline_chart(
     """One pair's meetings over time (`app.cohort_view.meeting_gaps`): each meeting at the days
     since the one before, the open gap on the as-of date, the target cadence and stall limit,
     from the pair's start to the as-of date."""
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=gaps["held_on"],
-            y=gaps["days_since_previous"],
-            mode="lines+markers",
-            name="Meeting",
-            marker={"size": 10, "color": SERIES_COLOURS[0]},
-            line={"color": SERIES_COLOURS[0], "width": 1},
-            customdata=gaps[["format", "duration_minutes"]].astype(object).fillna("—"),
-            hovertemplate="%{x|%d %b %Y}: %{y} days since the previous one"
-            "<br>format %{customdata[0]}, %{customdata[1]} min<extra></extra>",
+    held = gaps.assign(
+        days=gaps["days_since_previous"],
+        what=MEETING,
+        format=gaps["format"].astype(object).where(gaps["format"].notna(), "—").astype(str),
+        minutes=gaps["duration_minutes"]
+        .astype(object)
+        .where(gaps["duration_minutes"].notna(), "—")
+        .astype(str),
+    )[["held_on", "days", "what", "format", "minutes"]]
+    open_gap = pd.DataFrame(
+        {
+            "held_on": [pd.Timestamp(as_of)],
+            "days": [days_since_last_meeting],
+            "what": [OPEN_GAP],
+            "format": ["—"],
+            "minutes": ["—"],
+        }
+    )
+    points = pd.concat([held, open_gap], ignore_index=True)
+    x = alt.X(
+        "held_on:T",
+        title=None,
+        scale=alt.Scale(domain=[started_on - _MARGIN, pd.Timestamp(as_of) + _MARGIN]),
+    )
+    y = alt.Y("days:Q", title="Days since the previous meeting", scale=alt.Scale(zero=True))
+    colour = alt.Color(
+        "what:N",
+        scale=alt.Scale(domain=[MEETING, OPEN_GAP], range=[SERIES_COLOURS[0], SERIES_COLOURS[5]]),
+        legend=alt.Legend(title=None, orient="bottom"),
+    )
+    tooltip = [
+        alt.Tooltip("held_on:T", title="Date", format="%d %b %Y"),
+        alt.Tooltip("days:Q", title="Days since the previous meeting"),
+        alt.Tooltip("format:N", title="Format"),
+        alt.Tooltip("minutes:N", title="Minutes"),
+    ]
+    line = (
+        alt.Chart(points)
+        .transform_filter(alt.datum.what == MEETING)
+        .mark_line(strokeWidth=1, color=SERIES_COLOURS[0])
+        .encode(x=x, y=y)
+    )
+    dots = (
+        alt.Chart(points)
+        .mark_point(size=90, filled=True)
+        .encode(x=x, y=y, color=colour, shape=alt.Shape("what:N", legend=None), tooltip=tooltip)
+    )
+    limits = pd.DataFrame(
+        {
+            "limit": [cadence_days, stall_limit_days],
+            "label": [
+                f"target: every {cadence_days:.0f} days",
+                f"stalled beyond {stall_limit_days:.0f} days",
+            ],
+            "dash": ["target", "stall"],
+        }
+    )
+    rules = (
+        alt.Chart(limits)
+        .mark_rule()
+        .encode(
+            y="limit:Q",
+            color=alt.value(SERIES_COLOURS[2]),
+            strokeDash=alt.StrokeDash(
+                "dash:N",
+                scale=alt.Scale(domain=["target", "stall"], range=[[6, 4], [2, 2]]),
+                legend=None,
+            ),
         )
     )
-    figure.add_trace(
-        go.Scatter(
-            x=[pd.Timestamp(as_of)],
-            y=[days_since_last_meeting],
-            mode="markers",
-            name="No meeting since (as of)",
-            marker={"size": 12, "symbol": "circle-open", "color": SERIES_COLOURS[5]},
-            hovertemplate="%{x|%d %b %Y}: %{y} days without a meeting<extra></extra>",
-        )
+    labels = (
+        alt.Chart(limits)
+        .mark_text(align="left", baseline="bottom", dx=4, dy=-2, color="#555555")
+        .encode(y="limit:Q", x=alt.value(0), text="label:N")
     )
-    figure.add_hline(
-        y=cadence_days,
-        line_dash="dash",
-        line_color=SERIES_COLOURS[2],
-        annotation_text=f"target: every {cadence_days:.0f} days",
-    )
-    figure.add_hline(
-        y=stall_limit_days,
-        line_dash="dot",
-        line_color=SERIES_COLOURS[5],
-        annotation_text=f"stalled beyond {stall_limit_days:.0f} days",
-    )
-    figure.update_layout(
-        title="Days between meetings",
-        xaxis={"range": [started_on - _MARGIN, pd.Timestamp(as_of) + _MARGIN]},
-        yaxis_title="Days since the previous meeting",
-        height=320,
-        legend={"orientation": "h", "y": -0.2},
-        yaxis={"rangemode": "tozero"},
-        **_LAYOUT,
-    )
-    st.plotly_chart(figure, key="pair_meetings_chart")
+    chart = (line + dots + rules + labels).properties(title="Days between meetings", height=320)
+    st.altair_chart(chart, key="pair_meetings_chart", width="stretch")
 
 
 def survey_scores_chart(surveys: pd.DataFrame) -> None:
     """One pair's satisfaction and relationship quality (1–5) over time, mentor and mentee as
     separate lines (`data_access.pair_history.PairHistory.surveys`)."""
-    figure = go.Figure()
-    for role, colour in ROLE_COLOURS.items():
+    frames = []
+    for role in ROLE_COLOURS:
         answers = surveys[surveys["role"] == role]
-        for measure, (label, dash) in MEASURES.items():
+        for measure, (label, _dash) in MEASURES.items():
             answered = answers[answers[measure].notna()]
-            if answered.empty:
-                continue
-            figure.add_trace(
-                go.Scatter(
-                    x=answered["submitted_on"],
-                    y=answered[measure],
-                    mode="lines+markers",
-                    name=f"{role.capitalize()} · {label.lower()}",
-                    line={"color": colour, "dash": dash},
-                    customdata=answered[["kind"]],
-                    hovertemplate=f"{role} {label.lower()}: %{{y}}/5"
-                    "<br>%{x|%d %b %Y} (%{customdata[0]})<extra></extra>",
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "submitted_on": answered["submitted_on"],
+                        "score": answered[measure].astype(float),
+                        "role": role,
+                        "measure": label,
+                        "series": f"{role.capitalize()} · {label.lower()}",
+                        "kind": answered["kind"].astype(str),
+                    }
                 )
             )
-    figure.update_layout(
-        title="Survey scores from both sides",
-        yaxis={"range": [0.5, 5.5], "tickvals": [1, 2, 3, 4, 5], "title": "Score (1–5)"},
-        height=320,
-        legend={"orientation": "h", "y": -0.2},
-        **_LAYOUT,
+    scores = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if scores.empty:
+        st.caption("No survey score yet.")
+        return
+    chart = (
+        alt.Chart(scores)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("submitted_on:T", title=None),
+            y=alt.Y(
+                "score:Q",
+                title="Score (1–5)",
+                scale=alt.Scale(domain=[0.5, 5.5]),
+                axis=alt.Axis(values=[1, 2, 3, 4, 5]),
+            ),
+            color=alt.Color(
+                "role:N",
+                scale=alt.Scale(domain=list(ROLE_COLOURS), range=list(ROLE_COLOURS.values())),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "measure:N",
+                scale=alt.Scale(
+                    domain=[label for label, _dash in MEASURES.values()],
+                    range=[dash for _label, dash in MEASURES.values()],
+                ),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            detail="series:N",
+            tooltip=[
+                alt.Tooltip("series:N", title="Who and what"),
+                alt.Tooltip("score:Q", title="Score (of 5)"),
+                alt.Tooltip("submitted_on:T", title="Date", format="%d %b %Y"),
+                alt.Tooltip("kind:N", title="Survey"),
+            ],
+        )
+        .properties(title="Survey scores from both sides", height=320)
     )
-    st.plotly_chart(figure, key="pair_surveys_chart")
+    st.altair_chart(chart, key="pair_surveys_chart", width="stretch")

@@ -2,13 +2,12 @@
 urgent first, bounded) and the detail of the pair in the link, on the hand-made fixture program
 as of 2025-03-31 (figures worked out in tests/app/test_headlines.py)."""
 
-import base64
 import json
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from app.headlines import program_health
 from app.settings import ProgramSettings
@@ -42,19 +41,21 @@ def _table(at) -> pd.DataFrame:
     return next(frame for frame in at.dataframe if frame.key == "pair_table").value
 
 
+def _chart(at, title: str) -> tuple[dict, list[pd.DataFrame]]:
+    """The Vega-Lite chart titled `title`: its spec and the data frames it was given."""
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        if spec.get("title") == title:
+            frames = [convert_arrow_bytes_to_pandas_df(ds.data.data) for ds in chart.proto.datasets]
+            if chart.proto.data.data:
+                frames.append(convert_arrow_bytes_to_pandas_df(chart.proto.data.data))
+            return spec, frames
+    raise AssertionError(f"no chart titled {title!r}")
+
+
 def _band_bars(at) -> dict[str, int]:
-    chart = next(
-        chart for chart in at.get("plotly_chart") if "Health distribution" in chart.proto.spec
-    )
-    bar = json.loads(chart.proto.spec)["data"][0]
-    return dict(zip(bar["x"], _plotted(bar["y"]), strict=True))
-
-
-def _plotted(values: list | dict) -> list:
-    """A trace's values as Plotly writes them: a list, or typed bytes in base64 (`bdata`)."""
-    if isinstance(values, dict):
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
-    return values
+    (bars,) = _chart(at, "Health distribution")[1]
+    return dict(zip(bars["band"], bars["pairs"].astype(int).tolist(), strict=True))
 
 
 def _fixture_rows(name: str, pair_id: str, date_column: str) -> int:
@@ -79,6 +80,7 @@ def test_renders_on_the_demo_program(app_on, demo_url, role) -> None:
     table = _table(at)
     assert len(table) > 20 and set(table["status"]) == {"active"}
     assert sum(_band_bars(at).values()) == len(table)
+    assert not at.get("plotly_chart")  # Altair only: no 4.7 MB Plotly script to compile
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -93,7 +95,7 @@ def test_an_executive_gets_only_the_access_message(app_on, demo_url) -> None:
     at = app_on(demo_url, role="executive", page=PAGE, as_of=DEMO_AS_OF).run()
     assert not at.exception
     assert "You are viewing PairPulse as executive" in at.warning[0].value
-    assert not at.dataframe and not at.get("plotly_chart") and not at.main.multiselect
+    assert not at.dataframe and not at.get("vega_lite_chart") and not at.main.multiselect
 
 
 def test_the_table_lists_the_pairs_of_program_health_with_their_scores(app_on, fixture_url) -> None:
@@ -163,7 +165,8 @@ def test_the_pair_in_the_link_opens_its_detail(app_on, fixture_url, pair_id) -> 
     goal_table = next(frame for frame in at.dataframe if "goal" in frame.value.columns).value
     assert len(goal_table) == goals
     assert "No follow-ups logged yet." in page_text(at)
-    assert at.get("plotly_chart")  # the meeting timeline at least
+    assert at.get("vega_lite_chart")  # the meeting timeline at least
+    assert not at.get("plotly_chart")  # no 4.7 MB script for the browser to compile
 
 
 def test_the_detail_shows_scores_reasons_and_overdue_goals(app_on, fixture_url) -> None:
@@ -179,15 +182,14 @@ def test_the_detail_shows_scores_reasons_and_overdue_goals(app_on, fixture_url) 
     # the name "-minus" escaped, so that it is not read as a list item: it shows as written
     assert r"\-minus (mentor) and 李 明 (mentee)" in [header.value for header in at.subheader]
     assert "**Watch** — last meeting 28 days ago; target every 14" in page_text(at)
-    timeline = json.loads(
-        next(
-            c for c in at.get("plotly_chart") if "Days between meetings" in c.proto.spec
-        ).proto.spec
-    )
+    frames = _chart(at, "Days between meetings")[1]
+    points = next(frame for frame in frames if "days" in frame.columns)
+    limits = next(frame for frame in frames if "limit" in frame.columns)
     # Started 2025-02-10, met 2025-02-17 and 2025-03-03; 28 days since on 2025-03-31.
-    assert [_plotted(trace["y"]) for trace in timeline["data"]] == [[7, 14], [28]]
-    lines = {shape["y0"] for shape in timeline["layout"]["shapes"]}
-    assert lines == {14, 28}  # the target cadence and the stall limit (2 × 14)
+    by_kind = points.groupby("what", sort=False)["days"].agg(list).to_dict()
+    assert by_kind == {"Meeting": [7, 14], "No meeting since (as of)": [28]}
+    assert points["held_on"].max() == pd.Timestamp("2025-03-31")
+    assert set(limits["limit"]) == {14, 28}  # the target cadence and the stall limit (2 × 14)
     at = _open(app_on, fixture_url, status="all", pair="P02")
     goal_table = next(frame for frame in at.dataframe if "goal" in frame.value.columns).value
     assert goal_table[["goal", "overdue"]].values.tolist() == [
