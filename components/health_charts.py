@@ -127,25 +127,23 @@ def meeting_timeline_chart(
             "dash": ["target", "stall"],
         }
     )
-    rules = (
+    rules = [
         alt.Chart(limits)
-        .mark_rule()
-        .encode(
-            y="limit:Q",
-            color=alt.value(SERIES_COLOURS[2]),
-            strokeDash=alt.StrokeDash(
-                "dash:N",
-                scale=alt.Scale(domain=["target", "stall"], range=[[6, 4], [2, 2]]),
-                legend=None,
-            ),
+        .transform_filter(alt.datum.dash == kind)
+        .mark_rule(color=colour, strokeDash=dash)
+        .encode(y="limit:Q")
+        for kind, colour, dash in (
+            ("target", SERIES_COLOURS[2], [6, 4]),
+            ("stall", SERIES_COLOURS[5], [2, 2]),
         )
-    )
+    ]
     labels = (
         alt.Chart(limits)
         .mark_text(align="left", baseline="bottom", dx=4, dy=-2, color="#555555")
         .encode(y="limit:Q", x=alt.value(0), text="label:N")
     )
-    chart = (line + dots + rules + labels).properties(title="Days between meetings", height=320)
+    chart = alt.layer(line, dots, *rules, labels)
+    chart = chart.properties(title="Days between meetings", height=320)
     st.altair_chart(chart, key="pair_meetings_chart", width="stretch")
 
 
