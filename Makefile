@@ -23,7 +23,7 @@ $(DEV_INSTALLED): requirements-dev.txt $(INSTALLED)
 
 run: $(INSTALLED)
 	$(PYTHON) -m app init
-	$(PYTHON) -m streamlit run streamlit_app.py
+	$(PYTHON) -m app serve
 
 test: $(DEV_INSTALLED)
 	$(PYTHON) -m ruff check .

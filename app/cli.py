@@ -221,6 +221,17 @@ def build_parser() -> argparse.ArgumentParser:
     grant.add_argument("--remove", action="store_true", help="take the address's access away")
 
     commands.add_parser("users", help="list who has access in sign-in mode, and their roles")
+
+    server = commands.add_parser(
+        "serve",
+        help="serve the app: `streamlit run streamlit_app.py` after importing what every screen "
+        "imports, so the first visit after a start does not wait for it",
+    )
+    server.add_argument(
+        "options",
+        nargs=argparse.REMAINDER,
+        help="passed to streamlit run (e.g. --server.port 8502)",
+    )
     return parser
 
 
@@ -538,6 +549,12 @@ def _users(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from app.serve import serve
+
+    return serve(list(args.options))
+
+
 COMMANDS = {
     "init": _init,
     "import": _import,
@@ -550,6 +567,7 @@ COMMANDS = {
     "bench": _bench,
     "grant": _grant,
     "users": _users,
+    "serve": _serve,
 }
 
 

@@ -13,9 +13,6 @@ process}. `python -m app bench` runs this in a child process for its page figure
 """
 
 import argparse
-import ast
-import importlib
-import importlib.util
 import json
 import logging
 import os
@@ -31,6 +28,7 @@ from streamlit.testing.v1 import AppTest
 from app.bench import BENCH_FOLDER as FOLDER
 from app.bench import BLANK_PAGE, hide_password, sqlite_page_store
 from app.bench import PAGE_ANCHOR as ANCHOR
+from app.serve import preload
 from components.access import PROGRAM_MANAGER, SCREENS
 from data_access.db import forget_engines
 
@@ -70,31 +68,6 @@ def _forget_caches() -> None:
     forget_engines()
 
 
-def _import_app_modules() -> None:
-    """Import what the router and the screens import, so that the first cold run is not also the
-    process's start-up (a served app has imported them before anyone opens a page)."""
-    for script in [ENTRYPOINT, *(str(ROOT / screen.file) for screen in SCREENS)]:
-        for node in ast.walk(ast.parse(Path(script).read_text())):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                # `from components import executive` imports a module too, not only a name.
-                names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
-            else:
-                continue
-            for name in names:
-                if _is_module(name):
-                    importlib.import_module(name)
-
-
-def _is_module(name: str) -> bool:
-    """Whether `name` is an importable module (not a function or class of one)."""
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:  # a name inside a module that is no package
-        return False
-
-
 def _cold_and_warm(make_app: Callable[[], AppTest], runs: int) -> dict:
     cold, warm = [], []
     for _ in range(runs):
@@ -128,7 +101,7 @@ def time_screens(url: str, runs: int, report: Callable[[dict], None] | None = No
     os.environ["DATABASE_URL"] = url
     os.environ["PAIRPULSE_AS_OF"] = ANCHOR.isoformat()
     os.environ["PAIRPULSE_DEMO_DATA"] = "0"
-    _import_app_modules()
+    preload()  # as `python -m app serve` does before the server listens
     results = []
     for screen in SCREENS:
         try:

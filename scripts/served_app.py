@@ -97,8 +97,15 @@ def serve_app(
         **(env or {}),
     }
     log = log_path.open("w")
+    # The app as `make run` serves it (`python -m app serve`: imports first, then streamlit run);
+    # any other script (the bench's blank page) with streamlit run itself.
+    command = (
+        [sys.executable, "-m", "app", "serve"]
+        if script == "streamlit_app.py"
+        else [sys.executable, "-m", "streamlit", "run", script]
+    )
     process = subprocess.Popen(  # noqa: S603 (the project's own app file, or the bench's blank page)
-        [sys.executable, "-m", "streamlit", "run", script],
+        command,
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log,

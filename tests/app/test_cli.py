@@ -36,3 +36,26 @@ def test_an_unknown_command_is_refused_with_usage(tmp_path) -> None:
     result = _run("frobnicate", env_url=f"sqlite:///{tmp_path / 'new.db'}")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_serve_imports_what_every_screen_imports_before_the_server_starts() -> None:
+    """`python -m app serve` preloads: afterwards, running every import line of the router and
+    the screens loads no module that was not loaded already (so a first visit waits for none)."""
+    check = """
+import ast, sys
+from app.serve import ENTRYPOINT, ROOT, preload
+from components.access import SCREENS
+preload()
+before = set(sys.modules)
+for script in [ENTRYPOINT, *(ROOT / screen.file for screen in SCREENS)]:
+    for node in ast.walk(ast.parse(script.read_text())):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            exec(compile(ast.Module([node], []), str(script), "exec"), {})
+new = sorted(name for name in set(sys.modules) - before if not name.startswith("_"))
+print(len(before), new)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=300, check=True
+    )
+    loaded, new = done.stdout.strip().split(" ", 1)
+    assert int(loaded) > 500 and new == "[]", done.stdout

@@ -46,6 +46,7 @@ def test_every_row_of_the_browser_benchmark_is_produced(tmp_path: Path, browser)
         "browser: surveys, a filter change",
         "browser: cohort_health, opening a pair's detail",
         "server: peak memory with 2 people",
+        "browser: the app's server, start until it answers",
     ]
     for name in expected:
         assert name in names, name
