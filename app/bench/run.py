@@ -29,7 +29,7 @@ from app.bench.targets import (
 
 
 def _browser_section(
-    page_url: str, runs: int, postgres_url: str | None, page_scale: str
+    page_url: str, runs: int, postgres_url: str | None, page_scale: str, options: dict
 ) -> list[dict]:
     """The browser benchmark's rows, or one row saying why there are none."""
     try:
@@ -43,7 +43,8 @@ def _browser_section(
             except Exception as error:  # noqa: BLE001 — those rows are skipped, not the section
                 reason = _reason(error)
                 notes.append(row("browser: server on PostgreSQL", None, "s", skipped=reason))
-        return run_browser_bench(page_url, runs=runs, postgres_url=postgres_store) + notes
+        rows = run_browser_bench(page_url, runs=runs, postgres_url=postgres_store, **options)
+        return rows + notes
     except Exception as error:  # noqa: BLE001 — reported as a row
         return [row("browser section", None, "s", skipped=_reason(error))]
 
@@ -61,11 +62,13 @@ def run_benchmarks(
     results_path: Path = RESULTS_PATH,
     store_folder: Path = BENCH_FOLDER,
     browser: bool = False,
+    browser_options: dict | None = None,
 ) -> list[dict]:
     """Run every benchmark, print each row as it arrives, then the table and the verdict; write
     the rows to `results_path`; return them. `postgres_url` None skips PostgreSQL; the import
     through a mapping is timed on a `mapping_rows`-row survey export (0 skips it); `browser`
-    adds the browser section (`app.bench.browser`, on the page store)."""
+    adds the browser section (`app.bench.browser`, on the page store; `browser_options` such as
+    `screens` and `crowd` go to `run_browser_bench`)."""
     store_folder.mkdir(parents=True, exist_ok=True)
     results: list[dict] = []
 
@@ -118,7 +121,7 @@ def run_benchmarks(
         add(bench_matching(size, runs))
     if browser:
         print("What people wait for in Chromium (the browser section)…", flush=True)
-        add(*_browser_section(page_url, runs, postgres_url, page_scale))
+        add(*_browser_section(page_url, runs, postgres_url, page_scale, browser_options or {}))
 
     print()
     print_table(results)

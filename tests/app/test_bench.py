@@ -31,6 +31,7 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, dict]
                 "--import-scale", "demo", "--runs", "1", "--matching-sizes", "50",
                 "--postgres-url", UNREACHABLE_POSTGRES, "--results", str(results),
                 "--store-dir", str(folder), "--mapping-rows", "3000",
+                "--no-browser",  # its own test: tests/browser/test_browser_bench.py
             ]
         )  # fmt: skip
     return status, out.getvalue(), json.loads(results.read_text())

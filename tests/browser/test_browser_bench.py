@@ -3,6 +3,7 @@ produces every kind of row: not a timed test, a guard that `make bench-browser` 
 PostgreSQL (PAIRPULSE_TEST_POSTGRES_URL), the documented deployment's rows too: two processes
 behind haproxy, every session answered."""
 
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -70,3 +71,38 @@ def test_every_row_of_the_browser_benchmark_is_produced(tmp_path: Path, browser)
     assert all(row["value"] is not None and row["value"] > 0 for row in rows)
     sent = [row for row in rows if row["what"].endswith("second person (warm server)")]
     assert all(row["bytes"] > 1_000 for row in sent)  # a screen's tables and charts arrived
+
+
+def test_make_bench_has_the_browser_section(tmp_path: Path) -> None:
+    """`python -m app bench` (run small) ends with the browser rows, in its table and in
+    results.json, the targets counted in its verdict."""
+    from app.bench.run import run_benchmarks
+
+    results = tmp_path / "results.json"
+    rows = run_benchmarks(
+        page_scale="demo",
+        health_scale="demo",
+        import_scale="demo",
+        runs=1,
+        mapping_rows=0,
+        matching_sizes=(),
+        postgres_url=None,
+        results_path=results,
+        store_folder=tmp_path,
+        browser=True,
+        browser_options={"screens": ("data",), "crowd": ()},
+    )
+    written = json.loads(results.read_text())
+    names = [row["what"] for row in written["rows"]]
+    assert names == [row["what"] for row in rows]
+    for name in (
+        "browser: blank Streamlit page",
+        "browser: data, first visit (cold server)",
+        "browser: data, second person (warm server)",
+        "browser: data, bytes sent",
+    ):
+        assert name in names, name
+    by_name = {r["what"]: r for r in written["rows"]}
+    second = by_name["browser: data, second person (warm server)"]
+    assert second["target"] is not None and second["value"] > 0
+    assert ("NOT met" in written["verdict"]) == any(r["met"] is False for r in written["rows"])
