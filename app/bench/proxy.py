@@ -47,12 +47,6 @@ def haproxy_config(port: int, backends: list[str]) -> str:
     return CONFIG.format(port=port, servers=servers)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _wait_for_port(port: int, process: subprocess.Popen, timeout_s: float = 30) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -68,7 +62,7 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout_s: float = 30) 
 @contextmanager
 def behind_haproxy(store_url: str, processes: int, env: dict[str, str]) -> Iterator[tuple]:
     """(url, pids): `processes` app processes on `store_url` behind haproxy on a free port."""
-    from scripts.served_app import serve_app
+    from scripts.served_app import _free_port, serve_app
 
     if not Path(HAPROXY).exists():
         raise FileNotFoundError("haproxy is not installed (apt-get install haproxy)")

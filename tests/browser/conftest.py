@@ -1,4 +1,4 @@
-"""The served app in a real browser: `streamlit run` on a free port, driven by Playwright
+"""The served app in a real browser: `python -m app serve` on a free port, driven by Playwright
 (the serving and waiting live in `scripts.served_app`, which `scripts.screenshots` uses too).
 
 Chromium is Debian's (`/usr/bin/chromium`; `.ci/run` installs it). Without it these tests are
@@ -8,11 +8,15 @@ skipped on a developer's machine and fail in CI (`CI=true`), where the browser m
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy.engine import make_url
 
+from data_access.db import make_engine, upgrade_store
+from sample_data.seed import seed_store
 from scripts.served_app import CHROMIUM, CHROMIUM_ARGS, served_app
 
 
@@ -43,3 +47,27 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite store holding the demo program anchored on 2026-11-23 (the bench's date)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo-store') / 'demo.db'}"
+    engine = make_engine(url)
+    upgrade_store(engine)
+    seed_store(engine, scale="demo", anchor=date(2026, 11, 23))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def postgres_demo_store(demo_store: str) -> str | None:
+    """The same program in a PostgreSQL database of its own (`pairpulse_browser_bench`, seeded
+    once), or None without PAIRPULSE_TEST_POSTGRES_URL."""
+    from app.bench.stores import postgres_page_store
+
+    server = os.environ.get("PAIRPULSE_TEST_POSTGRES_URL")
+    if not server:
+        return None
+    url = make_url(server).set(database="pairpulse_browser_bench")
+    return postgres_page_store(url.render_as_string(hide_password=False), "demo", demo_store)

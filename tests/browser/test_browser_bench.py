@@ -4,38 +4,22 @@ PostgreSQL (PAIRPULSE_TEST_POSTGRES_URL), the documented deployment's rows too: 
 behind haproxy, every session answered."""
 
 import json
-import os
-from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from app.bench.browser import run_browser_bench
-from app.bench.stores import postgres_page_store
-from data_access.db import make_engine, upgrade_store
-from sample_data.seed import seed_store
 
 pytestmark = pytest.mark.browser
 SCREENS = ("executive_summary", "cohort_health", "surveys", "what_if")
 
 
-def test_every_row_of_the_browser_benchmark_is_produced(tmp_path: Path, browser) -> None:
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    engine = make_engine(url)
-    upgrade_store(engine)
-    seed_store(engine, scale="demo", anchor=date(2026, 11, 23))
-    engine.dispose()
-    postgres = os.environ.get("PAIRPULSE_TEST_POSTGRES_URL")
-    if postgres:  # a database of its own, seeded with the same demo program once
-        postgres = (
-            make_url(postgres)
-            .set(database="pairpulse_browser_bench")
-            .render_as_string(hide_password=False)
-        )
-        postgres = postgres_page_store(postgres, "demo", url)
+def test_every_row_of_the_browser_benchmark_is_produced(
+    browser, demo_store: str, postgres_demo_store: str | None
+) -> None:
+    postgres = postgres_demo_store
     rows = run_browser_bench(
-        url, runs=1, screens=SCREENS, crowd=(2,), browser=browser, postgres_url=postgres
+        demo_store, runs=1, screens=SCREENS, crowd=(2,), browser=browser, postgres_url=postgres
     )
     names = [row["what"] for row in rows]
     expected = [

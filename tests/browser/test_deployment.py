@@ -3,33 +3,26 @@ haproxy with sticky sessions (`app/bench/proxy.py`, the configuration docs/deplo
 A person stays on the process that served their first page; two people are spread over both."""
 
 import os
-from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from app.bench.proxy import HAPROXY, behind_haproxy
-from app.bench.stores import postgres_page_store
-from data_access.db import make_engine, upgrade_store
-from sample_data.seed import seed_store
 from scripts.served_app import EXCEPTION, READY
 
 pytestmark = pytest.mark.browser
-POSTGRES = os.environ.get("PAIRPULSE_TEST_POSTGRES_URL")
 COOKIE = "PAIRPULSE_PROCESS"
 
 
-@pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL: set PAIRPULSE_TEST_POSTGRES_URL")
+@pytest.mark.skipif(
+    not os.environ.get("PAIRPULSE_TEST_POSTGRES_URL"),
+    reason="needs PostgreSQL: set PAIRPULSE_TEST_POSTGRES_URL",
+)
 @pytest.mark.skipif(not Path(HAPROXY).exists(), reason="haproxy is not installed")
-def test_two_processes_behind_haproxy_keep_each_person_on_one(tmp_path: Path, browser) -> None:
-    demo = f"sqlite:///{tmp_path / 'demo.db'}"
-    engine = make_engine(demo)
-    upgrade_store(engine)
-    seed_store(engine, scale="demo", anchor=date(2026, 11, 23))
-    engine.dispose()
-    url = make_url(POSTGRES).set(database="pairpulse_browser_bench")
-    store = postgres_page_store(url.render_as_string(hide_password=False), "demo", demo)
+def test_two_processes_behind_haproxy_keep_each_person_on_one(
+    browser, postgres_demo_store: str | None
+) -> None:
+    store = postgres_demo_store
     with behind_haproxy(store, 2, {"PAIRPULSE_AS_OF": "2026-11-23"}) as (address, pids):
         assert len(pids) == 2
         processes = []
