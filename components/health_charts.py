@@ -58,6 +58,10 @@ def band_distribution_chart(counts: pd.Series, *, as_of: date, settings: HealthS
     )
 
 
+def _minutes(value: object) -> str:
+    return "—" if pd.isna(value) else f"{value:,.0f}"
+
+
 def meeting_timeline_chart(
     gaps: pd.DataFrame,
     *,
@@ -70,19 +74,21 @@ def meeting_timeline_chart(
     """One pair's meetings over time (`app.cohort_view.meeting_gaps`): each meeting at the days
     since the one before, the open gap on the as-of date, the target cadence and stall limit,
     from the pair's start to the as-of date."""
-    held = gaps.assign(
-        days=gaps["days_since_previous"],
-        what=MEETING,
-        format=gaps["format"].astype(object).where(gaps["format"].notna(), "—").astype(str),
-        minutes=gaps["duration_minutes"]
-        .astype(object)
-        .where(gaps["duration_minutes"].notna(), "—")
-        .astype(str),
-    )[["held_on", "days", "what", "format", "minutes"]]
+    held = pd.DataFrame(
+        {
+            "held_on": pd.to_datetime(gaps["held_on"]),
+            "days": gaps["days_since_previous"].astype(int),
+            "what": MEETING,
+            "format": [
+                "—" if pd.isna(value) else str(value) for value in gaps["format"].astype(object)
+            ],
+            "minutes": [_minutes(value) for value in gaps["duration_minutes"].astype(object)],
+        }
+    )
     open_gap = pd.DataFrame(
         {
             "held_on": [pd.Timestamp(as_of)],
-            "days": [days_since_last_meeting],
+            "days": [int(days_since_last_meeting)],
             "what": [OPEN_GAP],
             "format": ["—"],
             "minutes": ["—"],
@@ -100,22 +106,30 @@ def meeting_timeline_chart(
         scale=alt.Scale(domain=[MEETING, OPEN_GAP], range=[SERIES_COLOURS[0], SERIES_COLOURS[5]]),
         legend=alt.Legend(title=None, orient="bottom"),
     )
-    tooltip = [
-        alt.Tooltip("held_on:T", title="Date", format="%d %b %Y"),
-        alt.Tooltip("days:Q", title="Days since the previous meeting"),
-        alt.Tooltip("format:N", title="Format"),
-        alt.Tooltip("minutes:N", title="Minutes"),
-    ]
-    line = (
-        alt.Chart(points)
-        .transform_filter(alt.datum.what == MEETING)
-        .mark_line(strokeWidth=1, color=SERIES_COLOURS[0])
-        .encode(x=x, y=y)
+    date_tip = alt.Tooltip("held_on:T", title="Date", format="%d %b %Y")
+    meetings = alt.Chart(points).transform_filter(alt.datum.what == MEETING)
+    line = meetings.mark_line(strokeWidth=1, color=SERIES_COLOURS[0]).encode(x=x, y=y)
+    dots = meetings.mark_point(size=100, filled=True, opacity=1).encode(
+        x=x,
+        y=y,
+        color=colour,
+        tooltip=[
+            date_tip,
+            alt.Tooltip("days:Q", title="Days since the previous meeting"),
+            alt.Tooltip("format:N", title="Format"),
+            alt.Tooltip("minutes:N", title="Minutes"),
+        ],
     )
-    dots = (
+    since = (
         alt.Chart(points)
-        .mark_point(size=90, filled=True)
-        .encode(x=x, y=y, color=colour, shape=alt.Shape("what:N", legend=None), tooltip=tooltip)
+        .transform_filter(alt.datum.what == OPEN_GAP)
+        .mark_point(size=140, filled=False, strokeWidth=2, opacity=1)
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            tooltip=[date_tip, alt.Tooltip("days:Q", title="Days without a meeting")],
+        )
     )
     limits = pd.DataFrame(
         {
@@ -124,15 +138,15 @@ def meeting_timeline_chart(
                 f"target: every {cadence_days:.0f} days",
                 f"stalled beyond {stall_limit_days:.0f} days",
             ],
-            "dash": ["target", "stall"],
+            "line": ["target", "stall"],
         }
     )
     rules = [
         alt.Chart(limits)
-        .transform_filter(alt.datum.dash == kind)
-        .mark_rule(color=colour, strokeDash=dash)
+        .transform_filter(alt.datum.line == line_kind)
+        .mark_rule(color=line_colour, strokeDash=dash)
         .encode(y="limit:Q")
-        for kind, colour, dash in (
+        for line_kind, line_colour, dash in (
             ("target", SERIES_COLOURS[2], [6, 4]),
             ("stall", SERIES_COLOURS[5], [2, 2]),
         )
@@ -142,23 +156,26 @@ def meeting_timeline_chart(
         .mark_text(align="left", baseline="bottom", dx=4, dy=-2, color="#555555")
         .encode(y="limit:Q", x=alt.value(0), text="label:N")
     )
-    chart = alt.layer(line, dots, *rules, labels)
+    chart = alt.layer(line, dots, since, *rules, labels)
     chart = chart.properties(title="Days between meetings", height=320)
     st.altair_chart(chart, key="pair_meetings_chart", width="stretch")
 
 
 def survey_scores_chart(surveys: pd.DataFrame) -> None:
     """One pair's satisfaction and relationship quality (1–5) over time, mentor and mentee as
-    separate lines (`data_access.pair_history.PairHistory.surveys`)."""
-    frames = []
-    for role in ROLE_COLOURS:
+    separate lines (`data_access.pair_history.PairHistory.surveys`): one legend entry per line,
+    "Mentor · satisfaction", its colour the person's, its dash the measure's."""
+    frames, colours, dashes = [], [], []
+    for role, colour in ROLE_COLOURS.items():
         answers = surveys[surveys["role"] == role]
-        for measure, (label, _dash) in MEASURES.items():
+        for measure, (label, dash) in MEASURES.items():
             answered = answers[answers[measure].notna()]
+            if answered.empty:
+                continue
             frames.append(
                 pd.DataFrame(
                     {
-                        "submitted_on": answered["submitted_on"],
+                        "submitted_on": pd.to_datetime(answered["submitted_on"]),
                         "score": answered[measure].astype(float),
                         "role": role,
                         "measure": label,
@@ -167,15 +184,19 @@ def survey_scores_chart(surveys: pd.DataFrame) -> None:
                     }
                 )
             )
-    scores = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if scores.empty:
+            colours.append(colour)
+            dashes.append(dash)
+    if not frames:
         st.caption("No survey score yet.")
         return
+    scores = pd.concat(frames, ignore_index=True)
+    series = list(dict.fromkeys(scores["series"]))
+    legend = alt.Legend(title=None, orient="bottom", symbolType="stroke")
     chart = (
         alt.Chart(scores)
         .mark_line(point=True)
         .encode(
-            x=alt.X("submitted_on:T", title=None),
+            x=alt.X("submitted_on:T", title=None, scale=alt.Scale(padding=12)),
             y=alt.Y(
                 "score:Q",
                 title="Score (1–5)",
@@ -183,19 +204,11 @@ def survey_scores_chart(surveys: pd.DataFrame) -> None:
                 axis=alt.Axis(values=[1, 2, 3, 4, 5]),
             ),
             color=alt.Color(
-                "role:N",
-                scale=alt.Scale(domain=list(ROLE_COLOURS), range=list(ROLE_COLOURS.values())),
-                legend=alt.Legend(title=None, orient="bottom"),
+                "series:N", scale=alt.Scale(domain=series, range=colours), legend=legend
             ),
             strokeDash=alt.StrokeDash(
-                "measure:N",
-                scale=alt.Scale(
-                    domain=[label for label, _dash in MEASURES.values()],
-                    range=[dash for _label, dash in MEASURES.values()],
-                ),
-                legend=alt.Legend(title=None, orient="bottom"),
+                "series:N", scale=alt.Scale(domain=series, range=dashes), legend=legend
             ),
-            detail="series:N",
             tooltip=[
                 alt.Tooltip("series:N", title="Who and what"),
                 alt.Tooltip("score:Q", title="Score (of 5)"),

@@ -10,8 +10,10 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from app.headlines import program_health
+from app.health import BANDS
 from app.settings import ProgramSettings
 from components import pair_table
+from components.palette import BAND_COLOURS, SERIES_COLOURS
 from data_access.db import make_engine
 from data_access.queries import load_program
 from tests.screens.conftest import DEMO_AS_OF, FIXTURE_AS_OF, FIXTURE_PROGRAM, page_text
@@ -56,6 +58,11 @@ def _chart(at, title: str) -> tuple[dict, list[pd.DataFrame]]:
 def _band_bars(at) -> dict[str, int]:
     (bars,) = _chart(at, "Health distribution")[1]
     return dict(zip(bars["band"], bars["pairs"].astype(int).tolist(), strict=True))
+
+
+def _layers(spec: dict) -> list[dict]:
+    """A chart's layers (the chart itself if it has none)."""
+    return spec.get("layer", [spec])
 
 
 def _fixture_rows(name: str, pair_id: str, date_column: str) -> int:
@@ -117,6 +124,23 @@ def test_the_table_lists_the_pairs_of_program_health_with_their_scores(app_on, f
     assert by_pair.loc["P03", "last_meeting"] == pd.Timestamp("2025-03-03")
     assert by_pair.loc["P03", "reasons"] == "last meeting 28 days ago; target every 14"
     assert _band_bars(at) == {"Healthy": 0, "Watch": 2, "At risk": 2, "Too early": 0}
+
+
+def test_the_distribution_names_each_band_in_its_colour_with_its_count(app_on, fixture_url) -> None:
+    at = _open(app_on, fixture_url, status="all")
+    spec, _frames = _chart(at, "Health distribution")
+    bars, written = _layers(spec)
+    x, colour = bars["encoding"]["x"], bars["encoding"]["color"]
+    assert x["sort"] == list(BANDS)  # band order, zeros included
+    assert colour["scale"] == {
+        "domain": list(BANDS),
+        "range": [BAND_COLOURS[band] for band in BANDS],
+    }
+    assert bars["encoding"]["y"]["title"] == "Pairs"
+    assert [tip["title"] for tip in bars["encoding"]["tooltip"]] == ["Band", "Pairs"]
+    assert written["mark"]["type"] == "text" and written["encoding"]["text"]["field"] == "label"
+    (frame,) = _chart(at, "Health distribution")[1]
+    assert frame["label"].tolist() == [f"{n:,}" for n in frame["pairs"]]
 
 
 def test_active_pairs_by_default(app_on, fixture_url) -> None:
@@ -190,11 +214,59 @@ def test_the_detail_shows_scores_reasons_and_overdue_goals(app_on, fixture_url) 
     assert by_kind == {"Meeting": [7, 14], "No meeting since (as of)": [28]}
     assert points["held_on"].max() == pd.Timestamp("2025-03-31")
     assert set(limits["limit"]) == {14, 28}  # the target cadence and the stall limit (2 × 14)
+    assert sorted(limits["label"]) == ["stalled beyond 28 days", "target: every 14 days"]
+    # P03's meetings: M005 video, 50 minutes; M006 no format, 0 minutes (the fixture).
+    meetings = points[points["what"] == "Meeting"]
+    assert meetings[["format", "minutes"]].values.tolist() == [["video", "50"], ["—", "0"]]
+    rules = {
+        layer["mark"]["color"]: layer["mark"]["strokeDash"]
+        for layer in _layers(_chart(at, "Days between meetings")[0])
+        if layer["mark"]["type"] == "rule"
+    }
+    assert set(rules) == {SERIES_COLOURS[2], SERIES_COLOURS[5]}  # target, stall
     at = _open(app_on, fixture_url, status="all", pair="P02")
     goal_table = next(frame for frame in at.dataframe if "goal" in frame.value.columns).value
     assert goal_table[["goal", "overdue"]].values.tolist() == [
         ["Read a sales dashboard unaided", "Overdue"]
     ]
+
+
+def test_the_survey_chart_has_one_line_per_person_and_measure(app_on, fixture_url) -> None:
+    at = _open(app_on, fixture_url, status="all", pair="P01")
+    assert not at.exception
+    # Worked out from the fixture: P01's answers by the as-of date, its mentor's and mentee's.
+    pairs = pd.read_csv(FIXTURE_PROGRAM / "pairs.csv").set_index("pair_id")
+    surveys = pd.read_csv(FIXTURE_PROGRAM / "surveys.csv", parse_dates=["submitted_on"])
+    surveys = surveys[
+        (surveys["pair_id"] == "P01") & (surveys["submitted_on"] <= pd.Timestamp(FIXTURE_AS_OF))
+    ]
+    role = {pairs.loc["P01", "mentor_id"]: "Mentor", pairs.loc["P01", "mentee_id"]: "Mentee"}
+    expected = sorted(
+        (f"{role[row.participant_id]} · {name}", row.submitted_on, float(getattr(row, measure)))
+        for row in surveys.itertuples()
+        for measure, name in (
+            ("satisfaction", "satisfaction"),
+            ("relationship_quality", "relationship"),
+        )
+        if pd.notna(getattr(row, measure))
+    )
+    spec, (scores,) = _chart(at, "Survey scores from both sides")
+    plotted = sorted(
+        zip(scores["series"], pd.to_datetime(scores["submitted_on"]), scores["score"], strict=True)
+    )
+    assert plotted == expected and len(expected) == 4
+    encoding = spec["encoding"]
+    assert encoding["color"]["field"] == encoding["strokeDash"]["field"] == "series"  # one legend
+    scale = encoding["color"]["scale"]
+    colours = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert colours == {
+        "Mentor · satisfaction": SERIES_COLOURS[0],
+        "Mentor · relationship": SERIES_COLOURS[0],
+        "Mentee · satisfaction": SERIES_COLOURS[1],
+        "Mentee · relationship": SERIES_COLOURS[1],
+    }
+    assert encoding["y"]["title"] == "Score (1–5)"
+    assert not at.get("plotly_chart")
 
 
 def test_a_pair_outside_the_filters_still_opens_from_its_link(app_on, fixture_url) -> None:

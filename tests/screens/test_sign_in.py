@@ -39,7 +39,8 @@ def _grant(url: str, email: str, role: str) -> None:
 
 
 def _shows_nothing_of_the_program(at: AppTest) -> None:
-    assert not at.metric and not at.dataframe and not at.tabs and not at.get("plotly_chart")
+    assert not at.metric and not at.dataframe and not at.tabs
+    assert not at.get("plotly_chart") and not at.get("vega_lite_chart")
     assert not at.sidebar.selectbox and not at.sidebar.date_input  # no View as, no as-of date
     assert "no sign-in is configured" not in page_text(at)
 
