@@ -12,6 +12,8 @@ from app import formats
 from components.long_table import long_table
 from components.palette import SERIES_COLOURS
 
+#: Widest a cohort or category is drawn (px) before Vega-Lite ends it with "…" (default 180).
+LABEL_LIMIT = 320
 #: The overdue table's columns and their headers: what is late and by how much first, inside a
 #: 1440 px wide window. The download has the same headers.
 OVERDUE_COLUMNS = {
@@ -47,7 +49,12 @@ def completion_chart(
     )
     # A group with no goal (every one dropped) has no bar: its "no goals" is written at 0.
     frame["text_at"] = frame["percent"].fillna(0)
-    y = alt.Y("group:N", title=None, sort=frame["group"].tolist())
+    y = alt.Y(
+        "group:N",
+        title=None,
+        sort=frame["group"].tolist(),
+        axis=alt.Axis(labelLimit=LABEL_LIMIT),
+    )
     bars = (
         alt.Chart(frame)
         .mark_bar(color=SERIES_COLOURS[0])
@@ -65,7 +72,8 @@ def completion_chart(
         .mark_text(align="left", baseline="middle", dx=4)
         .encode(x=alt.X("text_at:Q"), y=y, text="text:N")
     )
-    chart = (bars + written).properties(height=40 * max(len(frame), 1), name=key)
+    # The whole chart's height, axis included (Streamlit fits the spec to it).
+    chart = (bars + written).properties(height=100 + 40 * len(frame), name=key)
     st.altair_chart(chart, key=key, width="stretch")
 
 

@@ -16,6 +16,8 @@ from data_access import activity
 
 #: Opacity of the bars of a month that has not ended (the as-of date's): paler than the others.
 PARTIAL_OPACITY = 0.4
+#: Widest a cohort name is drawn (px) before Vega-Lite ends it with "…" (its default: 160–180).
+LABEL_LIMIT = 320
 #: Heatmap cells above this share of the busiest cell's count are dark enough for white text.
 WHITE_TEXT_FROM = 0.93
 
@@ -63,6 +65,7 @@ def monthly_meetings_chart(
                 "cohort:N",
                 title="Cohort",
                 scale=alt.Scale(domain=names, range=[colours[name] for name in names]),
+                legend=alt.Legend(labelLimit=LABEL_LIMIT),
             ),
             order=alt.Order("stack:Q"),
             opacity=alt.condition(alt.datum.partial, alt.value(PARTIAL_OPACITY), alt.value(1.0)),
@@ -84,7 +87,8 @@ def monthly_meetings_chart(
             .encode(x=alt.X("month:O", bandPosition=1), y=alt.value(0), text="note:N")
         )
         chart = bars + written
-    chart = chart.properties(height=360, name="meetings_per_month")
+    # Heights are the whole chart's, axes and legend included (Streamlit fits the spec).
+    chart = chart.properties(height=420, name="meetings_per_month")
     st.altair_chart(chart, key="meetings_per_month", width="stretch")
     if partial:
         st.caption(f"{label} is a partial month: its paler bar counts the meetings so far.")
@@ -151,7 +155,7 @@ def format_mix_chart(formats: pd.DataFrame) -> None:
         ]
     )
     written = base.mark_text(align="left", baseline="middle", dx=4).encode(text="text:N")
-    chart = (bars + written).properties(height=220, name="format_mix")
+    chart = (bars + written).properties(height=260, name="format_mix")
     st.altair_chart(chart, key="format_mix", width="stretch")
 
 
@@ -176,7 +180,7 @@ def week_heatmap(
         x=alt.X(
             "week:O", title="ISO week", sort=labels, axis=alt.Axis(values=labels[::4], labelAngle=0)
         ),
-        y=alt.Y("cohort:N", title=None, sort=rows),
+        y=alt.Y("cohort:N", title=None, sort=rows, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
     )
     squares = base.mark_rect().encode(
         color=alt.Color(
@@ -199,7 +203,7 @@ def week_heatmap(
             alt.datum.meetings > WHITE_TEXT_FROM * most, alt.value("white"), alt.value("black")
         ),
     )
-    chart = (squares + written).properties(height=40 * max(len(rows), 1), name="week_heatmap")
+    chart = (squares + written).properties(height=120 + 40 * len(rows), name="week_heatmap")
     st.altair_chart(chart, key="week_heatmap", width="stretch")
 
 
