@@ -1,55 +1,89 @@
 """The Goals screen's pieces: completion bars, the overdue list (with goal titles, read only for
-the goals it shows: `components.loaders.goal_data`), and the time-to-complete histogram."""
+the goals it shows: `components.loaders.goal_data`), and the time-to-complete histogram. Charts
+are Altair (Vega-Lite), which draws text as text: cohort names and categories show as typed;
+each chart's spec is named after its `key` (a chart without selections keeps no key on the
+page)."""
 
 import altair as alt
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from app import formats
-from components.literal import plotly_text
+from components.long_table import long_table
 from components.palette import SERIES_COLOURS
+
+#: Widest a cohort or category is drawn (px) before Vega-Lite ends it with "…" (default 180).
+LABEL_LIMIT = 320
+#: The overdue table's columns and their headers: what is late and by how much first, inside a
+#: 1440 px wide window. The download has the same headers.
+OVERDUE_COLUMNS = {
+    "title": "Goal",
+    "due_on": "Due",
+    "days_overdue": "Days overdue",
+    "mentor_name": "Mentor",
+    "mentee_name": "Mentee",
+    "category": "Category",
+    "cohort": "Cohort",
+    "pair_id": "Pair",
+    "status": "Status",
+}
 
 
 def completion_chart(
-    completion: pd.DataFrame, column: str, labels: dict[str, str], *, key: str
+    completion: pd.DataFrame, column: str, labels: dict[str, str], *, key: str, what: str
 ) -> None:
-    """Horizontal bars of goal completion per `column` value (shown through `labels`), with
-    "33 % (1 of 3)" written on each bar (Plotly)."""
-    frame = completion.assign(
-        group=completion[column].map(lambda value: plotly_text(labels.get(value, value))),
-        percent=completion["completion"] * 100,
-        text=[
-            "no goals" if pd.isna(share) else f"{share:.0%} ({done} of {goals})"
-            for share, done, goals in zip(
-                completion["completion"], completion["done"], completion["goals"], strict=True
-            )
-        ],
+    """Horizontal bars of goal completion per `column` value (shown through `labels`, in the
+    order of `completion`), with "33 % (1 of 3)" written beside each bar; `what` names the
+    groups in the tooltip ("Cohort")."""
+    frame = pd.DataFrame(
+        {
+            "group": completion[column].map(lambda value: labels.get(value, value)).astype(str),
+            "percent": completion["completion"] * 100,
+            "text": [
+                "no goals" if pd.isna(share) else f"{share:.0%} ({done} of {goals})"
+                for share, done, goals in zip(
+                    completion["completion"], completion["done"], completion["goals"], strict=True
+                )
+            ],
+        }
     )
-    figure = px.bar(
-        frame,
-        x="percent",
-        y="group",
-        orientation="h",
-        text="text",
-        range_x=[0, 100],
-        labels={"percent": "Goal completion (%)", "group": ""},
-        color_discrete_sequence=SERIES_COLOURS,
+    # A group with no goal (every one dropped) has no bar: its "no goals" is written at 0.
+    frame["text_at"] = frame["percent"].fillna(0)
+    y = alt.Y(
+        "group:N",
+        title=None,
+        sort=frame["group"].tolist(),
+        axis=alt.Axis(labelLimit=LABEL_LIMIT),
     )
-    figure.update_yaxes(autorange="reversed")
-    figure.update_traces(
-        textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color=SERIES_COLOURS[0])
+        .encode(
+            x=alt.X("percent:Q", title="Goal completion (%)", scale=alt.Scale(domain=[0, 100])),
+            y=y,
+            tooltip=[
+                alt.Tooltip("group:N", title=what),
+                alt.Tooltip("text:N", title="Goal completion"),
+            ],
+        )
     )
-    figure.update_layout(margin={"t": 10, "r": 90}, height=100 + 40 * len(frame))
-    st.plotly_chart(figure, key=key)
+    written = (
+        alt.Chart(frame)
+        .mark_text(align="left", baseline="middle", dx=4)
+        .encode(x=alt.X("text_at:Q"), y=y, text="text:N")
+    )
+    # The whole chart's height, axis included (Streamlit fits the spec to it).
+    chart = (bars + written).properties(height=100 + 40 * len(frame), name=key)
+    st.altair_chart(chart, key=key, width="stretch")
 
 
 def overdue_table(
     overdue: pd.DataFrame, titles: pd.DataFrame, directory: pd.DataFrame, cohorts: dict[str, str]
 ) -> pd.DataFrame:
     """The overdue goals, most overdue first: title (from `titles`, as
-    `components.loaders.goal_data.goal_titles` gives them), category, mentor and mentee, cohort,
-    due date, days overdue, status. Returns the table shown."""
+    `components.loaders.goal_data.goal_titles` gives them), due date, days overdue, mentor and
+    mentee, category, cohort, pair, status (`OVERDUE_COLUMNS`). The first rows on the screen,
+    every one in a CSV download (`components.long_table`). Returns the whole table."""
     table = (
         overdue.merge(titles[["goal_id", "title"]], on="goal_id", how="left")
         .join(directory[["mentor_name", "mentee_name"]], on="pair_id")
@@ -57,37 +91,32 @@ def overdue_table(
             cohort=lambda frame: frame["cohort_id"].map(cohorts),
             status=lambda frame: frame["status"].str.replace("_", " "),
         )
-    )
-    # What is late and by how much first, inside a 1440 px wide window.
-    columns = [
-        "title",
-        "due_on",
-        "days_overdue",
-        "mentor_name",
-        "mentee_name",
-        "category",
-        "cohort",
-        "pair_id",
-        "status",
-    ]
-    st.dataframe(
+    )[list(OVERDUE_COLUMNS)]
+    long_table(
         table,
-        column_order=columns,
+        what="overdue goals",
+        headers=OVERDUE_COLUMNS,
+        file_name="overdue_goals.csv",
+        key="overdue_goals",
+        column_order=list(OVERDUE_COLUMNS),
         column_config={
-            "title": st.column_config.TextColumn("Goal", width=240),
-            "category": "Category",
-            "pair_id": "Pair",
-            "mentor_name": st.column_config.TextColumn("Mentor", width=130),
-            "mentee_name": st.column_config.TextColumn("Mentee", width=130),
-            "cohort": "Cohort",
-            "due_on": st.column_config.DateColumn("Due", format=formats.DATE_COLUMN, width=105),
-            "days_overdue": st.column_config.NumberColumn("Days overdue", width=105),
-            "status": "Status",
+            "title": st.column_config.TextColumn(OVERDUE_COLUMNS["title"], width=240),
+            "category": OVERDUE_COLUMNS["category"],
+            "pair_id": OVERDUE_COLUMNS["pair_id"],
+            "mentor_name": st.column_config.TextColumn(OVERDUE_COLUMNS["mentor_name"], width=130),
+            "mentee_name": st.column_config.TextColumn(OVERDUE_COLUMNS["mentee_name"], width=130),
+            "cohort": OVERDUE_COLUMNS["cohort"],
+            "due_on": st.column_config.DateColumn(
+                OVERDUE_COLUMNS["due_on"], format=formats.DATE_COLUMN, width=105
+            ),
+            "days_overdue": st.column_config.NumberColumn(
+                OVERDUE_COLUMNS["days_overdue"], width=105
+            ),
+            "status": OVERDUE_COLUMNS["status"],
         },
         hide_index=True,
-        key="overdue_goals",
     )
-    return table[columns]
+    return table
 
 
 def time_to_complete_chart(distribution: pd.DataFrame, *, width_days: int) -> None:

@@ -1,18 +1,25 @@
 """The Meetings screen's pieces: the charts and tables that draw its SQL aggregates (read and
-cached by `components.loaders.meeting_data`). Charts get aggregated counts, never meeting rows."""
+cached by `components.loaders.meeting_data`). Charts get aggregated counts, never meeting rows.
+Altair (Vega-Lite) only: a Plotly chart made every new browser compile a 4.7 MB script first
+(docs/architecture.md); Vega-Lite draws text as text, so cohort names show as typed. Each
+chart's spec is named after its `key` (a chart without selections keeps no key on the page)."""
 
 from datetime import date, timedelta
 
 import altair as alt
 import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
 from app.activity import week_by_cohort
-from components.literal import plotly_text
 from components.palette import SERIES_COLOURS
 from data_access import activity
+
+#: Opacity of the bars of a month that has not ended (the as-of date's): paler than the others.
+PARTIAL_OPACITY = 0.4
+#: Widest a cohort name is drawn (px) before Vega-Lite ends it with "…" (its default: 160–180).
+LABEL_LIMIT = 320
+#: Heatmap cells above this share of the busiest cell's count are dark enough for white text.
+WHITE_TEXT_FROM = 0.93
 
 
 def _colours(names: list[str]) -> dict[str, str]:
@@ -22,41 +29,69 @@ def _colours(names: list[str]) -> dict[str, str]:
 def monthly_meetings_chart(
     per_month: pd.DataFrame, cohorts: dict[str, str], as_of: date | None = None
 ) -> None:
-    """Meetings per month, one stacked bar segment per cohort (Plotly, to hover and zoom); the
-    month of `as_of`, when it has not ended, hatched and labelled as partial."""
-    cohorts = {cohort_id: plotly_text(name) for cohort_id, name in cohorts.items()}
+    """Meetings per month, one stacked bar segment per cohort, every month from the first
+    meeting's to the as-of date's on the axis; the month of `as_of`, when it has not ended,
+    drawn paler and labelled as partial."""
     frame = per_month.assign(cohort=per_month["cohort_id"].map(cohorts))
-    names = [name for cohort_id, name in cohorts.items() if cohort_id in set(frame["cohort_id"])]
-    figure = px.bar(
-        frame,
-        x="month",
-        y="meetings",
-        color="cohort",
-        category_orders={"cohort": names},
-        color_discrete_map=_colours(names),
-        labels={"month": "Month", "meetings": "Meetings held", "cohort": "Cohort"},
-    )
-    figure.update_layout(barmode="stack", margin={"t": 10}, legend_title_text="Cohort")
-    figure.update_xaxes(dtick="M1", tickformat="%b %Y")
-    figure.update_traces(hovertemplate="%{x|%B %Y}: %{y} meetings")
+    present = set(frame["cohort_id"])
+    names = [name for cohort_id, name in cohorts.items() if cohort_id in present]
+    colours = _colours(names)
     partial = as_of is not None and (as_of + timedelta(days=1)).day != 1
-    if partial:
-        current = pd.Period(as_of, freq="M")
-        label = f"{as_of:%b %Y} (to {as_of:%d %b})"
-        for trace in figure.data:
-            months = pd.to_datetime(pd.Series(trace.x)).dt.to_period("M")
-            trace.marker.pattern.shape = ["/" if month == current else "" for month in months]
-        figure.add_annotation(
-            x=current.to_timestamp(),
-            y=1,
-            yref="paper",
-            yanchor="bottom",
-            showarrow=False,
-            text=f"partial: {label}",
+    current = pd.Period(as_of, freq="M") if as_of is not None else None
+    periods = frame["month"].dt.to_period("M")
+    last = max(periods.max(), current) if current is not None else periods.max()
+    months = pd.period_range(periods.min(), last, freq="M")
+    frame = frame.assign(
+        month=periods.dt.strftime("%b %Y"),
+        month_name=periods.dt.strftime("%B %Y"),
+        stack=frame["cohort"].map({name: rank for rank, name in enumerate(names)}),
+        partial=partial & (periods == current),
+    )[["month", "month_name", "cohort", "stack", "meetings", "partial"]]
+    x = alt.X(
+        "month:O",
+        title="Month",
+        scale=alt.Scale(domain=[f"{month:%b %Y}" for month in months]),
+        axis=alt.Axis(labelAngle=-45),
+    )
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y(
+                "meetings:Q", title="Meetings held", stack="zero", axis=alt.Axis(tickMinStep=1)
+            ),
+            color=alt.Color(
+                "cohort:N",
+                title="Cohort",
+                scale=alt.Scale(domain=names, range=[colours[name] for name in names]),
+                legend=alt.Legend(labelLimit=LABEL_LIMIT),
+            ),
+            order=alt.Order("stack:Q"),
+            opacity=alt.condition(alt.datum.partial, alt.value(PARTIAL_OPACITY), alt.value(1.0)),
+            tooltip=[
+                alt.Tooltip("cohort:N", title="Cohort"),
+                alt.Tooltip("month_name:N", title="Month"),
+                alt.Tooltip("meetings:Q", title="Meetings held", format=","),
+            ],
         )
-    st.plotly_chart(figure, key="meetings_per_month")
+    )
+    chart = bars
+    label = f"{as_of:%b %Y} (to {as_of:%d %b})" if partial else ""
     if partial:
-        st.caption(f"{label} is a partial month: its hatched bar counts the meetings so far.")
+        note = pd.DataFrame({"month": [f"{current:%b %Y}"], "note": [f"partial: {label}"]})
+        # Above the plot, ending over the right edge of the month's bar (the last one).
+        written = (
+            alt.Chart(note)
+            .mark_text(align="right", baseline="bottom", dy=-4)
+            .encode(x=alt.X("month:O", bandPosition=1), y=alt.value(0), text="note:N")
+        )
+        chart = bars + written
+    # Heights are the whole chart's, axes and legend included (Streamlit fits the spec).
+    chart = chart.properties(height=420, name="meetings_per_month")
+    st.altair_chart(chart, key="meetings_per_month", width="stretch")
+    if partial:
+        st.caption(f"{label} is a partial month: its paler bar counts the meetings so far.")
 
 
 def adherence_histogram(distribution: pd.DataFrame) -> None:
@@ -100,51 +135,76 @@ def adherence_table(by_cohort: pd.DataFrame, cohorts: dict[str, str]) -> None:
 
 
 def format_mix_chart(formats: pd.DataFrame) -> None:
-    """Meetings per format with counts and shares written on the bars (Plotly)."""
+    """Meetings per format, most held at the top, with counts and shares written on the bars."""
     frame = formats.assign(
         label=formats["format"].str.replace("_", " ").str.capitalize(),
         share=formats["meetings"] / formats["meetings"].sum(),
-    )
+    ).sort_values("meetings", ascending=False, kind="stable")
     frame["text"] = [
         f"{n:,} ({s:.0%})" for n, s in zip(frame["meetings"], frame["share"], strict=True)
     ]
-    figure = px.bar(
-        frame,
-        x="meetings",
-        y="label",
-        orientation="h",
-        text="text",
-        labels={"meetings": "Meetings held", "label": "Format"},
-        color_discrete_sequence=SERIES_COLOURS,
+    frame = frame[["label", "meetings", "share", "text"]]
+    base = alt.Chart(frame).encode(
+        x=alt.X("meetings:Q", title="Meetings held", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("label:N", title="Format", sort=frame["label"].tolist()),
     )
-    figure.update_yaxes(categoryorder="total ascending")
-    figure.update_traces(hovertemplate="%{y}: %{x:,} meetings", cliponaxis=False)
-    figure.update_layout(margin={"t": 10}, height=260)
-    st.plotly_chart(figure, key="format_mix")
+    bars = base.mark_bar(color=SERIES_COLOURS[0]).encode(
+        tooltip=[
+            alt.Tooltip("label:N", title="Format"),
+            alt.Tooltip("meetings:Q", title="Meetings held", format=","),
+        ]
+    )
+    written = base.mark_text(align="left", baseline="middle", dx=4).encode(text="text:N")
+    chart = (bars + written).properties(height=260, name="format_mix")
+    st.altair_chart(chart, key="format_mix", width="stretch")
 
 
 def week_heatmap(
     per_week: pd.DataFrame, cohorts: dict[str, str], *, as_of: date, weeks: int
 ) -> None:
-    """Meetings per ISO week (columns) and cohort (rows), counts written in the cells (Plotly)."""
+    """Meetings per ISO week (columns) and cohort (rows), counts written in the cells."""
     week_starts = pd.date_range(activity.first_heatmap_week(as_of, weeks), periods=weeks, freq="7D")
     grid = week_by_cohort(per_week, list(cohorts), week_starts)
     labels = [f"{day.isocalendar().year}-W{day.isocalendar().week:02d}" for day in week_starts]
-    figure = go.Figure(
-        go.Heatmap(
-            z=grid.to_numpy(),
-            x=labels,
-            y=[plotly_text(cohorts[cohort_id]) for cohort_id in grid.index],
-            colorscale=[[0.0, "#F7F7F7"], [1.0, SERIES_COLOURS[0]]],
-            texttemplate="%{z}",
-            hovertemplate="%{y}, week %{x}: %{z} meetings<extra></extra>",
-            colorbar={"title": {"text": "Meetings"}},
-        )
+    rows = [cohorts[cohort_id] for cohort_id in grid.index]
+    cells = pd.DataFrame(
+        {
+            "cohort": [name for name in rows for _ in labels],
+            "week": labels * len(rows),
+            "meetings": grid.to_numpy().ravel(),
+        }
     )
-    figure.update_layout(margin={"t": 10}, height=120 + 40 * len(grid))
-    # Every fourth week labelled: 26 labels do not fit side by side.
-    figure.update_xaxes(title_text="ISO week", type="category", tickvals=labels[::4])
-    st.plotly_chart(figure, key="week_heatmap")
+    most = int(cells["meetings"].max()) if len(cells) else 0
+    base = alt.Chart(cells).encode(
+        # Every fourth week labelled: 26 labels do not fit side by side.
+        x=alt.X(
+            "week:O", title="ISO week", sort=labels, axis=alt.Axis(values=labels[::4], labelAngle=0)
+        ),
+        y=alt.Y("cohort:N", title=None, sort=rows, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+    )
+    squares = base.mark_rect().encode(
+        color=alt.Color(
+            "meetings:Q",
+            title="Meetings",
+            scale=alt.Scale(
+                domain=[0, max(most, 1)], range=["#F7F7F7", SERIES_COLOURS[0]], interpolate="rgb"
+            ),
+        ),
+        tooltip=[
+            alt.Tooltip("cohort:N", title="Cohort"),
+            alt.Tooltip("week:O", title="ISO week"),
+            alt.Tooltip("meetings:Q", title="Meetings"),
+        ],
+    )
+    # Black on the paler cells, white on the darkest: at least 4.5:1 contrast either way.
+    written = base.mark_text(baseline="middle").encode(
+        text="meetings:Q",
+        color=alt.condition(
+            alt.datum.meetings > WHITE_TEXT_FROM * most, alt.value("white"), alt.value("black")
+        ),
+    )
+    chart = (squares + written).properties(height=120 + 40 * len(rows), name="week_heatmap")
+    st.altair_chart(chart, key="week_heatmap", width="stretch")
 
 
 def longest_gaps_table(

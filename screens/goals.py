@@ -41,10 +41,10 @@ for column, figure in zip(st.columns(4), tables.figures, strict=True):
 cohort_chart, category_chart = st.columns(2)
 with cohort_chart:
     st.header("Completion by cohort")
-    completion_chart(tables.by_cohort, "cohort_id", cohort_names, key="by_cohort")
+    completion_chart(tables.by_cohort, "cohort_id", cohort_names, key="by_cohort", what="Cohort")
 with category_chart:
     st.header("Completion by category")
-    completion_chart(tables.by_category, "category", {}, key="by_category")
+    completion_chart(tables.by_category, "category", {}, key="by_category", what="Category")
 
 late = tables.overdue
 st.header(f"Overdue goals ({len(late):,})")

@@ -1,19 +1,22 @@
 """Meetings: the program manager's view of meeting frequency, cadence adherence, gaps and
-formats — on the demo program, on an empty store, and by hand on the fixture program."""
+formats — on the demo program, on an empty store, and by hand on the fixture program. The charts
+are Vega-Lite (Altair): their figures are read from the data each chart is given."""
 
-import base64
 import json
+from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from app import activity
 from app.headlines import program_health
 from app.settings import ProgramSettings
+from components.palette import SERIES_COLOURS
 from data_access.db import make_engine
 from data_access.queries import load_program
+from tests.screens.audit_program import AS_OF as AUDIT_AS_OF
 from tests.screens.conftest import DEMO_AS_OF, FIXTURE_AS_OF, page_text
 
 PAGE = "screens/meetings.py"
@@ -30,17 +33,36 @@ def _table(at: AppTest, column: str) -> pd.DataFrame:
     return table
 
 
-def _chart(at: AppTest, key: str) -> dict:
-    """The Plotly figure drawn under `key`, as JSON."""
-    (chart,) = [element for element in at.get("plotly_chart") if element.proto.id.endswith(key)]
-    return json.loads(chart.proto.spec)
+def _chart(at: AppTest, key: str) -> tuple[dict, list[pd.DataFrame]]:
+    """The Vega-Lite chart drawn under `key`: its spec and the data frames it was given."""
+    (chart,) = [c for c in at.get("vega_lite_chart") if json.loads(c.proto.spec).get("name") == key]
+    frames = [convert_arrow_bytes_to_pandas_df(ds.data.data) for ds in chart.proto.datasets]
+    if chart.proto.data.data:
+        frames.append(convert_arrow_bytes_to_pandas_df(chart.proto.data.data))
+    return json.loads(chart.proto.spec), frames
 
 
-def _values(array: list | dict) -> list:
-    """A Plotly array as a list (numbers may come base64-encoded)."""
-    if isinstance(array, dict):
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return list(array)
+def _data(at: AppTest, key: str, column: str) -> pd.DataFrame:
+    """The data frame with `column` of the chart under `key`."""
+    (frame,) = [frame for frame in _chart(at, key)[1] if column in frame.columns]
+    return frame
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def _meetings(url: str, as_of: date) -> pd.DataFrame:
+    """Every meeting held up to `as_of`, with its pair's cohort name, read from the store."""
+    engine = make_engine(url)
+    frame = pd.read_sql(
+        "SELECT m.held_on, m.format, c.name AS cohort FROM meeting m "
+        "JOIN pair p ON p.pair_id = m.pair_id JOIN cohort c ON c.cohort_id = p.cohort_id",
+        engine,
+    )
+    engine.dispose()
+    frame["held_on"] = pd.to_datetime(frame["held_on"])
+    return frame[frame["held_on"] <= pd.Timestamp(as_of)]
 
 
 def test_the_demo_program_shows_every_section(app_on, demo_url) -> None:
@@ -54,7 +76,8 @@ def test_the_demo_program_shows_every_section(app_on, demo_url) -> None:
         "Meetings per week, last 26 weeks",
         "Longest gaps",
     ]
-    assert len(at.get("plotly_chart")) == 3 and len(at.get("vega_lite_chart")) == 1
+    assert len(at.get("vega_lite_chart")) == 4
+    assert not at.get("plotly_chart")  # Altair only: no 4.7 MB Plotly script to compile
     gaps = _table(at, "gap_days")
     assert len(gaps) == 15
     assert gaps["gap_days"].is_monotonic_decreasing
@@ -72,21 +95,70 @@ def test_the_figures_are_those_of_the_app_functions_on_the_demo(app_on, demo_url
     assert int(shown["Stalled pairs"]) > 0
 
 
-def test_the_partial_current_month_is_hatched_and_labelled(app_on, demo_url) -> None:
+def test_the_charts_show_the_meetings_of_the_store_on_the_demo(app_on, demo_url) -> None:
+    at = app_on(demo_url, page=PAGE, as_of=DEMO_AS_OF).run()
+    assert not at.exception
+    held = _meetings(demo_url, DEMO_AS_OF)
+    # Per month and cohort, as the bars stack them.
+    bars = _data(at, "meetings_per_month", "cohort")
+    shown = bars.set_index(["month", "cohort"])["meetings"].astype(int).sort_index()
+    counted = held.groupby([held["held_on"].dt.strftime("%b %Y"), "cohort"]).size().sort_index()
+    assert shown.to_dict() == counted.to_dict()
+    spec = _chart(at, "meetings_per_month")[0]
+    encoding = _layers(spec)[0]["encoding"]
+    assert (encoding["x"]["title"], encoding["y"]["title"]) == ("Month", "Meetings held")
+    assert encoding["color"]["title"] == "Cohort"
+    # Every month from the first meeting's to the as-of date's, in order, on the axis.
+    months = pd.period_range(held["held_on"].min(), DEMO_AS_OF, freq="M")
+    assert encoding["x"]["scale"]["domain"] == [f"{month:%b %Y}" for month in months]
+    # The cohorts in the screen's order, each in its palette colour.
+    colours = encoding["color"]["scale"]
+    assert colours["range"] == SERIES_COLOURS[: len(colours["domain"])]
+    assert set(colours["domain"]) == set(held["cohort"])
+    assert [tip["title"] for tip in encoding["tooltip"]] == ["Cohort", "Month", "Meetings held"]
+    # The format mix: counts and shares of all meetings, most held first.
+    formats = _data(at, "format_mix", "text")
+    by_format = held["format"].fillna("unknown").str.replace("_", " ").str.capitalize()
+    counted = by_format.value_counts()
+    assert formats.set_index("label")["meetings"].astype(int).to_dict() == counted.to_dict()
+    assert formats["meetings"].is_monotonic_decreasing
+    assert formats["text"].tolist() == [
+        f"{counted[label]:,} ({counted[label] / len(held):.0%})" for label in formats["label"]
+    ]
+    # The heatmap: every cohort × ISO week of the last 26, zero where none.
+    cells = _data(at, "week_heatmap", "week")
+    monday = DEMO_AS_OF - timedelta(days=DEMO_AS_OF.weekday())
+    recent = held[held["held_on"] >= pd.Timestamp(monday - timedelta(weeks=25))]
+    iso = recent["held_on"].dt.isocalendar()
+    weeks = recent.assign(
+        week=[f"{y}-W{w:02d}" for y, w in zip(iso["year"], iso["week"], strict=True)]
+    )
+    counted = weeks.groupby(["cohort", "week"]).size()
+    assert len(cells) == 26 * cells["cohort"].nunique()
+    for cell in cells.itertuples():
+        assert cell.meetings == counted.get((cell.cohort, cell.week), 0), cell
+    assert cells["meetings"].sum() == len(recent)
+
+
+def test_the_partial_current_month_is_paler_and_labelled(app_on, demo_url) -> None:
     at = app_on(demo_url, page=PAGE, as_of=DEMO_AS_OF).run()  # 23 Nov 2026
     assert not at.exception
-    figure = _chart(at, "meetings_per_month")
-    assert [note["text"] for note in figure["layout"]["annotations"]] == [
-        "partial: Nov 2026 (to 23 Nov)"
+    spec, _ = _chart(at, "meetings_per_month")
+    bars = _data(at, "meetings_per_month", "partial")
+    assert bars["partial"].tolist() == (bars["month"] == "Nov 2026").tolist()
+    assert bars["partial"].any()
+    opacity = _layers(spec)[0]["encoding"]["opacity"]
+    assert opacity["condition"]["value"] < opacity["value"] == 1
+    note = _data(at, "meetings_per_month", "note")
+    assert note[["month", "note"]].values.tolist() == [
+        ["Nov 2026", "partial: Nov 2026 (to 23 Nov)"]
     ]
-    for trace in figure["data"]:
-        months = pd.to_datetime(pd.Series(_values(trace["x"]))).dt.strftime("%Y-%m")
-        shapes = trace["marker"]["pattern"]["shape"]
-        assert [shape == "/" for shape in shapes] == list(months == "2026-11")
     assert "Nov 2026 (to 23 Nov) is a partial month" in page_text(at)
     # A month's last day is a whole month: nothing is marked.
     at = app_on(demo_url, page=PAGE, as_of=DEMO_AS_OF.replace(day=30)).run()
-    assert "annotations" not in _chart(at, "meetings_per_month")["layout"]
+    assert not _data(at, "meetings_per_month", "partial")["partial"].any()
+    assert not [frame for frame in _chart(at, "meetings_per_month")[1] if "note" in frame]
+    assert "partial:" not in json.dumps(_chart(at, "meetings_per_month")[0])
     assert "partial month" not in page_text(at)
 
 
@@ -116,8 +188,8 @@ def test_the_fixture_program_by_hand(app_on, fixture_url) -> None:
         "2025-03-31",
     )
     # Seven meetings in all; M006 has no format.
-    formats = _chart(at, "format_mix")["data"][0]
-    assert dict(zip(formats["y"], formats["text"], strict=True)) == {
+    formats = _data(at, "format_mix", "text")
+    assert dict(zip(formats["label"], formats["text"], strict=True)) == {
         "Video": "3 (43%)",
         "In person": "1 (14%)",
         "Phone": "1 (14%)",
@@ -139,11 +211,11 @@ def test_the_cohort_filter_narrows_every_figure_and_goes_into_the_link(app_on, f
         "Stalled pairs": "0",
     }
     assert "No active pair on this date." in page_text(at)
-    heatmap = _chart(at, "week_heatmap")["data"][0]
-    assert heatmap["y"] == ["2024 pilot"]
-    months = _chart(at, "meetings_per_month")["data"]
-    assert [trace["name"] for trace in months] == ["2024 pilot"]
-    assert sum(sum(_values(trace["y"])) for trace in months) == 4  # M001–M004
+    heatmap = _data(at, "week_heatmap", "week")
+    assert set(heatmap["cohort"]) == {"2024 pilot"}
+    months = _data(at, "meetings_per_month", "cohort")
+    assert set(months["cohort"]) == {"2024 pilot"}
+    assert months["meetings"].sum() == 4  # M001–M004
 
 
 def test_a_cohort_in_the_link_is_applied(app_on, fixture_url) -> None:
@@ -152,8 +224,11 @@ def test_a_cohort_in_the_link_is_applied(app_on, fixture_url) -> None:
     at = at.run()
     assert at.multiselect(key=COHORT).value == ["C2025"]
     assert _figures(at)["Active pairs"] == "1"
-    formats = _chart(at, "format_mix")["data"][0]
-    assert dict(zip(formats["y"], _values(formats["x"]), strict=True)) == {"Video": 2, "Unknown": 1}
+    formats = _data(at, "format_mix", "text")
+    assert dict(zip(formats["label"], formats["meetings"], strict=True)) == {
+        "Video": 2,
+        "Unknown": 1,
+    }
 
 
 def test_a_cohort_with_no_pair_yet_says_so(app_on, fixture_url) -> None:
@@ -177,4 +252,20 @@ def test_other_roles_get_only_the_access_message(app_on, fixture_url, role) -> N
     at = app_on(fixture_url, role=role, page=PAGE, as_of=FIXTURE_AS_OF).run()
     assert not at.exception
     assert "is for program managers" in at.warning[0].value
-    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+    assert not at.metric and not at.dataframe
+    assert not at.get("plotly_chart") and not at.get("vega_lite_chart")
+
+
+def test_cohort_names_go_into_the_charts_as_written(app_on, markup_url) -> None:
+    # Vega-Lite draws text as text: a name with markup (HTML, Markdown, LaTeX) is given as it
+    # is stored, neither escaped nor interpreted.
+    at = app_on(markup_url, page=PAGE, as_of=AUDIT_AS_OF).run()
+    assert not at.exception
+    engine = make_engine(markup_url)
+    names = set(pd.read_sql("SELECT name FROM cohort", engine)["name"])
+    engine.dispose()
+    for key in ("meetings_per_month", "week_heatmap"):
+        shown = set(_data(at, key, "cohort")["cohort"])
+        assert shown <= names and any("<b>h</b>" in name and "$m$" in name for name in shown), key
+    spec = _chart(at, "meetings_per_month")[0]
+    assert set(_layers(spec)[0]["encoding"]["color"]["scale"]["domain"]) <= names
