@@ -550,7 +550,7 @@ def _users(_args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from app.serve import serve
+    from scripts.serve import serve
 
     return serve(list(args.options))
 

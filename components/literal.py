@@ -1,14 +1,12 @@
 """Data shown literally: imported text (names, cohorts, goals, comments, link parameters…) never
-renders as Markdown in Streamlit nor as HTML in Plotly.
+renders as Markdown in Streamlit. (Charts are Altair: Vega-Lite draws text as text.)
 
 Streamlit renders Markdown in st.markdown/caption/header/subheader/title, alert bodies, toasts,
 expander, tab and widget labels, metric labels and help: GitHub-flavoured Markdown (bold, links,
 images the browser fetches, tables), plus `:red[…]` colour and `:material/…:` directives, emoji
-shortcodes (`:smile:`), `$…$` LaTeX and HTML entities. Plotly renders a subset of HTML (`<b>`,
-`<a href>`, `<span style>`, `<br>`) in titles, axis and legend labels, text and hover text.
+shortcodes (`:smile:`), `$…$` LaTeX and HTML entities.
 """
 
-import html
 import re
 
 # The characters Markdown (GFM and Streamlit's extras) gives a meaning anywhere in a line,
@@ -36,10 +34,3 @@ def md(text: object) -> str:
     escaped = _LINE_START.sub(lambda start: start[1] + _escape_last(start[2]), escaped)
     # Line breaks would start new blocks (headings, lists); show them as spaces.
     return re.sub(r"\s*[\r\n]+\s*", " ", escaped)
-
-
-def plotly_text(text: object) -> str:
-    """`text` escaped for Plotly's titles, labels and hover text: HTML tags show as written."""
-    escaped = html.escape(str(text), quote=False)
-    # A text between dollar signs is typeset as LaTeX (when MathJax is there); "&#36;" is "$".
-    return escaped.replace("$", "&#36;")

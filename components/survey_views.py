@@ -7,13 +7,14 @@ it could pass for zero; a chart leaves a gap for it and its caption says which a
 
 from collections.abc import Mapping, Sequence
 
+import altair as alt
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from app.privacy import ALL, KINDS, MEANS, QUESTIONS, SUPPRESSED, AnonymitySettings
 from app.uplift import UpliftSummary
-from components.literal import md, plotly_text
+from components.literal import md
+from components.long_table import long_table
 from components.palette import SERIES_COLOURS
 
 BREAKDOWN_LABELS = {
@@ -214,91 +215,135 @@ def survey_kpis(row: pd.Series, uplift: UpliftSummary, rule: AnonymitySettings) 
 
 
 # --- Charts ---------------------------------------------------------------------------------------
+# Altair (Vega-Lite): a Plotly chart made every new browser compile a 4.7 MB script first
+# (docs/architecture.md). Each chart is given one long frame — `series` (the line or bar group),
+# `x` (a month or a group), `value` (NaN where the rule hides a figure or nobody answered) — and
+# Vega-Lite breaks a line at a missing value, so a hidden month is a gap, never a zero. Vega-Lite
+# draws text as text: names show as typed.
+_HEIGHT = 320
+_BREAK_AT_GAPS = "break-paths-show-domains"
+
+
 def _month_axis(months: pd.Series) -> pd.Series:
     return pd.PeriodIndex(months, freq="M").to_timestamp().to_series(index=months.index)
 
 
-def _show(figure: go.Figure, caption: str) -> None:
+def _series(name: str, x: Sequence[object], values: Sequence[object]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "series": name,
+            "x": list(x),
+            "value": pd.to_numeric(pd.Series(list(values)), errors="coerce"),
+        }
+    )
+
+
+def _show(chart: alt.TopLevelMixin, frame: pd.DataFrame, caption: str, key: str) -> None:
     """The chart and its caption; with nothing to draw (every figure hidden or unanswered), the
     caption alone, as a note instead of an empty chart."""
-    values = [pd.to_numeric(pd.Series(trace.y), errors="coerce") for trace in figure.data]
-    if not any(value.notna().any() for value in values):
+    if not frame["value"].notna().any():
         why = caption.removeprefix("Nothing hidden. ") or "Nobody answered these questions."
         st.info(f"Nothing to draw. {why}", icon=":material/visibility_off:")
         return
-    st.plotly_chart(figure)
+    st.altair_chart(chart.properties(name=key), key=key, width="stretch")
     if caption:
         st.caption(caption)
 
 
-def _month_ticks(figure: go.Figure, months: int) -> None:
-    figure.update_xaxes(tickformat="%b %Y", dtick="M1" if months <= 12 else "M3")
+def _colour_scale(names: Sequence[str]) -> alt.Scale:
+    return alt.Scale(domain=list(names), range=SERIES_COLOURS[: len(names)])
 
 
-def _layout(figure: go.Figure, *, y_title: str, y_range: list[float] | None = None) -> go.Figure:
-    figure.update_layout(
-        height=320,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": 1.12},
-        hovermode="x unified",
-        yaxis_title=y_title,
+def _month_lines(
+    frame: pd.DataFrame, *, y_title: str, months: int, names: Sequence[str]
+) -> alt.Chart:
+    """One line per series over the months, points on the months with a figure."""
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True, invalid=_BREAK_AT_GAPS)
+        .encode(
+            x=alt.X(
+                "x:T",
+                title=None,
+                axis=alt.Axis(
+                    format="%b %Y",
+                    tickCount={"interval": "month", "step": 1 if months <= 12 else 3},
+                ),
+            ),
+            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[1, 5.2])),
+            color=alt.Color(
+                "series:N", title=None, scale=_colour_scale(names), legend=alt.Legend(orient="top")
+            ),
+            tooltip=[
+                alt.Tooltip("series:N", title="Figure"),
+                alt.Tooltip("x:T", title="Month", format="%B %Y"),
+                alt.Tooltip("value:Q", title="Mean answer", format=".1f"),
+            ],
+        )
+        .properties(height=_HEIGHT)
     )
-    if y_range:
-        figure.update_yaxes(range=y_range)
-    return figure
 
 
 def month_trend_chart(trend: pd.DataFrame) -> None:
     """Mean satisfaction and relationship quality per month (`survey_trend`); a hidden month or
     figure is a gap, named with why in the caption."""
     plotted = ("satisfaction", "relationship_quality")
-    x = _month_axis(trend["month"]).to_numpy()
-    figure = go.Figure()
-    for colour, question in zip(SERIES_COLOURS, plotted, strict=False):
-        figure.add_scatter(
-            x=x,
-            y=trend[question].astype(float).to_numpy(),
-            name=QUESTION_LABELS[question],
-            mode="lines+markers",
-            line={"color": colour},
-            connectgaps=False,
-            hovertemplate="%{y:.1f}<extra>" + QUESTION_LABELS[question] + "</extra>",
-        )
-    _month_ticks(figure, len(trend))
-    _show(
-        _layout(figure, y_title="Mean answer (1–5)", y_range=[1, 5.2]),
-        _gaps_caption(hidden_cells(trend, "month", plotted), unanswered(trend, "month", plotted)),
+    x = _month_axis(trend["month"])
+    frame = pd.concat(
+        [_series(QUESTION_LABELS[q], x, trend[q].astype(float)) for q in plotted],
+        ignore_index=True,
     )
+    names = [QUESTION_LABELS[q] for q in plotted]
+    chart = _month_lines(frame, y_title="Mean answer (1–5)", months=len(trend), names=names)
+    caption = _gaps_caption(
+        hidden_cells(trend, "month", plotted), unanswered(trend, "month", plotted)
+    )
+    _show(chart, frame, caption, "survey_trend")
 
 
 def role_trend_chart(by_role: pd.DataFrame, months: pd.Series, question: str) -> None:
     """`question` per month for mentors and for mentees (`survey_trend(by_role=True)`); a hidden
     cell is a gap, named with why in the caption."""
-    x = _month_axis(months).to_numpy()
-    figure = go.Figure()
-    hidden, empty = [], []
-    for colour, (role, label) in zip(SERIES_COLOURS, ROLE_LABELS.items(), strict=False):
+    x = _month_axis(months)
+    frames, hidden, empty = [], [], []
+    for role, label in ROLE_LABELS.items():
         cells = by_role[by_role["role"] == role]
         y = cells.set_index("month")[question].reindex(months).astype(float)
-        figure.add_scatter(
-            x=x,
-            y=y.to_numpy(),
-            name=label,
-            mode="lines+markers",
-            line={"color": colour},
-            connectgaps=False,
-            hovertemplate="%{y:.1f}<extra>" + label + "</extra>",
-        )
+        frames.append(_series(label, x, y))
         if cells_hidden := hidden_cells(cells, "month", (question,)):
             hidden.append(f"{label}: {cells_hidden}")
         if cells_empty := unanswered(cells, "month", (question,)):
             empty.append(f"{label} {cells_empty[0].lower()}{cells_empty[1:]}")
+    frame = pd.concat(frames, ignore_index=True)
     y_title = f"Mean {QUESTION_LABELS[question].lower()} (1–5)"
-    _month_ticks(figure, len(months))
-    _show(
-        _layout(figure, y_title=y_title, y_range=[1, 5.2]),
-        _gaps_caption("; ".join(hidden), "; ".join(empty)),
+    chart = _month_lines(
+        frame, y_title=y_title, months=len(months), names=list(ROLE_LABELS.values())
     )
+    _show(chart, frame, _gaps_caption("; ".join(hidden), "; ".join(empty)), "survey_roles")
+
+
+def _labelled_bars(
+    frame: pd.DataFrame, *, y_title: str, y_domain: list[float], colour: str | alt.Color, text: str
+) -> alt.LayerChart:
+    """Bars of `frame` (x in its order), each with `text`'s column written above it."""
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "x:N",
+            title=None,
+            sort=list(dict.fromkeys(frame["x"])),
+            axis=alt.Axis(labelAngle=0, labelLimit=320),
+        ),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=y_domain)),
+    )
+    bars = base.mark_bar().encode(
+        color=colour if isinstance(colour, alt.Color) else alt.value(colour),
+        tooltip=[alt.Tooltip("x:N", title="Group"), alt.Tooltip(f"{text}:N", title=y_title)],
+    )
+    # Above a bar that rises from zero, below one that falls from it.
+    above = base.transform_filter(alt.datum.value >= 0).mark_text(baseline="bottom", dy=-3)
+    below = base.transform_filter(alt.datum.value < 0).mark_text(baseline="top", dy=3)
+    written = [layer.encode(text=f"{text}:N") for layer in (above, below)]
+    return alt.layer(bars, *written).properties(height=_HEIGHT)
 
 
 def kind_chart(kinds: pd.DataFrame) -> None:
@@ -306,21 +351,33 @@ def kind_chart(kinds: pd.DataFrame) -> None:
     what is hidden."""
     kinds = kinds[kinds["group"] != ALL].assign(group=lambda frame: frame["group"].map(KIND_LABELS))
     shown = kinds[kinds["shown"]]
-    figure = go.Figure()
-    for colour, question in zip(SERIES_COLOURS, MEANS, strict=False):
-        figure.add_bar(
-            x=shown["group"],
-            y=shown[question].astype(float),
-            name=QUESTION_LABELS[question],
-            marker_color=colour,
-            hovertemplate="%{y:.1f}<extra>" + QUESTION_LABELS[question] + "</extra>",
-        )
-    figure.update_layout(barmode="group")
-    hidden = hidden_cells(kinds, "group", MEANS)
-    _show(
-        _layout(figure, y_title="Mean answer (1–5)", y_range=[0, 5.2]),
-        f"Hidden: {hidden}." if hidden else "",
+    frame = pd.concat(
+        [_series(QUESTION_LABELS[q], shown["group"], shown[q].astype(float)) for q in MEANS],
+        ignore_index=True,
     )
+    names = [QUESTION_LABELS[q] for q in MEANS]
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "x:N", title=None, sort=list(dict.fromkeys(frame["x"])), axis=alt.Axis(labelAngle=0)
+            ),
+            xOffset=alt.XOffset("series:N", sort=names),
+            y=alt.Y("value:Q", title="Mean answer (1–5)", scale=alt.Scale(domain=[0, 5.2])),
+            color=alt.Color(
+                "series:N", title=None, scale=_colour_scale(names), legend=alt.Legend(orient="top")
+            ),
+            tooltip=[
+                alt.Tooltip("x:N", title="Survey"),
+                alt.Tooltip("series:N", title="Figure"),
+                alt.Tooltip("value:Q", title="Mean answer", format=".1f"),
+            ],
+        )
+        .properties(height=_HEIGHT)
+    )
+    hidden = hidden_cells(kinds, "group", MEANS)
+    _show(chart, frame, f"Hidden: {hidden}." if hidden else "", "survey_kinds")
 
 
 def uplift_chart(uplift: UpliftSummary, rule: AnonymitySettings) -> None:
@@ -338,20 +395,25 @@ def uplift_chart(uplift: UpliftSummary, rule: AnonymitySettings) -> None:
             icon=":material/visibility_off:",
         )
         return
-    figure = go.Figure(
-        go.Bar(
-            x=["Baseline", "Exit"],
-            y=[round(uplift.baseline, 1), round(uplift.exit, 1)],
-            marker_color=SERIES_COLOURS[:2],
-            text=[f"{uplift.baseline:.1f}", f"{uplift.exit:.1f}"],
-            textposition="outside",
-            hovertemplate="%{x}: %{y:.1f}<extra></extra>",
-        )
+    frame = _series(
+        "Digital confidence",
+        ["Baseline", "Exit"],
+        [round(uplift.baseline, 1), round(uplift.exit, 1)],
+    ).assign(label=[f"{uplift.baseline:.1f}", f"{uplift.exit:.1f}"])
+    colour = alt.Color("x:N", scale=_colour_scale(["Baseline", "Exit"]), legend=None)
+    chart = _labelled_bars(
+        frame,
+        y_title="Mean digital confidence (1–5)",
+        y_domain=[0, 5.5],
+        colour=colour,
+        text="label",
     )
-    st.plotly_chart(_layout(figure, y_title="Mean digital confidence (1–5)", y_range=[0, 5.5]))
-    st.caption(
+    _show(
+        chart,
+        frame,
         f"{uplift.mentees:,} mentees who answered both; latest answer of each kind. "
-        f"Uplift {uplift.uplift:+.1f}."
+        f"Uplift {uplift.uplift:+.1f}.",
+        "survey_uplift",
     )
 
 
@@ -360,22 +422,19 @@ def nps_chart(table: pd.DataFrame, names: Mapping[str, str]) -> None:
     groups = table[table["group"] != ALL]
     shown = groups[groups["shown"] & groups["nps"].notna()]
     labels = shown["group"].map(lambda group: names.get(group, group))
-    figure = go.Figure(
-        go.Bar(
-            x=labels.map(plotly_text),
-            y=shown["nps"].astype(float),
-            marker_color=SERIES_COLOURS[0],
-            text=[f"{value:+.0f}" for value in shown["nps"]],
-            textposition="outside",
-            hovertemplate="%{x}: NPS %{y:+.0f}<extra></extra>",
-        )
+    frame = _series("NPS", labels, shown["nps"].astype(float)).assign(
+        label=[f"{value:+.0f}" for value in shown["nps"]]
+    )
+    chart = _labelled_bars(
+        frame,
+        y_title="NPS (−100…100)",
+        y_domain=[-105, 115],
+        colour=SERIES_COLOURS[0],
+        text="label",
     )
     named = groups.assign(group=groups["group"].map(lambda group: md(names.get(group, group))))
     hidden = hidden_cells(named, "group", ("nps",))
-    _show(
-        _layout(figure, y_title="NPS (−100…100)", y_range=[-105, 115]),
-        f"No NPS shown for: {hidden}." if hidden else "",
-    )
+    _show(chart, frame, f"No NPS shown for: {hidden}." if hidden else "", "survey_nps")
 
 
 def breakdown_table(table: pd.DataFrame, names: Mapping[str, str]) -> None:
@@ -407,8 +466,15 @@ def comment_lists(
     if not listed:
         st.info(f"{COMMENTS_RULE.format(minimum=minimum)}; no group here qualifies.")
         return
-    for group, texts in listed.items():
+    for number, (group, texts) in enumerate(listed.items()):
         label = "Everyone" if group == ALL else names.get(group, group)
         with st.expander(md(f"{label} · {len(texts)} comments")):
             # A table, not markdown: a comment is shown as typed, never rendered as markup.
-            st.dataframe(pd.DataFrame({"Comment": texts}), hide_index=True)
+            long_table(
+                pd.DataFrame({"Comment": texts}),
+                what="comments",
+                headers={"Comment": "Comment"},
+                file_name=f"comments-{number + 1}.csv",
+                key=f"comments_{number}",
+                hide_index=True,
+            )

@@ -28,9 +28,9 @@ from streamlit.testing.v1 import AppTest
 from app.bench import BENCH_FOLDER as FOLDER
 from app.bench import BLANK_PAGE, hide_password, sqlite_page_store
 from app.bench import PAGE_ANCHOR as ANCHOR
-from app.serve import preload
 from components.access import PROGRAM_MANAGER, SCREENS
 from data_access.db import forget_engines
+from scripts.serve import preload
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRYPOINT = str(ROOT / "streamlit_app.py")

@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from app.bench.sessions import one_after_another, sessions_at_once
 from app.bench.table import row
 from app.bench.targets import PAGE_ANCHOR, PAGE_COLD_TARGET_S
+from scripts.sessions import one_after_another, sessions_at_once
 
 BLANK_APP = 'import streamlit as st\n\nst.write("PairPulse")\n'
 IDLE = (
@@ -348,7 +348,7 @@ def _crowd_rows(
 ) -> list[dict]:
     """N people at once, two ways. In Chromium on this machine (as the issue asked: one context
     each), beside the blank page's crowd, the floor the machine itself sets: these rows carry no
-    target. Then the server's share alone (`app.bench.sessions`): N sessions at once against one
+    target. Then the server's share alone (`scripts.sessions`): N sessions at once against one
     at a time; the worst wait of N people whose browsers run on their own computers is one
     person's Chromium wait plus the extra the crowd adds on the server — the row with the target
     (worst ≤ 4 × one person)."""

@@ -43,7 +43,7 @@ def test_serve_imports_what_every_screen_imports_before_the_server_starts() -> N
     the screens loads no module that was not loaded already (so a first visit waits for none)."""
     check = """
 import ast, sys
-from app.serve import ENTRYPOINT, ROOT, preload
+from scripts.serve import ENTRYPOINT, ROOT, preload
 from components.access import SCREENS
 preload()
 before = set(sys.modules)

@@ -20,7 +20,7 @@ from tests.screens.markup_program import LEAK, MARKUP_PAIR, PAYLOADS, write_mark
 pytestmark = pytest.mark.browser
 
 # Elements the payloads would become if rendered, found by their text or address: Markdown's
-# strong/em/code/del/links/images/formulas, raw HTML, colour directives, Plotly's <b>/<a>/<span>.
+# strong/em/code/del/links/images/formulas, raw HTML, colour directives.
 RENDERED = f"""() => {{
   const hits = [];
   const leak = {LEAK!r};

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pandas as pd
 import pypdf
 import pytest
 from google.protobuf.json_format import MessageToDict
@@ -84,6 +85,26 @@ def vega_datasets(at: AppTest) -> list:
         if chart.proto.data.data:
             frames.append(convert_arrow_bytes_to_pandas_df(chart.proto.data.data))
     return frames
+
+
+def vega_charts(at: AppTest) -> list[tuple[dict, pd.DataFrame]]:
+    """Every Vega-Lite (Altair) chart of the page: its spec, and the data it was given (its
+    first dataset, as a data frame; an empty frame for a chart without data)."""
+    charts = []
+    for chart in at.get("vega_lite_chart"):
+        frames = [convert_arrow_bytes_to_pandas_df(ds.data.data) for ds in chart.proto.datasets]
+        if chart.proto.data.data:
+            frames.append(convert_arrow_bytes_to_pandas_df(chart.proto.data.data))
+        charts.append((json.loads(chart.proto.spec), frames[0] if frames else pd.DataFrame()))
+    return charts
+
+
+def y_title(spec: dict) -> str | None:
+    """The title of a chart's y axis, wherever in its spec (a layer) it is given."""
+    found = spec.get("encoding", {}).get("y", {}).get("title")
+    for layer in spec.get("layer", []):
+        found = found or y_title(layer)
+    return found
 
 
 def page_content(at: AppTest, downloads: DownloadCapture | None = None) -> str:

@@ -9,8 +9,6 @@ program with recognisable names and groups of every size around the thresholds.
   never with a name or an e-mail.
 """
 
-import base64
-import json
 import re
 
 import numpy as np
@@ -34,7 +32,13 @@ from tests.screens.audit_program import (
     comment_group,
     respondents,
 )
-from tests.screens.page_content import DownloadCapture, main_nodes, page_content
+from tests.screens.page_content import (
+    DownloadCapture,
+    main_nodes,
+    page_content,
+    vega_charts,
+    y_title,
+)
 
 ACCESS_MESSAGE = "You are viewing PairPulse as"
 DEMO_BANNER = "no sign-in is configured"
@@ -202,22 +206,13 @@ def _uplift_mentees(cohorts: tuple[str, ...]) -> int:
 
 
 # --- The Surveys screen, every breakdown ---------------------------------------------------------
-def _charts(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+def _charts(at: AppTest) -> list[tuple[dict, pd.DataFrame]]:
+    """Each chart's spec and its data: one row per drawn figure (series, x, value)."""
+    return [(spec, frame) for spec, frame in vega_charts(at) if "series" in frame.columns]
 
 
-def _values(values) -> np.ndarray:
-    if isinstance(values, dict):  # Plotly's typed-array encoding of a numpy array
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
-    return np.array(values, dtype=object)
-
-
-def _chart_titled(at: AppTest, y_title: str) -> list[dict]:
-    return [
-        chart
-        for chart in _charts(at)
-        if chart["layout"].get("yaxis", {}).get("title", {}).get("text") == y_title
-    ]
+def _chart_titled(at: AppTest, title: str) -> list[tuple[dict, pd.DataFrame]]:
+    return [(spec, frame) for spec, frame in _charts(at) if y_title(spec) == title]
 
 
 def _months_of_cells(role: str | None, cohorts: tuple[str, ...]) -> dict[str, int]:
@@ -229,12 +224,11 @@ def _months_of_cells(role: str | None, cohorts: tuple[str, ...]) -> dict[str, in
     return answers.groupby(answers["submitted_on"].str[:7])["participant_id"].nunique().to_dict()
 
 
-def _assert_month_gaps(chart: dict, counts: dict[str, int], minimum: int) -> None:
-    for trace in chart["data"]:
-        months = [str(x)[:7] for x in _values(trace["x"])]
-        for month, y in zip(months, _values(trace["y"]), strict=True):
-            if counts.get(month, 0) < minimum:
-                assert y is None or np.isnan(float(y)), (trace.get("name"), month, y)
+def _assert_month_gaps(frame: pd.DataFrame, counts: dict[str, int], minimum: int) -> None:
+    for series, x, y in frame[["series", "x", "value"]].itertuples(index=False):
+        month = str(x)[:7]
+        if counts.get(month, 0) < minimum:
+            assert np.isnan(float(y)), (series, month, y)
 
 
 def _check_surveys(at: AppTest, by: str, cohorts: tuple[str, ...], minimum: int) -> None:
@@ -248,22 +242,19 @@ def _check_surveys(at: AppTest, by: str, cohorts: tuple[str, ...], minimum: int)
         elif row["Respondents"] != "hidden":
             assert int(row["Respondents"].replace(",", "")) == true, (by, row)
 
-    (nps,) = _chart_titled(at, "NPS (−100…100)") or [None]
-    if nps is not None:
-        assert all(counts[label] >= minimum for label in nps["data"][0]["x"]), (by, nps)
+    for _spec, nps in _chart_titled(at, "NPS (−100…100)"):
+        assert all(counts[label] >= minimum for label in nps["x"]), (by, nps)
     kinds = respondents("kind", cohorts)
-    for chart in _chart_titled(at, "Mean answer (1–5)"):
-        if chart["layout"].get("barmode") == "group":
-            for trace in chart["data"]:
-                assert all(kinds[label] >= minimum for label in trace["x"]), trace
+    for spec, chart in _chart_titled(at, "Mean answer (1–5)"):
+        if "xOffset" in spec.get("encoding", {}):  # the survey kinds, side by side
+            assert all(kinds[label] >= minimum for label in chart["x"]), chart
         else:
             _assert_month_gaps(chart, _months_of_cells(None, cohorts), minimum)
-    for chart in _charts(at):
-        names = {trace.get("name") for trace in chart["data"]}
-        if names == {"Mentors", "Mentees"}:
-            for trace in chart["data"]:
-                role = "mentor" if trace["name"] == "Mentors" else "mentee"
-                _assert_month_gaps({"data": [trace]}, _months_of_cells(role, cohorts), minimum)
+    for _spec, chart in _charts(at):
+        if set(chart["series"]) == {"Mentors", "Mentees"}:
+            for label, rows in chart.groupby("series"):
+                role = "mentor" if label == "Mentors" else "mentee"
+                _assert_month_gaps(rows, _months_of_cells(role, cohorts), minimum)
     if _chart_titled(at, "Mean digital confidence (1–5)"):
         assert _uplift_mentees(cohorts) >= minimum
 

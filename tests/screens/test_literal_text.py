@@ -4,7 +4,6 @@ renders Markdown (titles, headers, captions, markdown, alerts, toasts, expander 
 metric labels and help) carries the data escaped, never the markup itself; and the escapers of
 components/literal.py give back exactly the text they were given."""
 
-import html
 import re
 
 import pytest
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from components.access import ROLES, screens_for
-from components.literal import WORD_JOINER, md, plotly_text
+from components.literal import WORD_JOINER, md
 from tests.screens.audit_program import AS_OF
 from tests.screens.markup_program import MARKUP_PAIR, PAYLOADS
 
@@ -98,10 +97,3 @@ def test_md_puts_a_text_of_several_lines_on_one() -> None:
 def test_md_escapes_what_would_start_a_list_or_heading(start: str) -> None:
     escaped = md(start)
     assert re.match(r"\s*(\d*)\\", escaped), escaped  # the marker's last character escaped
-
-
-@given(line | st.sampled_from(PAYLOADS))
-def test_plotly_text_escapes_html_and_keeps_the_text(text: str) -> None:
-    escaped = plotly_text(text)
-    assert "<" not in escaped and ">" not in escaped and "$" not in escaped
-    assert html.unescape(escaped) == text

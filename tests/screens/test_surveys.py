@@ -1,7 +1,8 @@
 """The Surveys screen: every figure under the anonymity rule, hidden cells that say why, the
 breakdown and cohort in the link, comments only for program managers and never with a name."""
 
-import base64
+import csv
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -12,11 +13,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.privacy import AnonymitySettings, survey_breakdown, survey_trend, with_pair_cohorts
+from data_access.csv_format import escape_cell
 from data_access.db import make_engine
 from data_access.importer import read_directory, run_import
 from data_access.queries import cohort_list, load_program
 from data_access.survey_comments import people_for_comments, survey_comments
 from tests.screens.conftest import DEMO_AS_OF, page_text
+from tests.screens.page_content import DownloadCapture, vega_charts
 
 PAGE = "screens/surveys.py"
 AS_OF = date(2025, 3, 31)
@@ -138,23 +141,21 @@ def _everything(at: AppTest) -> str:
     """All a reader could see: text, metrics, every table cell, expander labels, chart data."""
     parts = [page_text(at), *_comment_expanders(at)]
     parts += [frame.value.to_csv() for frame in at.dataframe]
-    parts += [chart.proto.spec for chart in at.get("plotly_chart")]
+    parts += [json.dumps(spec) + frame.to_csv() for spec, frame in vega_charts(at)]
     parts += [json.dumps(toast.value) for toast in at.toast]
     return "\n".join(parts)
 
 
 def _charts(at: AppTest) -> list[dict[str, np.ndarray]]:
-    """Each Plotly chart as trace name → y values (NaN where the chart leaves a gap)."""
-    charts = []
-    for chart in at.get("plotly_chart"):
-        traces = {}
-        for trace in json.loads(chart.proto.spec)["data"]:
-            y = trace["y"]
-            if isinstance(y, dict):  # Plotly's typed-array encoding of a numpy array
-                y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
-            traces[trace.get("name", "")] = np.array(y, dtype=float)
-        charts.append(traces)
-    return charts
+    """Each chart as series name → values in its order (NaN where the chart leaves a gap)."""
+    return [
+        {
+            name: rows["value"].to_numpy(dtype=float)
+            for name, rows in frame.groupby("series", sort=False)
+        }
+        for _spec, frame in vega_charts(at)
+        if "series" in frame.columns
+    ]
 
 
 def _param(at: AppTest, name: str) -> list[str]:
@@ -178,7 +179,8 @@ def test_each_allowed_role_sees_the_screen_on_the_demo_program(app_on, demo_url,
     assert [title.value for title in at.title] == ["Surveys"]
     assert list(_metrics(at)) == KPIS
     assert _metrics(at)["Respondents"] != "hidden"
-    assert len(at.get("plotly_chart")) >= 4
+    assert len(at.get("vega_lite_chart")) >= 4
+    assert not at.get("plotly_chart")  # Altair only: no 4.7 MB Plotly script to compile
     table = _table(at)
     assert table["Group"].iloc[-1] == "All" and len(table) > 1
     # Comments are a program manager's only: an executive gets no comment section at all.
@@ -198,7 +200,7 @@ def test_a_coordinator_gets_only_the_access_message(app_on, demo_url) -> None:
     assert not at.exception
     assert [title.value for title in at.title] == ["Surveys"]
     assert "You are viewing PairPulse as" in at.warning[0].value
-    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+    assert not at.metric and not at.dataframe and not at.get("vega_lite_chart")
 
 
 # --- The numbers under the rule ------------------------------------------------------------------
@@ -311,9 +313,8 @@ def test_the_partial_month_is_withheld_and_marked_and_charts_carry_rounded_figur
     text = page_text(at)
     assert "submitted by 31 Oct 2026, the end of the last complete month" in text
     assert "Partial month withheld: Nov 2026 (to 23 Nov) is shown when it ends." in text
-    for chart in at.get("plotly_chart"):
-        for trace in json.loads(chart.proto.spec)["data"]:
-            assert not any(str(x).startswith("2026-11") for x in trace.get("x", []))
+    for _spec, frame in vega_charts(at):
+        assert not any(str(x).startswith("2026-11") for x in frame.get("x", []))
     values = np.concatenate([y for chart in _charts(at) for y in chart.values()])
     values = values[~np.isnan(values)]
     assert len(values) and np.array_equal(values, np.round(values, 1))
@@ -462,3 +463,86 @@ def test_skill_uplift_over_a_cohort_is_shown_only_where_its_confidence_is(app_on
             assert uplift in ("hidden", "—"), cohort
         outcomes.add((confidence_shown, uplift == "hidden"))
     assert (True, False) in outcomes  # some cohort shows its uplift
+
+
+def test_a_long_comment_list_shows_its_first_rows_and_downloads_every_one(
+    app_on, sqlite_url, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """130 people comment: the screen lists 100 and says so; the CSV made on the click has all
+    130, a formula guarded, and still no name (issue 21: the browser is not sent thousands)."""
+    people = [
+        {
+            "participant_id": f"L{number:03d}",
+            "name": f"Longlist Person{number:03d}",
+            "email": f"l{number:03d}@example.com",
+            "role": "mentor" if number % 2 == 0 else "mentee",
+            "department": "Ops",
+        }
+        for number in range(130)
+    ]
+    names = [person["name"] for person in people]
+
+    def comment(number: int) -> str:
+        if number == 7:
+            return '=HYPERLINK("http://example.com","x")'
+        if number == 8:  # names a person: redacted on the screen and in the file
+            return f"Thanks to {names[9]} for the help"
+        return f"Comment number {number:03d}"
+
+    folder = tmp_path / "long"
+    folder.mkdir()
+    files = {
+        "cohorts.csv": _csv([{"cohort_id": "C1", "name": "Pilot", "start_date": "2025-01-06"}]),
+        "participants.csv": _csv(people),
+        "pairs.csv": _csv(
+            [
+                {
+                    "pair_id": f"LP{number:03d}",
+                    "cohort_id": "C1",
+                    "mentor_id": people[number]["participant_id"],
+                    "mentee_id": people[number + 1]["participant_id"],
+                    "started_on": "2025-01-13",
+                    "status": "active",
+                }
+                for number in range(0, len(people), 2)
+            ]
+        ),
+        "surveys.csv": _csv(
+            [
+                {
+                    "response_id": f"LS{number:03d}",
+                    "participant_id": person["participant_id"],
+                    "cohort_id": "C1",
+                    "submitted_on": "2025-03-10",
+                    "kind": "pulse",
+                    "satisfaction": 4,
+                    "comment": comment(number),
+                }
+                for number, person in enumerate(people)
+            ]
+        ),
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    engine = make_engine(sqlite_url)
+    assert run_import(read_directory(folder), engine=engine).applied
+    engine.dispose()
+
+    downloads = DownloadCapture(monkeypatch)
+    at = _open(app_on, sqlite_url, "program_manager", AS_OF)
+    assert not at.exception
+    assert "Everyone · 130 comments" in _comment_expanders(at)
+    everyone = next(f.value for f in at.dataframe if "Comment" in f.value.columns)  # Everyone
+    assert len(everyone) == 100  # the screen's share; the total is in the label and caption
+    assert "The first 100 of 130 comments; the download has every one." in page_text(at)
+    buttons = [b.proto.label for b in at.get("download_button") if "comments" in b.proto.label]
+    assert buttons == ["Download all 130 comments (CSV)"] * 2  # everyone, and the one cohort
+
+    files = [data for mimetype, data in downloads.files if mimetype == "text/csv"]
+    rows = list(csv.reader(io.StringIO(files[0]().decode("utf-8"))))
+    assert rows[0] == ["Comment"] and len(rows) == 131
+    texts = [row[0] for row in rows[1:]]
+    assert {escape_cell(text) for text in everyone["Comment"]} <= set(texts)
+    assert "'" + comment(7) in texts  # a spreadsheet would have run it
+    assert sum("[redacted]" in text for text in texts) == 1
+    assert not [name for name in names if any(name in text for text in texts)]
