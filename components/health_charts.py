@@ -23,6 +23,13 @@ MEETING = "Meeting"
 OPEN_GAP = "No meeting since (as of)"
 
 
+def _utc(day: pd.Timestamp) -> alt.DateTime:
+    """A day for a time scale, read as UTC: the data's dates reach the browser as UTC midnights
+    and every time scale here is a UTC one, so a date never shows as the day before west of
+    Greenwich."""
+    return alt.DateTime(year=day.year, month=day.month, date=day.day, utc=True)
+
+
 def band_distribution_chart(counts: pd.Series, *, as_of: date, settings: HealthSettings) -> None:
     """Bars of pairs per health band (`app.cohort_view.band_distribution`), each band in its
     colour and named on the axis, its count written on the bar; under it, how many pairs and
@@ -98,7 +105,9 @@ def meeting_timeline_chart(
     x = alt.X(
         "held_on:T",
         title=None,
-        scale=alt.Scale(domain=[started_on - _MARGIN, pd.Timestamp(as_of) + _MARGIN]),
+        scale=alt.Scale(
+            type="utc", domain=[_utc(started_on - _MARGIN), _utc(pd.Timestamp(as_of) + _MARGIN)]
+        ),
     )
     y = alt.Y("days:Q", title="Days since the previous meeting", scale=alt.Scale(zero=True))
     colour = alt.Color(
@@ -106,7 +115,7 @@ def meeting_timeline_chart(
         scale=alt.Scale(domain=[MEETING, OPEN_GAP], range=[SERIES_COLOURS[0], SERIES_COLOURS[5]]),
         legend=alt.Legend(title=None, orient="bottom"),
     )
-    date_tip = alt.Tooltip("held_on:T", title="Date", format="%d %b %Y")
+    date_tip = alt.Tooltip("held_on:T", title="Date", format="%d %b %Y", formatType="utc")
     meetings = alt.Chart(points).transform_filter(alt.datum.what == MEETING)
     line = meetings.mark_line(strokeWidth=1, color=SERIES_COLOURS[0]).encode(x=x, y=y)
     dots = meetings.mark_point(size=100, filled=True, opacity=1).encode(
@@ -196,7 +205,7 @@ def survey_scores_chart(surveys: pd.DataFrame) -> None:
         alt.Chart(scores)
         .mark_line(point=True)
         .encode(
-            x=alt.X("submitted_on:T", title=None, scale=alt.Scale(padding=12)),
+            x=alt.X("submitted_on:T", title=None, scale=alt.Scale(type="utc", padding=12)),
             y=alt.Y(
                 "score:Q",
                 title="Score (1–5)",
@@ -212,7 +221,7 @@ def survey_scores_chart(surveys: pd.DataFrame) -> None:
             tooltip=[
                 alt.Tooltip("series:N", title="Who and what"),
                 alt.Tooltip("score:Q", title="Score (of 5)"),
-                alt.Tooltip("submitted_on:T", title="Date", format="%d %b %Y"),
+                alt.Tooltip("submitted_on:T", title="Date", format="%d %b %Y", formatType="utc"),
                 alt.Tooltip("kind:N", title="Survey"),
             ],
         )

@@ -265,6 +265,7 @@ def _month_lines(
             x=alt.X(
                 "x:T",
                 title=None,
+                scale=alt.Scale(type="utc"),  # months arrive as UTC midnights: none shifts
                 axis=alt.Axis(
                     format="%b %Y",
                     tickCount={"interval": "month", "step": 1 if months <= 12 else 3},
@@ -276,7 +277,7 @@ def _month_lines(
             ),
             tooltip=[
                 alt.Tooltip("series:N", title="Figure"),
-                alt.Tooltip("x:T", title="Month", format="%B %Y"),
+                alt.Tooltip("x:T", title="Month", format="%B %Y", formatType="utc"),
                 alt.Tooltip("value:Q", title="Mean answer", format=".1f"),
             ],
         )

@@ -224,6 +224,13 @@ def test_the_detail_shows_scores_reasons_and_overdue_goals(app_on, fixture_url) 
         if layer["mark"]["type"] == "rule"
     }
     assert set(rules) == {SERIES_COLOURS[2], SERIES_COLOURS[5]}  # target, stall
+    # Dates reach the browser as UTC midnights: a UTC scale and tooltip keep 17 Feb the 17th
+    # west of Greenwich too (a local one would show the 16th in New York).
+    spec = _chart(at, "Days between meetings")[0]
+    timed = [layer for layer in _layers(spec) if "field" in layer.get("encoding", {}).get("x", {})]
+    assert timed and all(layer["encoding"]["x"]["scale"]["type"] == "utc" for layer in timed)
+    tips = [tip for layer in timed for tip in layer["encoding"].get("tooltip", [])]
+    assert {tip["formatType"] for tip in tips if tip["field"] == "held_on"} == {"utc"}
     at = _open(app_on, fixture_url, status="all", pair="P02")
     goal_table = next(frame for frame in at.dataframe if "goal" in frame.value.columns).value
     assert goal_table[["goal", "overdue"]].values.tolist() == [

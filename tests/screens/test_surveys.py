@@ -546,3 +546,18 @@ def test_a_long_comment_list_shows_its_first_rows_and_downloads_every_one(
     assert "'" + comment(7) in texts  # a spreadsheet would have run it
     assert sum("[redacted]" in text for text in texts) == 1
     assert not [name for name in names if any(name in text for text in texts)]
+
+
+def test_month_charts_read_their_months_as_utc_so_none_shifts_west_of_greenwich(
+    app_on, demo_url
+) -> None:
+    """The months reach the browser as UTC midnights; read on a local time scale, 1 Feb would be
+    31 Jan in New York, and its tooltip would name January."""
+    at = _open(app_on, demo_url, "program_manager", DEMO_AS_OF)
+    specs = [spec for spec, _frame in vega_charts(at)]
+    timed = [s for s in specs if s.get("encoding", {}).get("x", {}).get("type") == "temporal"]
+    assert len(timed) == 2  # the months trend and mentors vs mentees
+    for spec in timed:
+        assert spec["encoding"]["x"]["scale"]["type"] == "utc"
+        (month,) = [tip for tip in spec["encoding"]["tooltip"] if tip["field"] == "x"]
+        assert month["formatType"] == "utc"
