@@ -32,7 +32,7 @@ frontend pairpulse
 
 backend streamlit
     balance roundrobin
-    cookie PAIRPULSE_PROCESS insert indirect nocache httponly
+    cookie pairpulse-process insert indirect nocache httponly
     option httpchk GET /_stcore/health
 {servers}
 """

@@ -11,7 +11,7 @@ from app.bench.proxy import HAPROXY, behind_haproxy
 from scripts.served_app import EXCEPTION, READY
 
 pytestmark = pytest.mark.browser
-COOKIE = "PAIRPULSE_PROCESS"
+COOKIE = "pairpulse-process"
 
 
 @pytest.mark.skipif(
