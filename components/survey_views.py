@@ -469,7 +469,12 @@ def comment_lists(
         return
     for number, (group, texts) in enumerate(listed.items()):
         label = "Everyone" if group == ALL else names.get(group, group)
-        with st.expander(md(f"{label} · {len(texts)} comments")):
+        box = st.expander(
+            md(f"{label} · {len(texts)} comments"), key=f"comments_open_{number}", on_change="rerun"
+        )
+        with box:
+            if not box.open:  # the table is made only when someone opens its group
+                continue
             # A table, not markdown: a comment is shown as typed, never rendered as markup.
             long_table(
                 pd.DataFrame({"Comment": texts}),

@@ -11,7 +11,7 @@ from app.privacy import (
     AnonymitySettings,
     published_through,
 )
-from app.uplift import over_chosen_cohorts, skill_uplift_summary
+from app.uplift import over_chosen_cohorts
 from components import loaders
 from components import survey_views as views
 from components.access import PROGRAM_MANAGER, require_access
@@ -73,7 +73,7 @@ with kind_column:
     views.kind_chart(by_kind)
 with uplift_column:
     st.header("Baseline → exit")
-    uplift = skill_uplift_summary(program.surveys, program.participants, as_of=as_of)
+    uplift = survey_data.uplift(as_of, cohort_ids)
     if cohort_ids:
         uplift = over_chosen_cohorts(uplift, by_month.set_index("group").loc[ALL])
     views.uplift_chart(uplift, rule)

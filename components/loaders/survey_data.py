@@ -18,6 +18,7 @@ from app.privacy import (
     survey_breakdown,
     with_pair_cohorts,
 )
+from app.uplift import UpliftSummary, skill_uplift_summary
 from components import loaders
 from components.loaders.cache import shared_frames, store_engine
 from data_access.survey_comments import people_for_comments, survey_comments
@@ -91,6 +92,18 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
     """`table` as it may reach the browser: means to one decimal, the NPS to a whole number (as
     the page writes them), so no chart's data carries more than the page shows."""
     return table.round({**dict.fromkeys(MEANS, 1), "nps": 0})
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _uplift(url: str, as_of: date, cohort_ids: tuple[str, ...]) -> UpliftSummary:
+    program = loaders.survey_program(as_of, cohort_ids)
+    return skill_uplift_summary(program.surveys, program.participants, as_of=as_of)
+
+
+def uplift(as_of: date, cohort_ids: tuple[str, ...]) -> UpliftSummary:
+    """`app.uplift.skill_uplift_summary` of the responses of `cohort_ids` on `as_of`, worked out
+    once per store revision rather than on every run of the page."""
+    return _uplift(loaders.store_key(), as_of, tuple(sorted(cohort_ids)))
 
 
 def _key(rule: AnonymitySettings) -> tuple[int, int]:

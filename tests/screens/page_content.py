@@ -87,6 +87,25 @@ def vega_datasets(at: AppTest) -> list:
     return frames
 
 
+#: The Surveys screen's comment groups are expanders whose table is made only when opened
+#: (`components.survey_views.comment_lists`); their keys, by position.
+COMMENT_GROUP_KEY = "comments_open_{}"
+
+
+def open_comment_groups(at: AppTest) -> AppTest:
+    """Open every comment group of the page, as a reader clicking each would, and run again;
+    the page as it was when it has none (or all are open)."""
+    keys = [COMMENT_GROUP_KEY.format(number) for number in range(len(at.expander))]
+    closed = [
+        key for key in keys if key not in at.session_state or at.session_state[key] is not True
+    ]
+    if not closed:
+        return at
+    for key in closed:
+        at.session_state[key] = True
+    return at.run()
+
+
 def vega_charts(at: AppTest) -> list[tuple[dict, pd.DataFrame]]:
     """Every Vega-Lite (Altair) chart of the page: its spec, and the data it was given (its
     first dataset, as a data frame; an empty frame for a chart without data)."""

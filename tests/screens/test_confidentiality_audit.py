@@ -35,6 +35,7 @@ from tests.screens.audit_program import (
 from tests.screens.page_content import (
     DownloadCapture,
     main_nodes,
+    open_comment_groups,
     page_content,
     vega_charts,
     y_title,
@@ -84,7 +85,8 @@ def _assert_anonymous(text: str) -> None:
 
 
 def _comment_texts(at: AppTest) -> dict[str, list[str]]:
-    """Each comment list of the page: expander label → its comments."""
+    """Each comment list of the page (every group opened): expander label → its comments."""
+    open_comment_groups(at)
     lists = {}
     for expander in at.expander:
         frames = [frame.value for frame in expander.dataframe if "Comment" in frame.value.columns]

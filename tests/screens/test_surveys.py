@@ -19,7 +19,7 @@ from data_access.importer import read_directory, run_import
 from data_access.queries import cohort_list, load_program
 from data_access.survey_comments import people_for_comments, survey_comments
 from tests.screens.conftest import DEMO_AS_OF, page_text
-from tests.screens.page_content import DownloadCapture, vega_charts
+from tests.screens.page_content import DownloadCapture, open_comment_groups, vega_charts
 
 PAGE = "screens/surveys.py"
 AS_OF = date(2025, 3, 31)
@@ -124,7 +124,8 @@ def _table(at: AppTest) -> pd.DataFrame:
 
 
 def _comments(at: AppTest) -> list[str]:
-    """Every comment listed on the screen."""
+    """Every comment listed on the screen (every group opened)."""
+    open_comment_groups(at)
     lists = [frame.value["Comment"] for frame in at.dataframe if "Comment" in frame.value.columns]
     return [text for texts in lists for text in texts]
 
@@ -138,7 +139,9 @@ def _comment_expanders(at: AppTest) -> list[str]:
 
 
 def _everything(at: AppTest) -> str:
-    """All a reader could see: text, metrics, every table cell, expander labels, chart data."""
+    """All a reader could see: text, metrics, every table cell, expander labels, chart data
+    (every comment group opened)."""
+    open_comment_groups(at)
     parts = [page_text(at), *_comment_expanders(at)]
     parts += [frame.value.to_csv() for frame in at.dataframe]
     parts += [json.dumps(spec) + frame.to_csv() for spec, frame in vega_charts(at)]
@@ -532,6 +535,8 @@ def test_a_long_comment_list_shows_its_first_rows_and_downloads_every_one(
     at = _open(app_on, sqlite_url, "program_manager", AS_OF)
     assert not at.exception
     assert "Everyone · 130 comments" in _comment_expanders(at)
+    assert not [f for f in at.dataframe if "Comment" in f.value.columns]  # made when opened
+    open_comment_groups(at)
     everyone = next(f.value for f in at.dataframe if "Comment" in f.value.columns)  # Everyone
     assert len(everyone) == 100  # the screen's share; the total is in the label and caption
     assert "The first 100 of 130 comments; the download has every one." in page_text(at)
