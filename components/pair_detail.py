@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app import formats
-from app.cohort_view import goals_with_overdue, meeting_gaps, pair_rows
+from app.cohort_view import goals_with_overdue, meeting_gaps
 from app.reminders import RULES
 from components import loaders
 from components.health_charts import meeting_timeline_chart, survey_scores_chart
@@ -237,7 +237,7 @@ def linked_pair_detail(
     filter), else in every cohort; a pair the program did not have on `as_of` is dropped from
     the link with a note. `shown` are the pairs the filters leave in the table."""
     if pair_id not in rows.index:
-        rows = pair_rows(loaders.health(as_of), loaders.directory())
+        rows = loaders.pair_rows(as_of)
     if pair_id not in rows.index:
         st.info(
             md(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.cohort_view import band_distribution, filter_pairs, most_urgent_first, pair_rows
+from app.cohort_view import band_distribution, filter_pairs, most_urgent_first
 from components import loaders
 from components.access import require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
@@ -23,7 +23,7 @@ stop_if_no_program(loaders.size(as_of))
 
 first, second = st.columns(3), st.columns(3)
 cohort_ids = cohort_filter(loaders.cohort_names(), container=first[0])
-rows = pair_rows(loaders.health(as_of, cohort_ids), loaders.directory())
+rows = loaders.pair_rows(as_of, cohort_ids)
 filters = pair_filter_bar(rows, [*first[1:], *second])
 shown = most_urgent_first(filter_pairs(rows, filters))
 stop_if_nothing_matches(len(shown))

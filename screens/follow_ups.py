@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from app.cohort_view import pair_rows
 from components import follow_ups, loaders, reminders_panel
 from components.access import require_access
 from components.empty import stop_if_no_program, stop_if_nothing_matches
@@ -85,5 +84,5 @@ else:
     follow_ups.actions(pair_id, row, actor=actor, as_of=as_of)
     follow_ups.nudge_block(row, sender=actor, as_of=as_of)
     with st.expander("Pair detail and follow-up history", icon=":material/history:"):
-        detail = pair_rows(loaders.health(as_of, cohort_ids), loaders.directory()).loc[pair_id]
+        detail = loaders.pair_rows(as_of, cohort_ids).loc[pair_id]
         pair_detail(detail, as_of=as_of, stall_factor=loaders.program_settings().stall_factor)

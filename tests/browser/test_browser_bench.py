@@ -47,11 +47,13 @@ def test_every_row_of_the_browser_benchmark_is_produced(
     estimates = [row for row in rows if row["what"].startswith("2 people at once, ")]
     assert len(estimates) == 2 and all(row["target"] is not None for row in estimates)
     deployment = [row for row in rows if row["what"].startswith("server on PostgreSQL")]
+    estimated = [row for row in rows if row["what"].startswith("2 people at once on PostgreSQL")]
     if postgres:
         assert len(deployment) == 4, deployment  # 1 process and 2, two screens each
         assert sum("2 processes behind haproxy" in row["what"] for row in deployment) == 2
+        assert len(estimated) == 4 and all(row["target"] is not None for row in estimated)
     else:
-        assert not deployment
+        assert not deployment and not estimated
     assert all(row["value"] is not None and row["value"] > 0 for row in rows)
     sent = [row for row in rows if row["what"].endswith("second person (warm server)")]
     assert all(row["bytes"] > 1_000 for row in sent)  # a screen's tables and charts arrived

@@ -5,6 +5,7 @@ with and without a cohort filter, each shared frame still equals a fresh read of
 import pandas as pd
 
 from app.activity import program_goals
+from app.cohort_view import pair_rows
 from app.headlines import store_health
 from app.settings import load_settings
 from app.summary import previous_as_of
@@ -75,6 +76,8 @@ def test_no_page_changes_a_frame_it_shares(app_on, demo_url, monkeypatch) -> Non
         _same(shared, fresh_frame, name)
     _same(loaders._health(key, DEMO_AS_OF, (), engine), fresh["health"], "health")
     _same(loaders._directory(key, engine), fresh["directory"], "directory")
+    rows = pair_rows(fresh["health"], fresh["directory"])
+    _same(loaders._pair_rows(key, DEMO_AS_OF, (), engine), rows, "pair rows")
     every_goal = program_goals(*reversed(fresh["pairs_and_goals"]), as_of=DEMO_AS_OF)
     _same(goal_data._every_goal(key, DEMO_AS_OF, ()), every_goal, "every goal")
     engine.dispose()
