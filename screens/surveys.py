@@ -111,29 +111,35 @@ if role == PROGRAM_MANAGER:
     comments = survey_data.comments(as_of, cohort_ids, by, groups, rule)
     views.comment_lists(comments, views.group_names(by, cohorts), rule.min_comment_group)
 
-if role == PROGRAM_MANAGER:
+if role == PROGRAM_MANAGER and loaders.store_summary()[0].get("employees"):
     from app.outcomes import ASSOCIATION_NOTE, breakdown_table
     from components.loaders import outcome_data
 
-    outcome_names = {"cohort_id": ("cohort", cohorts), "department": ("department", {})}
-    breakdowns = outcome_data.outcomes_by(as_of, tuple(outcome_names))
-    if breakdowns["cohort_id"]:
-        st.header("Outcomes against comparable colleagues")
-        st.caption(
-            "Retention and promotion over the 12 months after each participant's first pair, "
-            "against colleagues who did not take part (docs/metrics.md). Groups with fewer "
-            f"participants than the anonymity minimum ({rule.min_respondents}) show no figures. "
-            + ASSOCIATION_NOTE
-        )
-        for column, (label, names) in outcome_names.items():
-            st.markdown(f"**By {label}**")
-            st.dataframe(
-                breakdown_table(breakdowns[column], dict(names), label.capitalize()),
-                hide_index=True,
-                column_config={
-                    "Rate": st.column_config.NumberColumn(format="percent"),
-                    "Colleagues' rate": st.column_config.NumberColumn(format="percent"),
-                    "Difference (pts)": st.column_config.NumberColumn(format="%+.1f"),
-                },
-                key=f"outcomes_by_{label}",
-            )
+    st.header("Outcomes against comparable colleagues")
+    st.caption(
+        "Retention and promotion over the 12 months after each participant's first pair, "
+        "against colleagues who did not take part (docs/metrics.md). Groups with fewer "
+        f"participants than the anonymity minimum ({rule.min_respondents}) show no figures. "
+        + ASSOCIATION_NOTE
+    )
+    # Worked out when opened: comparing every participant with the workforce takes a second or
+    # two at the enterprise scale, which every visit to this screen would otherwise wait for.
+    box = st.expander("By cohort and by department", key="outcomes_open", on_change="rerun")
+    with box:
+        outcome_names = {"cohort_id": ("cohort", cohorts), "department": ("department", {})}
+        breakdowns = outcome_data.outcomes_by(as_of, tuple(outcome_names)) if box.open else {}
+        if box.open and not breakdowns["cohort_id"]:
+            st.info("No participant has an employee record to compare yet.")
+        elif box.open:
+            for column, (label, names) in outcome_names.items():
+                st.markdown(f"**By {label}**")
+                st.dataframe(
+                    breakdown_table(breakdowns[column], dict(names), label.capitalize()),
+                    hide_index=True,
+                    column_config={
+                        "Rate": st.column_config.NumberColumn(format="percent"),
+                        "Colleagues' rate": st.column_config.NumberColumn(format="percent"),
+                        "Difference (pts)": st.column_config.NumberColumn(format="%+.1f"),
+                    },
+                    key=f"outcomes_by_{label}",
+                )
