@@ -83,37 +83,48 @@ def _answer(person: dict[str, str], number: int) -> dict[str, object]:
     }
 
 
-@pytest.fixture
-def small_url(sqlite_url: str, tmp_path: Path) -> str:
-    """The hand-made program in an empty SQLite store."""
-    folder = tmp_path / "program"
+def _import_pilot(
+    url: str, folder: Path, people: list[dict], answers: list[dict], pair_prefix: str
+) -> str:
+    """`people` (as participants.csv rows) paired in twos in one cohort, "Pilot", with
+    `answers`, imported into the store at `url`; returns `url`."""
     folder.mkdir()
     files = {
         "cohorts.csv": _csv([{"cohort_id": "C1", "name": "Pilot", "start_date": "2025-01-06"}]),
-        "participants.csv": _csv(
-            [{key: value for key, value in p.items() if key != "index"} for p in PEOPLE]
-        ),
+        "participants.csv": _csv(people),
         "pairs.csv": _csv(
             [
                 {
-                    "pair_id": f"P{number:02d}",
+                    "pair_id": f"{pair_prefix}{number:03d}",
                     "cohort_id": "C1",
-                    "mentor_id": PEOPLE[number]["participant_id"],
-                    "mentee_id": PEOPLE[number + 1]["participant_id"],
+                    "mentor_id": people[number]["participant_id"],
+                    "mentee_id": people[number + 1]["participant_id"],
                     "started_on": "2025-01-13",
                     "status": "active",
                 }
-                for number in range(0, len(PEOPLE), 2)
+                for number in range(0, len(people), 2)
             ]
         ),
-        "surveys.csv": _csv([_answer(person, number) for number, person in enumerate(PEOPLE)]),
+        "surveys.csv": _csv(answers),
     }
     for name, text in files.items():
         (folder / name).write_text(text)
-    engine = make_engine(sqlite_url)
+    engine = make_engine(url)
     assert run_import(read_directory(folder), engine=engine).applied
     engine.dispose()
-    return sqlite_url
+    return url
+
+
+@pytest.fixture
+def small_url(sqlite_url: str, tmp_path: Path) -> str:
+    """The hand-made program in an empty SQLite store."""
+    return _import_pilot(
+        sqlite_url,
+        tmp_path / "program",
+        [{key: value for key, value in p.items() if key != "index"} for p in PEOPLE],
+        [_answer(person, number) for number, person in enumerate(PEOPLE)],
+        "P",
+    )
 
 
 # --- Reading the screen -------------------------------------------------------------------------
@@ -492,44 +503,19 @@ def test_a_long_comment_list_shows_its_first_rows_and_downloads_every_one(
             return f"Thanks to {names[9]} for the help"
         return f"Comment number {number:03d}"
 
-    folder = tmp_path / "long"
-    folder.mkdir()
-    files = {
-        "cohorts.csv": _csv([{"cohort_id": "C1", "name": "Pilot", "start_date": "2025-01-06"}]),
-        "participants.csv": _csv(people),
-        "pairs.csv": _csv(
-            [
-                {
-                    "pair_id": f"LP{number:03d}",
-                    "cohort_id": "C1",
-                    "mentor_id": people[number]["participant_id"],
-                    "mentee_id": people[number + 1]["participant_id"],
-                    "started_on": "2025-01-13",
-                    "status": "active",
-                }
-                for number in range(0, len(people), 2)
-            ]
-        ),
-        "surveys.csv": _csv(
-            [
-                {
-                    "response_id": f"LS{number:03d}",
-                    "participant_id": person["participant_id"],
-                    "cohort_id": "C1",
-                    "submitted_on": "2025-03-10",
-                    "kind": "pulse",
-                    "satisfaction": 4,
-                    "comment": comment(number),
-                }
-                for number, person in enumerate(people)
-            ]
-        ),
-    }
-    for name, text in files.items():
-        (folder / name).write_text(text)
-    engine = make_engine(sqlite_url)
-    assert run_import(read_directory(folder), engine=engine).applied
-    engine.dispose()
+    answers = [
+        {
+            "response_id": f"LS{number:03d}",
+            "participant_id": person["participant_id"],
+            "cohort_id": "C1",
+            "submitted_on": "2025-03-10",
+            "kind": "pulse",
+            "satisfaction": 4,
+            "comment": comment(number),
+        }
+        for number, person in enumerate(people)
+    ]
+    _import_pilot(sqlite_url, tmp_path / "long", people, answers, "LP")
 
     downloads = DownloadCapture(monkeypatch)
     at = _open(app_on, sqlite_url, "program_manager", AS_OF)
