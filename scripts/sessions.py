@@ -11,13 +11,16 @@ run's `script_finished`. Time runs from connecting to that message; bytes are th
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 TIMEOUT_S = 600.0
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -76,25 +79,17 @@ async def _at_once(base: str, page: str, size: int) -> list[SessionRun]:
     )
 
 
+def in_own_thread(function: Callable[..., R], *args: object, **kwargs: object) -> R:
+    """`function(*args, **kwargs)` in a thread of its own, its result or its error here: an
+    event loop (`asyncio.run`, Playwright's sync API) cannot start in a thread whose loop is
+    running, as it is in a caller driving Playwright's sync API (the tests' browser)."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(function, *args, **kwargs).result()
+
+
 def sessions_at_once(base: str, page: str, size: int) -> list[SessionRun]:
-    """`size` sessions opening `page` at the same moment (one event loop, in its own thread so
-    that a caller running Playwright's sync API, which holds a loop, may call it)."""
-    import threading
-
-    runs: list[SessionRun] = []
-    failure: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            runs.extend(asyncio.run(_at_once(base, page, size)))
-        except BaseException as error:  # reported in the caller's thread
-            failure.append(error)
-
-    worker = threading.Thread(target=work)
-    worker.start()
-    worker.join()
-    if failure:
-        raise failure[0]
+    """`size` sessions opening `page` at the same moment (one event loop, `in_own_thread`)."""
+    runs = in_own_thread(asyncio.run, _at_once(base, page, size))
     if any(run.exception for run in runs):
         raise RuntimeError(f"{page!r} showed an exception to a session")
     return runs

@@ -15,7 +15,6 @@ N at once: worst ≤ 4 × one person's wait; nothing a screen sends over 5 MB.
 import asyncio
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from app.bench.table import row
 from app.bench.targets import PAGE_ANCHOR, PAGE_COLD_TARGET_S
-from scripts.sessions import one_after_another, sessions_at_once
+from scripts.sessions import in_own_thread, one_after_another, sessions_at_once
 
 BLANK_APP = 'import streamlit as st\n\nst.write("PairPulse")\n'
 IDLE = (
@@ -324,17 +323,9 @@ async def _crowd(url: str, size: int, screens: Sequence[str]) -> dict[str, list[
 
 
 def _chromium_crowd(url: str, size: int, screens: Sequence[str]) -> dict[str, list[float]]:
-    """`size` Chromium contexts opening each of `screens` together (in a thread of its own: the
-    sync API's loop is running in this one)."""
-    waits: dict[str, list[float]] = {}
-
-    def crowd() -> None:
-        waits.update(asyncio.run(_crowd(url, size, screens)))
-
-    worker = threading.Thread(target=crowd)
-    worker.start()
-    worker.join()
-    return waits
+    """`size` Chromium contexts opening each of `screens` together (`in_own_thread`: the sync
+    API's loop is running in this one)."""
+    return in_own_thread(asyncio.run, _crowd(url, size, screens))
 
 
 def _crowd_rows(
@@ -369,85 +360,90 @@ def _crowd_rows(
             )
         )
     for screen in screens:
-        alone = _median([run.seconds for run in one_after_another(url, screen, runs)])
-        together = [run.seconds for run in sessions_at_once(url, screen, size)]
-        rows.append(
-            row(
-                f"server: {size} sessions at once, {screen} (median {_median(together):.2f} s; "
-                f"one session alone {alone:.2f} s)",
-                max(together),
-                "s",
-                runs=together,
-                ratio_to_one_session=max(together) / alone,
-            )
-        )
-        estimate = single[screen] - alone + max(together)
-        rows.append(
-            row(
-                f"{size} people at once, {screen}: worst wait with their own browsers "
-                f"({single[screen]:.2f} s in Chromium − {alone:.2f} s server alone + "
-                f"{max(together):.2f} s server in the crowd)",
-                estimate,
-                "s",
-                target=CROWD_RATIO * single[screen],
-                target_text=f"worst ≤ {CROWD_RATIO:g} × one person ({single[screen]:.2f} s)",
-            )
-        )
+        rows += _server_crowd_rows(url, screen, size, runs, single, server="server")
     peak = _peak_rss_mb(pid)
     rows.append(row(f"server: peak memory with {size} people", peak, "MB"))
     return rows
 
 
+def _server_crowd_rows(
+    url: str,
+    screen: str,
+    size: int,
+    runs: int,
+    single: dict[str, float],
+    *,
+    server: str,
+    place: str = "",
+    target: bool = True,
+) -> list[dict]:
+    """`size` sessions opening `screen` at once against one session alone (median of `runs`),
+    named after `server`; and the worst wait of `size` people whose browsers run on their own
+    computers: one person's Chromium wait (`single`) − one session alone + the crowd's worst
+    session, with the target (worst ≤ 4 × one person) when `target`."""
+    alone = _median([run.seconds for run in one_after_another(url, screen, runs)])
+    together = [run.seconds for run in sessions_at_once(url, screen, size)]
+    worst = max(together)
+    rows = [
+        row(
+            f"{server}: {size} sessions at once, {screen} (median {_median(together):.2f} s; "
+            f"one session alone {alone:.2f} s)",
+            worst,
+            "s",
+            runs=together,
+            ratio_to_one_session=worst / alone,
+        )
+    ]
+    if screen in single:
+        one = single[screen]
+        rows.append(
+            row(
+                f"{size} people at once{place}, {screen}: worst wait with their own browsers "
+                f"({one:.2f} s in Chromium − {alone:.2f} s server alone + {worst:.2f} s server "
+                "in the crowd)",
+                one - alone + worst,
+                "s",
+                target=CROWD_RATIO * one if target else None,
+                target_text=(
+                    f"worst ≤ {CROWD_RATIO:g} × one person ({one:.2f} s)"
+                    if target
+                    else "(compared with)"
+                ),
+            )
+        )
+    return rows
+
+
 def _deployment_rows(postgres_url: str, size: int, single: dict[str, float]) -> list[dict]:
     """The documented deployment against one process, both on PostgreSQL: `size` sessions at
-    once on each crowd screen, 1 process, then 2 behind haproxy with sticky sessions; for each,
-    the worst wait of `size` people with their own browsers, as `_crowd_rows` works it out from
-    one person's Chromium wait (`single`, measured on SQLite)."""
+    once on each crowd screen, 1 process, then 2 behind haproxy with sticky sessions, with the
+    worst wait of `size` people with their own browsers (`_server_crowd_rows`; one person's
+    Chromium wait `single` measured on SQLite)."""
     from app.bench.proxy import behind_haproxy
 
     env = {"PAIRPULSE_AS_OF": PAGE_ANCHOR.isoformat()}
     rows = []
+    # The target is the documented deployment's; one process is what it is compared with (the
+    # issue: "make the documented deployment the answer"), so its rows carry the figures alone.
     setups = (
-        ("1 process", lambda: _one_process(postgres_url)),
-        ("2 processes behind haproxy", lambda: behind_haproxy(postgres_url, 2, env)),
+        ("1 process", False, lambda: _one_process(postgres_url)),
+        ("2 processes behind haproxy", True, lambda: behind_haproxy(postgres_url, 2, env)),
     )
-    for label, setup in setups:
+    for label, deployed, setup in setups:
         try:
             with setup() as (url, _pids):
                 for screen in ("executive_summary", "cohort_health"):
                     sessions_at_once(url, screen, 2)  # every process's caches filled
-                    alone = _median([run.seconds for run in one_after_another(url, screen, 3)])
-                    together = [run.seconds for run in sessions_at_once(url, screen, size)]
-                    rows.append(
-                        row(
-                            f"server on PostgreSQL, {label}: {size} sessions at once, {screen} "
-                            f"(median {_median(together):.2f} s; one alone {alone:.2f} s)",
-                            max(together),
-                            "s",
-                            runs=together,
-                            ratio_to_one_session=max(together) / alone,
-                        )
+                    rows += _server_crowd_rows(
+                        url,
+                        screen,
+                        size,
+                        3,
+                        single,
+                        server=f"server on PostgreSQL, {label}",
+                        place=f" on PostgreSQL, {label}",
+                        target=deployed,
                     )
-                    if screen in single:
-                        # The target is the documented deployment's; one process is what it
-                        # is compared with (the issue: "make the documented deployment the
-                        # answer"), so its row carries the figure alone.
-                        deployed = label != "1 process"
-                        rows.append(
-                            row(
-                                f"{size} people at once on PostgreSQL, {label}, {screen}: worst "
-                                f"wait with their own browsers ({single[screen]:.2f} s − "
-                                f"{alone:.2f} s + {max(together):.2f} s)",
-                                single[screen] - alone + max(together),
-                                "s",
-                                target=CROWD_RATIO * single[screen] if deployed else None,
-                                target_text=(
-                                    f"worst ≤ {CROWD_RATIO:g} × one person ({single[screen]:.2f} s)"
-                                    if deployed
-                                    else "(compared with)"
-                                ),
-                            )
-                        )
         except Exception as error:  # noqa: BLE001 — reported as a row
             rows.append(row(f"server on PostgreSQL, {label}", None, "s", skipped=str(error)))
     return rows

@@ -4,7 +4,6 @@ import json
 import os
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from app.bench.figures import (
@@ -44,12 +43,11 @@ def _browser_section(
             except Exception as error:  # noqa: BLE001 — those rows are skipped, not the section
                 reason = _reason(error)
                 notes.append(row("browser: server on PostgreSQL", None, "s", skipped=reason))
-        # In a thread of its own: Playwright's sync API refuses to start in a thread whose
-        # asyncio loop is running (a caller's own Playwright, e.g. the test suite's browser).
-        with ThreadPoolExecutor(max_workers=1) as worker:
-            rows = worker.submit(
-                run_browser_bench, page_url, runs=runs, postgres_url=postgres_store, **options
-            ).result()
+        from scripts.sessions import in_own_thread
+
+        rows = in_own_thread(
+            run_browser_bench, page_url, runs=runs, postgres_url=postgres_store, **options
+        )
         return rows + notes
     except Exception as error:  # noqa: BLE001 — reported as a row
         return [row("browser section", None, "s", skipped=_reason(error))]
