@@ -254,6 +254,23 @@ def _colour_scale(names: Sequence[str]) -> alt.Scale:
     return alt.Scale(domain=list(names), range=SERIES_COLOURS[: len(names)])
 
 
+def _series_colour(names: Sequence[str]) -> alt.Color:
+    """One colour per series, named in a legend above the chart."""
+    return alt.Color(
+        "series:N", title=None, scale=_colour_scale(names), legend=alt.Legend(orient="top")
+    )
+
+
+def _groups_axis(frame: pd.DataFrame) -> alt.X:
+    """The groups along x in the frame's order, names written level and in full (up to 320 px)."""
+    return alt.X(
+        "x:N",
+        title=None,
+        sort=list(dict.fromkeys(frame["x"])),
+        axis=alt.Axis(labelAngle=0, labelLimit=320),
+    )
+
+
 def _month_lines(
     frame: pd.DataFrame, *, y_title: str, months: int, names: Sequence[str]
 ) -> alt.Chart:
@@ -272,9 +289,7 @@ def _month_lines(
                 ),
             ),
             y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[1, 5.2])),
-            color=alt.Color(
-                "series:N", title=None, scale=_colour_scale(names), legend=alt.Legend(orient="top")
-            ),
+            color=_series_colour(names),
             tooltip=[
                 alt.Tooltip("series:N", title="Figure"),
                 alt.Tooltip("x:T", title="Month", format="%B %Y", formatType="utc"),
@@ -328,12 +343,7 @@ def _labelled_bars(
 ) -> alt.LayerChart:
     """Bars of `frame` (x in its order), each with `text`'s column written above it."""
     base = alt.Chart(frame).encode(
-        x=alt.X(
-            "x:N",
-            title=None,
-            sort=list(dict.fromkeys(frame["x"])),
-            axis=alt.Axis(labelAngle=0, labelLimit=320),
-        ),
+        x=_groups_axis(frame),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=y_domain)),
     )
     bars = base.mark_bar().encode(
@@ -361,14 +371,10 @@ def kind_chart(kinds: pd.DataFrame) -> None:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X(
-                "x:N", title=None, sort=list(dict.fromkeys(frame["x"])), axis=alt.Axis(labelAngle=0)
-            ),
+            x=_groups_axis(frame),
             xOffset=alt.XOffset("series:N", sort=names),
             y=alt.Y("value:Q", title="Mean answer (1–5)", scale=alt.Scale(domain=[0, 5.2])),
-            color=alt.Color(
-                "series:N", title=None, scale=_colour_scale(names), legend=alt.Legend(orient="top")
-            ),
+            color=_series_colour(names),
             tooltip=[
                 alt.Tooltip("x:N", title="Survey"),
                 alt.Tooltip("series:N", title="Figure"),
