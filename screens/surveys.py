@@ -122,24 +122,30 @@ if role == PROGRAM_MANAGER and loaders.store_summary()[0].get("employees"):
         f"participants than the anonymity minimum ({rule.min_respondents}) show no figures. "
         + ASSOCIATION_NOTE
     )
+
+    def outcome_tables() -> None:
+        """Retention and promotion by cohort and by department (`app.outcomes`)."""
+        outcome_names = {"cohort_id": ("cohort", cohorts), "department": ("department", {})}
+        breakdowns = outcome_data.outcomes_by(as_of, tuple(outcome_names))
+        if not breakdowns["cohort_id"]:
+            st.info("No participant has an employee record to compare yet.")
+            return
+        for column, (label, names) in outcome_names.items():
+            st.markdown(f"**By {label}**")
+            st.dataframe(
+                breakdown_table(breakdowns[column], dict(names), label.capitalize()),
+                hide_index=True,
+                column_config={
+                    "Rate": st.column_config.NumberColumn(format="percent"),
+                    "Colleagues' rate": st.column_config.NumberColumn(format="percent"),
+                    "Difference (pts)": st.column_config.NumberColumn(format="%+.1f"),
+                },
+                key=f"outcomes_by_{label}",
+            )
+
     # Worked out when opened: comparing every participant with the workforce takes a second or
     # two at the enterprise scale, which every visit to this screen would otherwise wait for.
     box = st.expander("By cohort and by department", key="outcomes_open", on_change="rerun")
     with box:
-        outcome_names = {"cohort_id": ("cohort", cohorts), "department": ("department", {})}
-        breakdowns = outcome_data.outcomes_by(as_of, tuple(outcome_names)) if box.open else {}
-        if box.open and not breakdowns["cohort_id"]:
-            st.info("No participant has an employee record to compare yet.")
-        elif box.open:
-            for column, (label, names) in outcome_names.items():
-                st.markdown(f"**By {label}**")
-                st.dataframe(
-                    breakdown_table(breakdowns[column], dict(names), label.capitalize()),
-                    hide_index=True,
-                    column_config={
-                        "Rate": st.column_config.NumberColumn(format="percent"),
-                        "Colleagues' rate": st.column_config.NumberColumn(format="percent"),
-                        "Difference (pts)": st.column_config.NumberColumn(format="%+.1f"),
-                    },
-                    key=f"outcomes_by_{label}",
-                )
+        if box.open:
+            outcome_tables()
