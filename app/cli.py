@@ -1,5 +1,5 @@
-"""The command line: `python -m app init | import | export | seed | report | digest | match |
-bench | grant | users`.
+"""The command line: `python -m app init | import | export | seed | report | digest |
+send-reminders | summarise | match | bench | grant | users | serve`.
 
 Each command reads `DATABASE_URL` (default: the embedded SQLite file) and brings the store's
 schema up to date first. Exit status: 0 done, 2 refused (bad input, nothing written), 1 the store
@@ -34,6 +34,7 @@ from app.matching.settings import MatchingError, MatchSettings
 from app.send_reminders import run_reminders
 from app.settings import ProgramSettings, default_as_of, load_settings
 from app.startup import fill_empty_store_with_demo, open_store
+from app.summary.from_store import prepare_summary
 from data_access.app_users import APP_ROLES, AppUserError, app_users, grant_role, remove_access
 from data_access.csv_format import FILE_FORMATS, escape_cell
 from data_access.db import StoreLocationError
@@ -130,6 +131,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reminders.add_argument(
         "--dry-run", action="store_true", help="print what is due; queue and send nothing"
+    )
+
+    summariser = commands.add_parser(
+        "summarise",
+        help="work out the executive summary and keep it for the app (run it every morning)",
+    )
+    summariser.add_argument(
+        "--as-of",
+        type=_iso_date,
+        default=None,
+        help="the date of the summary (default: PAIRPULSE_AS_OF, else today)",
     )
 
     match = commands.add_parser("match", help="propose pairs for a cohort (what-if pairing)")
@@ -416,6 +428,26 @@ def _send_reminders(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _summarise(args: argparse.Namespace) -> int:
+    engine = open_store()
+    as_of = args.as_of or default_as_of()
+    started = time.perf_counter()
+    kept = prepare_summary(engine, as_of)
+    seconds = time.perf_counter() - started
+    if not kept:
+        print(
+            f"The executive summary as of {as_of.isoformat()} was worked out in {seconds:.1f} s "
+            "but the store did not keep it; the app will work it out on its first visit.",
+            file=sys.stderr,
+        )
+        return EXIT_STORE_UNREACHABLE
+    print(
+        f"Executive summary as of {as_of.isoformat()} (all cohorts) worked out in "
+        f"{seconds:.1f} s and kept: the app's first visit reads it until the program changes."
+    )
+    return EXIT_OK
+
+
 MATCH_CSV_COLUMNS = (
     "mentor_id",
     "mentor_name",
@@ -563,6 +595,7 @@ COMMANDS = {
     "report": _report,
     "digest": _digest,
     "send-reminders": _send_reminders,
+    "summarise": _summarise,
     "match": _match,
     "bench": _bench,
     "grant": _grant,

@@ -237,6 +237,24 @@ class StoreRevision(SQLModel, table=True):
     revision: int = 0
 
 
+class SummarySnapshot(SQLModel, table=True):
+    """The executive summary of one as-of date and set of cohorts (`cohorts`: their ids joined
+    by commas, empty for every cohort), worked out once and kept as JSON
+    (`app.summary.stored`) with the program revision it was worked out from and the version of
+    the code that worked it out (`data_access.summary_snapshots`). Derived data: never imported
+    or exported, used only while both still match, so every app process and every restart reads
+    it instead of working it out again."""
+
+    __tablename__ = "summary_snapshot"
+
+    as_of: date = Field(primary_key=True)
+    cohorts: str = Field(primary_key=True)
+    program_revision: int
+    code: str
+    payload: str
+    computed_at: datetime
+
+
 class StoreCount(SQLModel, table=True):
     """The row count of an import-format table (`name` as its file: `cohorts`, `meetings`…) as
     the program write that raised the program revision to `revision` left it, counted in that

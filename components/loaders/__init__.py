@@ -18,13 +18,12 @@ from sqlalchemy import Engine
 
 from app import cohort_view
 from app.cohort_narrowing import program_for_cohorts
-from app.headlines import store_activity, store_health
 from app.settings import ProgramSettings, load_settings
+from app.summary.from_store import read_health
 from components.loaders.cache import clear_caches as clear_caches
 from components.loaders.cache import shared_frames
 from components.loaders.cache import store_engine as store_engine
 from data_access.db import current_revision, database_url, normalise_url, store_generation
-from data_access.health_inputs import load_activity_inputs, load_health_inputs
 from data_access.queries import (
     ProgramFrames,
     ProgramSize,
@@ -63,6 +62,11 @@ def store_key() -> str:
     return f"{url}#file={store_generation(engine)}&program={program}"
 
 
+def program_revision() -> int:
+    """The store's program revision (`data_access.revision`), as `store_key` last read it."""
+    return _revisions(normalise_url(database_url()), store_engine())[PROGRAM]
+
+
 def follow_up_key() -> str:
     """The cache key of anything that shows follow-ups: `store_key` and the follow-up revision.
     A follow-up changes this key only, so health, meetings and surveys stay cached."""
@@ -94,26 +98,6 @@ def _earlier_program(url: str, as_of: date, later: date, _engine: Engine) -> Pro
 @st.cache_data(show_spinner=False, max_entries=2)
 def _settings(url: str, _engine: Engine) -> ProgramSettings:
     return load_settings(_engine)
-
-
-def read_health(
-    engine: Engine, as_of: date, cohort_ids: tuple[str, ...], settings: ProgramSettings
-) -> pd.DataFrame:
-    """Pair health on `as_of` of the pairs of `cohort_ids`, aggregated in SQL: the same figures
-    as `app.headlines.program_health` of `program(as_of, cohort_ids)`, without reading every goal
-    and survey response. Uncached and free of Streamlit calls, so a worker thread may run it."""
-    return store_health(load_health_inputs(engine, as_of=as_of, cohort_ids=cohort_ids), settings)
-
-
-def read_activity(
-    engine: Engine, as_of: date, cohort_ids: tuple[str, ...], settings: ProgramSettings
-) -> pd.DataFrame:
-    """`read_health`'s meeting half (`app.health.pair_activity`): status, cadence adherence and
-    whether each pair is stalled, without the goals and answers. Uncached and free of Streamlit
-    calls, like `read_health`."""
-    return store_activity(
-        load_activity_inputs(engine, as_of=as_of, cohort_ids=cohort_ids), settings
-    )
 
 
 @shared_frames(show_spinner="Scoring pair health…", max_entries=16)

@@ -5,12 +5,8 @@ from datetime import date
 
 import streamlit as st
 
-from app.outcomes import (
-    OutcomeComparison,
-    compare_outcomes,
-    compare_outcomes_by,
-    participant_starts,
-)
+from app.outcomes import OutcomeComparison, compare_outcomes_by, participant_starts
+from app.summary.from_store import store_outcomes
 from components import loaders
 from components.loaders.cache import store_engine
 from data_access.workforce import outcome_inputs
@@ -20,18 +16,7 @@ from data_access.workforce import outcome_inputs
 def _outcomes(
     key: str, as_of: date, cohort_ids: tuple[str, ...], minimum: int
 ) -> list[OutcomeComparison]:
-    inputs = outcome_inputs(store_engine(), as_of)
-    if inputs["employees"].empty:  # no workforce imported: nothing to compare with
-        return []
-    starts = participant_starts(inputs["participants"], inputs["pairs"])
-    return compare_outcomes(
-        inputs["employees"],
-        inputs["promotions"],
-        starts,
-        as_of=as_of,
-        minimum=minimum,
-        cohort_ids=cohort_ids,
-    )  # type: ignore[return-value]
+    return store_outcomes(store_engine(), as_of, cohort_ids, minimum)
 
 
 def outcomes(as_of: date, cohort_ids: tuple[str, ...] = ()) -> list[OutcomeComparison]:

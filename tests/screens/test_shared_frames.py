@@ -8,7 +8,7 @@ from app.activity import program_goals
 from app.cohort_view import pair_rows
 from app.headlines import store_health
 from app.settings import load_settings
-from app.summary import previous_as_of
+from app.summary import from_store, previous_as_of
 from components import loaders
 from components.access import PROGRAM_MANAGER, SCREENS
 from components.loaders import goal_data
@@ -54,9 +54,9 @@ def test_no_page_changes_a_frame_it_shares(app_on, demo_url, monkeypatch) -> Non
         "load_survey_program",
         "earlier_program",
         "pairs_and_goals",
-        "load_health_inputs",
     ):
         monkeypatch.setattr(loaders, name, no_read)
+    monkeypatch.setattr(from_store, "load_health_inputs", no_read)  # `loaders.read_health`'s
     monkeypatch.setattr(loaders, "pair_directory", no_read)
     shared_program = loaders._program(key, DEMO_AS_OF, engine)
     shared_earlier = loaders._earlier_program(key, before, DEMO_AS_OF, engine)
