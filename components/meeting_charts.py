@@ -20,6 +20,11 @@ PARTIAL_OPACITY = 0.4
 LABEL_LIMIT = 320
 #: Heatmap cells above this share of the busiest cell's count are dark enough for white text.
 WHITE_TEXT_FROM = 0.93
+#: The heatmap writes each cell's count up to this many cohorts; beyond, colour and a tooltip
+#: (26 weeks × 31 cohorts of numbers is not read, and took a fifth of a second to draw).
+WRITTEN_UP_TO_COHORTS = 12
+#: Colour of the cohorts stacked together as "Other cohorts" (neutral, not in SERIES_COLOURS).
+OTHER_COLOUR = "#999999"
 
 
 def _colours(names: list[str]) -> dict[str, str]:
@@ -32,10 +37,10 @@ def monthly_meetings_chart(
     """Meetings per month, one stacked bar segment per cohort, every month from the first
     meeting's to the as-of date's on the axis; the month of `as_of`, when it has not ended,
     drawn paler and labelled as partial."""
-    frame = per_month.assign(cohort=per_month["cohort_id"].map(cohorts))
-    present = set(frame["cohort_id"])
-    names = [name for cohort_id, name in cohorts.items() if cohort_id in present]
-    colours = _colours(names)
+    frame, names, others = _own_colour_or_other(per_month, cohorts)
+    colours = _colours(names[: len(names) - 1] if others else names)
+    if others:
+        colours[names[-1]] = OTHER_COLOUR
     partial = as_of is not None and (as_of + timedelta(days=1)).day != 1
     current = pd.Period(as_of, freq="M") if as_of is not None else None
     periods = frame["month"].dt.to_period("M")
@@ -90,8 +95,49 @@ def monthly_meetings_chart(
     # Heights are the whole chart's, axes and legend included (Streamlit fits the spec).
     chart = chart.properties(height=420, name="meetings_per_month")
     st.altair_chart(chart, key="meetings_per_month", width="stretch")
+    notes = []
+    if others:
+        notes.append(
+            f"The {len(names) - 1} cohorts that held the most meetings have a colour each; the "
+            f"other {others} are stacked together as *Other cohorts* (choose cohorts above to "
+            "see them one by one)."
+        )
     if partial:
-        st.caption(f"{label} is a partial month: its paler bar counts the meetings so far.")
+        notes.append(f"{label} is a partial month: its paler bar counts the meetings so far.")
+    if notes:
+        st.caption(" ".join(notes))
+
+
+def _own_colour_or_other(
+    per_month: pd.DataFrame, cohorts: dict[str, str]
+) -> tuple[pd.DataFrame, list[str], int]:
+    """`per_month` with each row's `cohort` name, the names in stacking order, and how many
+    cohorts were stacked together. Up to `len(SERIES_COLOURS)` cohorts each keep a colour of
+    their own; with more (colours would repeat, and a legend of 31 names is not read), the
+    cohorts that held the most meetings keep theirs and the rest are summed month by month as
+    "Other cohorts (N)", stacked last."""
+    present = [cohort_id for cohort_id in cohorts if cohort_id in set(per_month["cohort_id"])]
+    if len(present) <= len(SERIES_COLOURS):
+        frame = per_month.assign(cohort=per_month["cohort_id"].map(cohorts))
+        return frame, [cohorts[cohort_id] for cohort_id in present], 0
+    totals = per_month.groupby("cohort_id")["meetings"].sum().reindex(present)
+    # Most meetings first; a tie goes to the cohort listed first.
+    ranked = sorted(present, key=lambda cohort_id: (-totals[cohort_id], present.index(cohort_id)))
+    own = set(ranked[: len(SERIES_COLOURS) - 1])
+    other = f"Other cohorts ({len(present) - len(own)})"
+    if other in {cohorts[cohort_id] for cohort_id in own}:  # a cohort named so: tell them apart
+        other += " together"
+    frame = (
+        per_month.assign(
+            cohort=per_month["cohort_id"].map(
+                lambda cohort_id: cohorts[cohort_id] if cohort_id in own else other
+            )
+        )
+        .groupby(["month", "cohort"], as_index=False, sort=False)["meetings"]
+        .sum()
+    )
+    names = [cohorts[cohort_id] for cohort_id in present if cohort_id in own] + [other]
+    return frame, names, len(present) - len(own)
 
 
 def adherence_histogram(distribution: pd.DataFrame) -> None:
@@ -162,7 +208,8 @@ def format_mix_chart(formats: pd.DataFrame) -> None:
 def week_heatmap(
     per_week: pd.DataFrame, cohorts: dict[str, str], *, as_of: date, weeks: int
 ) -> None:
-    """Meetings per ISO week (columns) and cohort (rows), counts written in the cells."""
+    """Meetings per ISO week (columns) and cohort (rows): colour by count, the count in a
+    tooltip, and written in the cells up to `WRITTEN_UP_TO_COHORTS` cohorts."""
     week_starts = pd.date_range(activity.first_heatmap_week(as_of, weeks), periods=weeks, freq="7D")
     grid = week_by_cohort(per_week, list(cohorts), week_starts)
     labels = [f"{day.isocalendar().year}-W{day.isocalendar().week:02d}" for day in week_starts]
@@ -203,8 +250,14 @@ def week_heatmap(
             alt.datum.meetings > WHITE_TEXT_FROM * most, alt.value("white"), alt.value("black")
         ),
     )
-    chart = (squares + written).properties(height=120 + 40 * len(rows), name="week_heatmap")
+    layers = squares + written if len(rows) <= WRITTEN_UP_TO_COHORTS else squares
+    chart = layers.properties(height=120 + 40 * len(rows), name="week_heatmap")
     st.altair_chart(chart, key="week_heatmap", width="stretch")
+    if len(rows) > WRITTEN_UP_TO_COHORTS:
+        st.caption(
+            f"{len(rows)} cohorts: point at a square for its count (counts are written in the "
+            f"squares for {WRITTEN_UP_TO_COHORTS} cohorts or fewer)."
+        )
 
 
 def longest_gaps_table(

@@ -269,3 +269,73 @@ def test_cohort_names_go_into_the_charts_as_written(app_on, markup_url) -> None:
         assert shown <= names and any("<b>h</b>" in name and "$m$" in name for name in shown), key
     spec = _chart(at, "meetings_per_month")[0]
     assert set(_layers(spec)[0]["encoding"]["color"]["scale"]["domain"]) <= names
+
+
+def _many_cohorts_page(cohorts: int) -> AppTest:
+    """Both charts drawn by themselves for `cohorts` cohorts: cohort n held n meetings in every
+    month of 2026 and every week of the heatmap, so the busiest are the last ones."""
+
+    def page(count: int) -> None:
+        from datetime import date
+
+        import pandas as pd
+
+        from components.meeting_charts import monthly_meetings_chart, week_heatmap
+        from data_access import activity
+
+        names = {f"C{n:02d}": f"Cohort {n}" for n in range(1, count + 1)}
+        months = pd.date_range("2026-01-01", "2026-11-01", freq="MS")
+        per_month = pd.DataFrame(
+            [
+                {"month": month, "cohort_id": cohort_id, "meetings": int(cohort_id[1:])}
+                for month in months
+                for cohort_id in names
+            ]
+        )
+        as_of = date(2026, 11, 30)
+        first = activity.first_heatmap_week(as_of, 26)
+        per_week = pd.DataFrame(
+            [
+                {"week_start": week, "cohort_id": cohort_id, "meetings": int(cohort_id[1:])}
+                for week in pd.date_range(first, periods=26, freq="7D")
+                for cohort_id in names
+            ]
+        )
+        monthly_meetings_chart(per_month, names, as_of)
+        week_heatmap(per_week, names, as_of=as_of, weeks=26)
+
+    return AppTest.from_function(page, args=(cohorts,)).run()
+
+
+def test_with_more_cohorts_than_colours_the_busiest_keep_theirs_and_the_rest_are_summed() -> None:
+    at = _many_cohorts_page(10)
+    assert not at.exception
+    bars = _data(at, "meetings_per_month", "cohort")
+    per_bar = bars.groupby("cohort")["meetings"].sum() / 11  # 11 months
+    own = [f"Cohort {n}" for n in range(5, 11)]  # the 6 busiest
+    assert per_bar.to_dict() == {**{name: int(name[7:]) for name in own}, "Other cohorts (4)": 10}
+    assert bars.groupby("month")["meetings"].sum().eq(sum(range(1, 11))).all()  # nothing lost
+    colours = _layers(_chart(at, "meetings_per_month")[0])[0]["encoding"]["color"]["scale"]
+    assert colours["domain"] == [*own, "Other cohorts (4)"]
+    assert len(set(colours["range"])) == 7  # no colour twice
+    assert "other 4 are stacked together as *Other cohorts*" in page_text(at)
+    # The heatmap: every cohort still a row of its own, its counts in a tooltip only.
+    assert set(_data(at, "week_heatmap", "week")["cohort"]) == {f"Cohort {n}" for n in range(1, 11)}
+    assert len(_layers(_chart(at, "week_heatmap")[0])) == 2  # 10 cohorts: counts written
+
+
+def test_a_heatmap_of_many_cohorts_leaves_the_counts_to_its_tooltip() -> None:
+    at = _many_cohorts_page(13)
+    assert not at.exception
+    spec = _chart(at, "week_heatmap")[0]
+    (squares,) = _layers(spec)
+    assert squares["mark"]["type"] == "rect"
+    assert "Meetings" in [tip["title"] for tip in squares["encoding"]["tooltip"]]
+    assert "13 cohorts: point at a square for its count" in page_text(at)
+
+
+def test_seven_cohorts_each_keep_a_colour() -> None:
+    at = _many_cohorts_page(7)
+    bars = _data(at, "meetings_per_month", "cohort")
+    assert set(bars["cohort"]) == {f"Cohort {n}" for n in range(1, 8)}
+    assert "Other cohorts" not in page_text(at)
