@@ -5,9 +5,9 @@
 
 For each scale, uses the SQLite store `app.bench` keeps in bench/pages-SCALE.db (seeded on first
 use, anchored on 2026-11-23), or the store at `--url`, then runs every screen `--runs` times
-*cold* (Streamlit's caches and the process's engines cleared before each run) and `--runs` times
-*warm* (the same session run again, caches full), and prints the medians. `--blank` times a blank
-one-line Streamlit page the same way first. Writes bench/page_times.json, or with `--json-out`
+*cold* (Streamlit's caches, the process's engines and the executive summary kept in the store
+cleared before each run) and `--runs` times *warm* (the same session run again, caches full),
+and prints the medians. `--blank` times a blank one-line Streamlit page the same way first. Writes bench/page_times.json, or with `--json-out`
 one report: {"screens": [...], "blank": {...} | null, "max_rss_mb": peak resident memory of this
 process}. `python -m app bench` runs this in a child process for its page figures.
 """
@@ -29,7 +29,8 @@ from app.bench import BENCH_FOLDER as FOLDER
 from app.bench import BLANK_PAGE, hide_password, sqlite_page_store
 from app.bench import PAGE_ANCHOR as ANCHOR
 from components.access import PROGRAM_MANAGER, SCREENS
-from data_access.db import forget_engines
+from data_access.db import forget_engines, make_engine
+from data_access.summary_snapshots import forget_summaries
 from scripts.serve import preload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,12 +61,19 @@ def _timed(run) -> float:
 
 
 def _forget_caches() -> None:
+    """Clear the process's caches and the executive summary kept in the store: a cold run works
+    everything out, as the first visit after a program write does (the browser benchmark times
+    the first visit with the summary kept, too)."""
     # Imported here, not on top: importing the loaders makes their caches, and Streamlit warns
     # about each one made without a server unless `_quiet_bare_mode_warnings` ran first.
     from components.loaders import clear_caches
 
     clear_caches(engines=True)
     forget_engines()
+    if url := os.environ.get("DATABASE_URL"):
+        engine = make_engine(url)
+        forget_summaries(engine)
+        engine.dispose()
 
 
 def _cold_and_warm(make_app: Callable[[], AppTest], runs: int) -> dict:

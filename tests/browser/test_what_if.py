@@ -36,14 +36,15 @@ def test_apply_then_revisit_review_and_restore(own_app_url: str, page: Page) -> 
     name_box.fill("Browser re-match")
     page.get_by_role("button", name="Save as scenario").click()
     settle(page)
-    expect(page.get_by_text("Saved scenario “Browser re-match”")).to_be_visible()
+    # Under load the rerun may start after `settle`'s 300 ms: wait for the message itself.
+    expect(page.get_by_text("Saved scenario “Browser re-match”")).to_be_visible(timeout=30_000)
     expect(name_box).to_have_value("")
 
     page.get_by_text("I have told the people concerned").click()
     settle(page)
     page.get_by_role("button", name="Apply scenario").click()
     settle(page)
-    expect(page.get_by_text("Applied “Browser re-match”")).to_be_visible()
+    expect(page.get_by_text("Applied “Browser re-match”")).to_be_visible(timeout=30_000)
 
     page.goto(address)  # a later visit
     wait_for_app(page)  # fails on any exception box
@@ -51,7 +52,9 @@ def test_apply_then_revisit_review_and_restore(own_app_url: str, page: Page) -> 
     expect(page.get_by_role("heading", name="Review an applied scenario")).to_be_visible()
     page.get_by_role("button", name="Restore previous pairing").click()
     settle(page)
-    expect(page.get_by_text("Saved scenario “Restore before Browser re-match”")).to_be_visible()
+    expect(page.get_by_text("Saved scenario “Restore before Browser re-match”")).to_be_visible(
+        timeout=30_000
+    )
 
     page.goto(address)  # one applied scenario and one not: the mix that used to crash
     wait_for_app(page)
