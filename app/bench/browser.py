@@ -42,6 +42,8 @@ SCREENS = (
     "data",
 )
 SUMMARY_SCREEN = "executive_summary"
+#: Every context's window, one person's and the crowd's alike.
+VIEWPORT = {"width": 1400, "height": 1000}
 SECOND_PERSON_RATIO = 3.0
 FIRST_VISIT_RATIO = 3.0
 CROWD_RATIO = 4.0
@@ -90,7 +92,7 @@ class _Visit:
     """A page of its own context, counting the WebSocket bytes it receives."""
 
     def __init__(self, browser) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context = browser.new_context(viewport=VIEWPORT)
         self.page = self.context.new_page()
         self.page.set_default_timeout(TIMEOUT_MS)
         self.bytes = 0
@@ -351,8 +353,6 @@ async def _crowd(url: str, size: int, screens: Sequence[str]) -> dict[str, list[
     waits: dict[str, list[float]] = {screen: [] for screen in screens}
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        contexts = [await browser.new_context() for _ in range(size)]
-        pages = [await context.new_page() for context in contexts]
 
         async def one(page, screen: str) -> float:
             started = time.perf_counter()
@@ -362,7 +362,14 @@ async def _crowd(url: str, size: int, screens: Sequence[str]) -> dict[str, list[
             return time.perf_counter() - started
 
         for screen in screens:
+            # New contexts for each screen, as for the blank page's crowd: contexts that had
+            # already loaded the app would open the second screen with Streamlit's scripts in
+            # their cache, and the first screen would carry every context's first load.
+            contexts = [await browser.new_context(viewport=VIEWPORT) for _ in range(size)]
+            pages = [await context.new_page() for context in contexts]
             waits[screen] = list(await asyncio.gather(*(one(page, screen) for page in pages)))
+            for context in contexts:
+                await context.close()
         await browser.close()
     return waits
 
