@@ -7,9 +7,10 @@ For each scale, uses the SQLite store `app.bench` keeps in bench/pages-SCALE.db 
 use, anchored on 2026-11-23), or the store at `--url`, then runs every screen `--runs` times
 *cold* (Streamlit's caches, the process's engines and the executive summary kept in the store
 cleared before each run) and `--runs` times *warm* (the same session run again, caches full),
-and prints the medians. `--blank` times a blank one-line Streamlit page the same way first. Writes bench/page_times.json, or with `--json-out`
-one report: {"screens": [...], "blank": {...} | null, "max_rss_mb": peak resident memory of this
-process}. `python -m app bench` runs this in a child process for its page figures.
+and prints the medians. `--blank` times a blank one-line Streamlit page the same way first.
+Writes bench/page_times.json, or with `--json-out` one report: {"screens": [...], "blank":
+{...} | null, "max_rss_mb": peak resident memory of this process}. `python -m app bench` runs
+this in a child process for its page figures.
 """
 
 import argparse

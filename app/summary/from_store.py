@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from functools import partial
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from app.cohort_narrowing import program_for_cohorts
@@ -30,23 +31,27 @@ from data_access.workforce import outcome_inputs
 ProgramReader = Callable[..., ProgramFrames]
 
 
+def store_workforce(
+    engine: Engine, as_of: date
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """What `app.outcomes` compares on `as_of`: the employees, their promotions and each
+    participant's first start (`participant_starts`); None when the store holds no workforce."""
+    inputs = outcome_inputs(engine, as_of)
+    if inputs["employees"].empty:  # no workforce imported: nothing to compare with
+        return None
+    starts = participant_starts(inputs["participants"], inputs["pairs"])
+    return inputs["employees"], inputs["promotions"], starts
+
+
 def store_outcomes(
     engine: Engine, as_of: date, cohort_ids: tuple[str, ...], minimum: int
 ) -> list[OutcomeComparison]:
     """Mentors' and mentees' retention and promotion against comparable colleagues
     (`app.outcomes.compare_outcomes`); empty when the store holds no workforce."""
-    inputs = outcome_inputs(engine, as_of)
-    if inputs["employees"].empty:  # no workforce imported: nothing to compare with
+    workforce = store_workforce(engine, as_of)
+    if workforce is None:
         return []
-    starts = participant_starts(inputs["participants"], inputs["pairs"])
-    return compare_outcomes(
-        inputs["employees"],
-        inputs["promotions"],
-        starts,
-        as_of=as_of,
-        minimum=minimum,
-        cohort_ids=cohort_ids,
-    )  # type: ignore[return-value]
+    return compare_outcomes(*workforce, as_of=as_of, minimum=minimum, cohort_ids=cohort_ids)  # type: ignore[return-value]
 
 
 def read_health(

@@ -10,18 +10,14 @@ same version, so an upgrade never shows figures worked out by the code it replac
 """
 
 import hashlib
-from datetime import date
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-from app.outcomes import OutcomeComparison
 from app.summary.build import ExecutiveSummary
-from app.summary.comparisons import CadenceAdherence
-from app.summary.kpi_figures import Kpi
-from app.summary.narrative import Verdict
 
 _ROOT = Path(__file__).resolve().parents[2]
 #: The packages whose code works the summary out: any change to them is a new version.
@@ -74,38 +70,32 @@ class _Frame(BaseModel):
         )
 
 
-class _Stored(BaseModel):
-    """`ExecutiveSummary`, its tables as `_Frame`s."""
-
-    model_config = ConfigDict(ser_json_inf_nan="constants", extra="forbid")
-
-    as_of: date
-    previous_as_of: date
-    pairs: int
-    kpis: list[Kpi]
-    bands: dict[str, int]
-    cadence: CadenceAdherence
-    by_role: _Frame
-    cohorts: _Frame
-    highlights: list[str]
-    min_respondents: int
-    verdict: Verdict
-    outcomes: tuple[OutcomeComparison, ...]
+#: The summary's tables, kept as `_Frame`s; every other field as it is typed.
+_TABLES = tuple(field.name for field in fields(ExecutiveSummary) if field.type is pd.DataFrame)
+#: `ExecutiveSummary` as a pydantic model, made from its fields so the two never drift apart.
+_Stored = create_model(
+    "_Stored",
+    __config__=ConfigDict(ser_json_inf_nan="constants", extra="forbid"),
+    **{
+        field.name: (_Frame if field.name in _TABLES else field.type, ...)
+        for field in fields(ExecutiveSummary)
+    },
+)
 
 
 def summary_json(summary: ExecutiveSummary) -> str:
     """`summary` as JSON text."""
-    fields = {name: getattr(summary, name) for name in _Stored.model_fields}
-    fields |= {"by_role": _Frame.of(summary.by_role), "cohorts": _Frame.of(summary.cohorts)}
-    return _Stored.model_validate(fields).model_dump_json()
+    values = {name: getattr(summary, name) for name in _Stored.model_fields}
+    values |= {name: _Frame.of(values[name]) for name in _TABLES}
+    return _Stored.model_validate(values).model_dump_json()
 
 
 def summary_from_json(text: str) -> ExecutiveSummary:
     """The summary `summary_json` wrote. Raises ValueError on anything else."""
     try:
         stored = _Stored.model_validate_json(text)
-        fields = {name: getattr(stored, name) for name in _Stored.model_fields}
-        fields |= {"by_role": stored.by_role.frame(), "cohorts": stored.cohorts.frame()}
-        return ExecutiveSummary(**fields)
+        values = {name: getattr(stored, name) for name in _Stored.model_fields}
+        values |= {name: values[name].frame() for name in _TABLES}
+        return ExecutiveSummary(**values)
     except (ValidationError, TypeError) as error:
         raise ValueError(f"not a kept executive summary: {error}") from error

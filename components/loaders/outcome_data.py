@@ -5,11 +5,10 @@ from datetime import date
 
 import streamlit as st
 
-from app.outcomes import OutcomeComparison, compare_outcomes_by, participant_starts
-from app.summary.from_store import store_outcomes
+from app.outcomes import OutcomeComparison, compare_outcomes_by
+from app.summary.from_store import store_outcomes, store_workforce
 from components import loaders
 from components.loaders.cache import store_engine
-from data_access.workforce import outcome_inputs
 
 
 @st.cache_data(show_spinner="Comparing participants with their colleagues…", max_entries=16)
@@ -30,18 +29,10 @@ def outcomes(as_of: date, cohort_ids: tuple[str, ...] = ()) -> list[OutcomeCompa
 def _breakdowns(
     key: str, as_of: date, columns: tuple[str, ...], minimum: int
 ) -> dict[str, dict[str, list[OutcomeComparison]]]:
-    inputs = outcome_inputs(store_engine(), as_of)
-    if inputs["employees"].empty:
+    workforce = store_workforce(store_engine(), as_of)
+    if workforce is None:
         return {column: {} for column in columns}
-    starts = participant_starts(inputs["participants"], inputs["pairs"])
-    return compare_outcomes_by(
-        inputs["employees"],
-        inputs["promotions"],
-        starts,
-        as_of=as_of,
-        minimum=minimum,
-        columns=columns,
-    )
+    return compare_outcomes_by(*workforce, as_of=as_of, minimum=minimum, columns=columns)
 
 
 def outcomes_by(

@@ -8,7 +8,7 @@ Test-count note: each screen's values run in one test, so its caches stay warm b
 """
 
 import pytest
-from sqlalchemy import func, inspect, select, table
+from sqlalchemy import func, inspect, select, table, text
 from streamlit.testing.v1 import AppTest
 
 from components.access import ROLES, SCREENS, SCREENS_BY_KEY
@@ -65,14 +65,28 @@ ON_PAGE = {"pair"}
 
 
 def _row_counts(url: str) -> dict[str, int]:
-    """Rows in every table of the store (read from the database, not from the models)."""
+    """Rows in every table of the store (read from the database, not from the models), but the
+    executive summary kept once worked out: derived from the store, not written by the link.
+    What it keeps is checked apart (`_kept_summaries`)."""
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
             return {
                 name: connection.execute(select(func.count()).select_from(table(name))).scalar_one()
                 for name in inspect(connection).get_table_names()
+                if name != "summary_snapshot"
             }
+    finally:
+        engine.dispose()
+
+
+def _kept_summaries(url: str) -> set[tuple[str, str]]:
+    """The as-of dates and cohorts of the executive summaries kept in the store."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT as_of, cohorts FROM summary_snapshot")).all()
+            return {(str(as_of), cohorts) for as_of, cohorts in rows}
     finally:
         engine.dispose()
 
@@ -131,6 +145,8 @@ def test_nonsense_in_every_parameter_is_ignored(app_on, audit_url, screen_key) -
             assert not set(kept) & set(_values(value)), (what, param, kept)
         _assert_shown_as_text(at, value)
     assert _row_counts(audit_url) == before  # nothing reached the store
+    # At most the summary of the view shown: the default date, every cohort.
+    assert _kept_summaries(audit_url) <= {(AS_OF.isoformat(), "")}
 
 
 @pytest.mark.parametrize("what", list(NONSENSE))
