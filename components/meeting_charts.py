@@ -116,7 +116,8 @@ def _own_colour_or_other(
     their own; with more (colours would repeat, and a legend of 31 names is not read), the
     cohorts that held the most meetings keep theirs and the rest are summed month by month as
     "Other cohorts (N)", stacked last."""
-    present = [cohort_id for cohort_id in cohorts if cohort_id in set(per_month["cohort_id"])]
+    held = set(per_month["cohort_id"])
+    present = [cohort_id for cohort_id in cohorts if cohort_id in held]
     if len(present) <= len(SERIES_COLOURS):
         frame = per_month.assign(cohort=per_month["cohort_id"].map(cohorts))
         return frame, [cohorts[cohort_id] for cohort_id in present], 0
