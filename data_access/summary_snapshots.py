@@ -18,10 +18,10 @@ import logging
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, delete, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.models import SummarySnapshot
+from data_access.writes import upsert_statement
 
 log = logging.getLogger(__name__)
 _TABLE = SummarySnapshot.__table__  # type: ignore[attr-defined]
@@ -64,7 +64,6 @@ def keep_summary(
     """Keep `payload` as the summary of `as_of` and `cohort_ids` worked out from
     `program_revision` by `code`, replacing any kept before; delete the summaries of other
     revisions and versions, and the oldest beyond `MAX_KEPT`. True when it was kept."""
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     row = {
         "as_of": as_of,
         "cohorts": cohorts_key(cohort_ids),
@@ -73,16 +72,11 @@ def keep_summary(
         "payload": payload,
         "computed_at": datetime.now(UTC),
     }
-    upsert = dialect.insert(_TABLE).values(row)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=["as_of", "cohorts"],
-        set_={name: upsert.excluded[name] for name in row if name not in ("as_of", "cohorts")},
-        # Never replace a summary of a newer revision with one of an older.
-        where=_TABLE.c.program_revision <= program_revision,
-    )
     try:
         with engine.begin() as connection:
-            connection.execute(upsert)
+            # Never replace a summary of a newer revision with one of an older.
+            not_newer = _TABLE.c.program_revision <= program_revision
+            connection.execute(upsert_statement(connection, _TABLE, where=not_newer), row)
             connection.execute(
                 delete(_TABLE).where(
                     or_(_TABLE.c.program_revision < program_revision, _TABLE.c.code != code)

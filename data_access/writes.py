@@ -16,8 +16,9 @@ from sqlmodel import SQLModel
 DEFAULT_CHUNK_ROWS = 20_000
 
 
-def _upsert_statement(connection: Connection, table: Table):
-    """INSERT … ON CONFLICT (primary key) DO UPDATE for the connection's dialect."""
+def upsert_statement(connection: Connection, table: Table, *, where: Any = None):
+    """INSERT … ON CONFLICT (primary key) DO UPDATE for the connection's dialect; with `where`,
+    an existing row is updated only when it holds."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
         statement = sqlite.insert(table)
@@ -31,7 +32,7 @@ def _upsert_statement(connection: Connection, table: Table):
         for column in table.columns
         if column.name not in keys
     }
-    return statement.on_conflict_do_update(index_elements=keys, set_=updates)
+    return statement.on_conflict_do_update(index_elements=keys, set_=updates, where=where)
 
 
 def upsert_rows(
@@ -52,7 +53,7 @@ def upsert_rows(
     number of rows written.
     """
     table: Table = model.__table__  # type: ignore[attr-defined]
-    statement = _upsert_statement(connection, table)
+    statement = upsert_statement(connection, table)
     send = _sender(connection, table, statement, columns)
     for start in range(0, len(rows), chunk_rows):
         chunk = rows[start : start + chunk_rows]
